@@ -1,0 +1,250 @@
+"""The policy language's syntax tree: plain frozen dataclasses, each with the span it came from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where a node is in its file: 1-based line and column, end exclusive."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    span: Span
+
+
+# ---- expressions ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Expr(Node):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Literal(Expr):
+    """A string, number, boolean, date or null written in the policy."""
+
+    value: str | int | float | bool | dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class DateLiteral(Expr):
+    """`2025-08-02`: checked to be a calendar date by the compiler."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuantityLiteral(Expr):
+    """`500 MWh`: the unit is resolved (and checked) by the compiler."""
+
+    magnitude: float
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListLiteral(Expr):
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Name(Expr):
+    """A bare name: a `let`, a `param`, a quantifier variable or the first step of a path."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute(Expr):
+    """`value.name`: one step down a path."""
+
+    value: Expr
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Subscript(Expr):
+    """`items[0]` (an index) or `items[kind == "x"]` (a filter); the compiler tells them apart."""
+
+    value: Expr
+    index: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Expr):
+    function: str
+    args: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Quantifier(Expr):
+    """`all(c in components: condition)`; also `any`, `none` and `count`."""
+
+    kind: str
+    variable: str
+    collection: Expr
+    condition: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Compare(Expr):
+    op: str  # == != < <= > >=
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class In(Expr):
+    item: Expr
+    container: Expr
+    negated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Matches(Expr):
+    value: Expr
+    pattern: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Presence(Expr):
+    """`path exists` (present=True) or `path missing` (present=False)."""
+
+    value: Expr
+    present: bool
+
+
+@dataclass(frozen=True, slots=True)
+class And(Expr):
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Or(Expr):
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Not(Expr):
+    value: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Arithmetic(Expr):
+    op: str  # + - * /
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Negate(Expr):
+    value: Expr
+
+
+# ---- policy structure ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Text(Node):
+    """A string in a header or rule field; `{...}` interpolation is parsed by the compiler."""
+
+    value: str
+    raw: str  # the source text between the quotes, for interpolation positions
+    raw_line: int
+    raw_column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Field(Node):
+    """`title "..."`, `cite "..."`, `severity error`, `when expr`, `require expr`, ..."""
+
+    keyword: str
+    value: Text | Expr | str
+
+
+@dataclass(frozen=True, slots=True)
+class Let(Node):
+    name: str
+    value: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Param(Node):
+    name: str
+    value: Expr
+    description: Text | None
+
+
+@dataclass(frozen=True, slots=True)
+class SeverityOverride(Node):
+    rule: str
+    level: str
+
+
+@dataclass(frozen=True, slots=True)
+class Disable(Node):
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetParam(Node):
+    name: str
+    value: Expr
+
+
+Override = SeverityOverride | Disable | SetParam
+
+
+@dataclass(frozen=True, slots=True)
+class Import(Node):
+    policy: str
+    overrides: tuple[Override, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule(Node):
+    id: str
+    id_span: Span
+    body: tuple[Field | Let, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Header(Node):
+    id: str
+    id_span: Span
+    fields: tuple[Field, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyFile(Node):
+    header: Header
+    items: tuple[Import | Param | Let | Rule, ...]
+
+
+def children(node: Node) -> Iterator[Node]:
+    """The direct child nodes of `node`, in source order: the one tree walk."""
+    for f in fields(node):
+        value = getattr(node, f.name)
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, Node):
+                yield item
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """`node` and all nodes below it, depth first, in source order."""
+    yield node
+    for child in children(node):
+        yield from walk(child)

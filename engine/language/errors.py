@@ -1,0 +1,60 @@
+"""Errors in policies: one type with a code, a span and a hint, rendered by one function."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+
+from .ast import Span
+
+
+class PolicyError(Exception):
+    """Something wrong in a policy, at a place in its source. State lives in `args` so it pickles."""
+
+    def __init__(self, code: str, message: str, span: Span, hint: str | None = None) -> None:
+        super().__init__(code, message, span, hint)
+        self.code, self.message, self.span, self.hint = code, message, span, hint
+
+    def __str__(self) -> str:
+        s = self.span
+        return f"{s.file}:{s.line}:{s.column}: {self.code} {self.message}"
+
+
+class PolicyErrors(Exception):
+    """Every error found in one pass over a policy (and its imports), in source order."""
+
+    def __init__(self, errors: Sequence[PolicyError], sources: dict[str, str] | None = None) -> None:
+        ordered = tuple(sorted(errors, key=lambda e: (e.span.file, e.span.line, e.span.column, e.code)))
+        super().__init__(ordered, sources or {})
+        self.errors = ordered
+        self.sources = sources or {}
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    """A hint naming the closest candidate, or None when nothing is close."""
+    close = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def render_error(error: PolicyError, source: str | None) -> str:
+    """`file:line:col: OW012 message`, the source line, a caret run under the span, the hint."""
+    lines = [str(error)]
+    span = error.span
+    text_lines = source.splitlines() if source is not None else []
+    if 1 <= span.line <= len(text_lines):
+        line = text_lines[span.line - 1].expandtabs(1)
+        lines.append(f"    {line}")
+        end = span.end_column if span.end_line == span.line else len(line) + 1
+        width = max(1, min(end, len(line) + 1) - span.column)
+        lines.append("    " + " " * (span.column - 1) + "^" * width)
+    if error.hint:
+        lines.append(f"    hint: {error.hint}")
+    return "\n".join(lines)
+
+
+def render_errors(errors: PolicyErrors) -> str:
+    """All errors of a policy, each rendered with its own source line, separated by blank lines."""
+    return "\n\n".join(render_error(e, errors.sources.get(e.span.file)) for e in errors.errors)

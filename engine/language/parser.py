@@ -1,0 +1,426 @@
+"""Policy text -> syntax tree, with source spans; syntax errors in words, with a caret and a hint."""
+
+from __future__ import annotations
+
+import functools
+import re
+import textwrap
+
+from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, v_args
+from lark.tree import Meta
+
+from . import ast
+from .errors import PolicyError, PolicyErrors, did_you_mean
+
+
+@functools.cache
+def _lark() -> Lark:
+    # cache=True keeps the LALR tables between runs: a cold `openwatt check` must be quick.
+    return Lark.open_from_package(
+        "openwatt.language",
+        "grammar.lark",
+        parser="lalr",
+        propagate_positions=True,
+        cache=True,
+        start=["start", "header", "item", "expr"],
+    )
+
+
+# ---- words for terminals, so errors read "expected a rule id, found 'A'" -------------------
+
+WORDS = {
+    "POLICY_ID": "a policy id",
+    "RULE_ID": "a rule id",
+    "RULE_REF": "a rule id",
+    "NAME": "a name",
+    "NUMBER": "a number",
+    "UNIT": "a unit",
+    "DATE": "a date",
+    "STRING": "a string",
+    "LONG_STRING": "a string",
+    "COMPARE": "a comparison",
+    "QUANTIFIER": "all(...), any(...), none(...) or count(...)",
+    "LEVEL": "error, warning or info",
+    "$END": "the end of the file",
+}
+_EXPRESSION_START = {"NAME", "NUMBER", "STRING", "DATE", "LPAR", "LSQB", "MINUS", "QUANTIFIER", "_TRUE", "_FALSE", "_NULL", "_NOT"}
+_OPERATORS = {"_AND", "_OR", "COMPARE", "PLUS", "MINUS", "STAR", "SLASH", "_IN", "_NOT", "_MATCHES", "_EXISTS", "_MISSING", "DOT", "LSQB"}
+_RULE_FIELDS = {"_TITLE", "_SEVERITY", "_CITE", "_WHEN", "_REQUIRE", "_MESSAGE", "_FIX", "_LET", "_DESCRIPTION"}
+_HEADER_FIELDS = {"_TITLE", "_VERSION", "_SOURCE", "_DESCRIPTION"}
+_TOP_LEVEL = {"_IMPORT", "_PARAM", "_LET", "_RULE"}
+# (terminal group, phrase): a group mostly present in an expected set is named by its phrase.
+_GROUPS = (
+    (_EXPRESSION_START, "an expression"),
+    (_OPERATORS, "an operator"),
+    (_RULE_FIELDS, "a rule field"),
+    (_HEADER_FIELDS, "a header field (title, version, source, description)"),
+    (_TOP_LEVEL, "import, param, let or rule"),
+)
+_KEYWORD_TERMINAL = re.compile(r"^_[A-Z]+$")
+
+
+def _word(terminal: str) -> str:
+    if terminal in WORDS:
+        return WORDS[terminal]
+    if _KEYWORD_TERMINAL.match(terminal):
+        return f"'{terminal[1:].lower()}'"
+    pattern = _lark().get_terminal(terminal).pattern
+    return f"'{pattern.value}'"
+
+
+def _describe_expected(expected: set[str]) -> str:
+    phrases: list[str] = []
+    left = set(expected)
+    for group, phrase in _GROUPS:
+        hit = left & group
+        if len(hit) * 2 > len(group):
+            phrases.append(phrase)
+            left -= group
+    singles = sorted({_word(t) for t in left})
+    words = phrases + [w for w in singles if w not in phrases]
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _found(token: Token) -> str:
+    if token.type == "$END":
+        return "the end of the file"
+    return f"'{token.value}'"
+
+
+def _keywords_in(expected: set[str]) -> list[str]:
+    words = [t[1:].lower() for t in expected if _KEYWORD_TERMINAL.match(t)]
+    if "LEVEL" in expected:
+        words += ["error", "warning", "info"]
+    return words
+
+
+def _hint(token: Token, expected: set[str], previous: Token | None) -> str | None:
+    value = str(token.value)
+    if expected == {"_POLICY"}:
+        return "a policy file starts with its header: policy <id>, then title, version, source and description"
+    if expected == {"LEVEL"}:
+        return "a severity is error, warning or info"
+    if expected <= {"RULE_ID", "RULE_REF"}:
+        return "rule ids are lower-case words joined by hyphens, e.g. training-energy-reported"
+    if expected == {"POLICY_ID"}:
+        return "policy ids are lower-case words joined by hyphens or dots, e.g. osaid-1.0"
+    if expected & {"STRING", "LONG_STRING"} and len(expected) <= 2:
+        return 'write the text in double quotes, e.g. "Training energy is reported"'
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", value):
+        suggestion = did_you_mean(value, _keywords_in(expected))
+        if suggestion:
+            return suggestion
+    if previous is not None and previous.type == "NUMBER" and token.type == "NAME":
+        return "a quantity is a number and a unit, e.g. 500 MWh"
+    if token.type == "$END" and "RBRACE" in expected:
+        return "a rule ends with '}'"
+    return None
+
+
+def _syntax_error(err: UnexpectedInput, file: str, text: str) -> PolicyError:
+    if isinstance(err, UnexpectedCharacters):
+        char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+        span = ast.Span(file, err.line, err.column, err.line, err.column + 1)
+        if char == '"':
+            return PolicyError(
+                "OW002", "unterminated string", span,
+                'a string closes on the same line; use """...""" for text over several lines',
+            )
+        return PolicyError("OW002", f"unexpected character '{char}'", span, _char_hint(char))
+    if isinstance(err, UnexpectedEOF):
+        expected = set(err.expected)
+        line = text.count("\n") + 1
+        column = len(text) - (text.rfind("\n") + 1) + 1
+        span = ast.Span(file, line, column, line, column + 1)
+        return PolicyError("OW003", f"unexpected end of file, expected {_describe_expected(expected)}", span)
+    assert isinstance(err, UnexpectedToken)
+    token = err.token
+    expected = set(err.accepts or err.expected)
+    previous = err.token_history[-1] if err.token_history else None
+    if token.type == "$END":
+        line, column = _end_position(text)
+        span = ast.Span(file, line, column, line, column + 1)
+        return PolicyError(
+            "OW003", f"unexpected end of file, expected {_describe_expected(expected)}", span,
+            _hint(token, expected, previous),
+        )
+    span = ast.Span(file, token.line, token.column, token.end_line, token.end_column)
+    message = f"expected {_describe_expected(expected)}, found {_found(token)}"
+    return PolicyError("OW001", message, span, _hint(token, expected, previous))
+
+
+def _char_hint(char: str) -> str | None:
+    if char == "'":
+        return 'strings are written in double quotes, e.g. "osi"'
+    if char in "=!&|":
+        return "comparisons are ==, !=, <, <=, >, >=; logic is and, or, not"
+    return None
+
+
+def _end_position(text: str) -> tuple[int, int]:
+    stripped = text.rstrip()
+    line = stripped.count("\n") + 1
+    return line, len(stripped) - (stripped.rfind("\n") + 1) + 1
+
+
+# ---- tree -> AST ----------------------------------------------------------------------------
+
+
+def _span(file: str, meta: Meta | Token) -> ast.Span:
+    return ast.Span(file, meta.line, meta.column, meta.end_line, meta.end_column)
+
+
+_ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
+
+
+def _unescape(raw: str) -> str:
+    # \" \\ \n \t are escapes; any other backslash stays as written, so "\d+" is a regex as typed.
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(0)), raw)
+
+
+@v_args(meta=True, inline=True)
+class _ToAst(Transformer):
+    """Builds AST nodes; it never validates (the compiler does, so every error is collected)."""
+
+    def __init__(self, file: str) -> None:
+        super().__init__()
+        self.file = file
+
+    def _s(self, meta: Meta | Token) -> ast.Span:
+        return _span(self.file, meta)
+
+    # policy structure
+    def start(self, meta: Meta, header: ast.Header, *items: ast.Node) -> ast.PolicyFile:
+        return ast.PolicyFile(self._s(meta), header, items)  # type: ignore[arg-type]
+
+    def header(self, meta: Meta, id_: Token, *fields: ast.Field) -> ast.Header:
+        return ast.Header(self._s(meta), str(id_), self._s(id_), fields)
+
+    def _field(self, keyword: str, meta: Meta, value: object) -> ast.Field:
+        return ast.Field(self._s(meta), keyword, value)  # type: ignore[arg-type]
+
+    def title(self, meta: Meta, text: ast.Text) -> ast.Field:
+        return self._field("title", meta, text)
+
+    def version(self, meta: Meta, text: ast.Text) -> ast.Field:
+        return self._field("version", meta, text)
+
+    def source(self, meta: Meta, text: ast.Text) -> ast.Field:
+        return self._field("source", meta, text)
+
+    def description(self, meta: Meta, text: ast.Text) -> ast.Field:
+        return self._field("description", meta, text)
+
+    def cite(self, meta: Meta, text: ast.Text) -> ast.Field:
+        return self._field("cite", meta, text)
+
+    def message(self, meta: Meta, text: ast.Text) -> ast.Field:
+        return self._field("message", meta, text)
+
+    def fix(self, meta: Meta, text: ast.Text) -> ast.Field:
+        return self._field("fix", meta, text)
+
+    def severity(self, meta: Meta, level: str) -> ast.Field:
+        return self._field("severity", meta, level)
+
+    def when(self, meta: Meta, expr: ast.Expr) -> ast.Field:
+        return self._field("when", meta, expr)
+
+    def require(self, meta: Meta, expr: ast.Expr) -> ast.Field:
+        return self._field("require", meta, expr)
+
+    def level(self, meta: Meta, token: Token) -> str:
+        return str(token)
+
+    def text(self, meta: Meta, token: Token) -> ast.Text:
+        value = str(token)
+        if token.type == "LONG_STRING":
+            raw, offset = value[3:-3], 3
+            body = textwrap.dedent(raw.lstrip("\n") if raw.startswith("\n") else raw).strip()
+        else:
+            raw, offset = value[1:-1], 1
+            body = _unescape(raw)
+        return ast.Text(self._s(meta), body, raw, token.line, token.column + offset)
+
+    def import_(self, meta: Meta, policy: Token, *overrides: ast.Override) -> ast.Import:
+        return ast.Import(self._s(meta), str(policy), overrides)
+
+    def severity_override(self, meta: Meta, rule: Token, level: str) -> ast.SeverityOverride:
+        return ast.SeverityOverride(self._s(meta), str(rule), level)
+
+    def disable(self, meta: Meta, rule: Token) -> ast.Disable:
+        return ast.Disable(self._s(meta), str(rule))
+
+    def set_param(self, meta: Meta, name: Token, value: ast.Expr) -> ast.SetParam:
+        return ast.SetParam(self._s(meta), str(name), value)
+
+    def param(self, meta: Meta, name: Token, value: ast.Expr, description: ast.Field | None = None) -> ast.Param:
+        text = description.value if description is not None else None
+        return ast.Param(self._s(meta), str(name), value, text)  # type: ignore[arg-type]
+
+    def let(self, meta: Meta, name: Token, value: ast.Expr) -> ast.Let:
+        return ast.Let(self._s(meta), str(name), value)
+
+    def rule(self, meta: Meta, id_: Token, *body: ast.Field | ast.Let) -> ast.Rule:
+        return ast.Rule(self._s(meta), str(id_), self._s(id_), body)
+
+    # expressions
+    def or_(self, meta: Meta, left: ast.Expr, right: ast.Expr) -> ast.Or:
+        return ast.Or(self._s(meta), left, right)
+
+    def and_(self, meta: Meta, left: ast.Expr, right: ast.Expr) -> ast.And:
+        return ast.And(self._s(meta), left, right)
+
+    def not_(self, meta: Meta, value: ast.Expr) -> ast.Not:
+        return ast.Not(self._s(meta), value)
+
+    def compare(self, meta: Meta, left: ast.Expr, op: Token, right: ast.Expr) -> ast.Compare:
+        return ast.Compare(self._s(meta), str(op), left, right)
+
+    def in_(self, meta: Meta, item: ast.Expr, container: ast.Expr) -> ast.In:
+        return ast.In(self._s(meta), item, container, False)
+
+    def not_in(self, meta: Meta, item: ast.Expr, container: ast.Expr) -> ast.In:
+        return ast.In(self._s(meta), item, container, True)
+
+    def matches(self, meta: Meta, value: ast.Expr, pattern: ast.Expr) -> ast.Matches:
+        return ast.Matches(self._s(meta), value, pattern)
+
+    def exists(self, meta: Meta, value: ast.Expr) -> ast.Presence:
+        return ast.Presence(self._s(meta), value, True)
+
+    def missing(self, meta: Meta, value: ast.Expr) -> ast.Presence:
+        return ast.Presence(self._s(meta), value, False)
+
+    def _arithmetic(self, op: str, meta: Meta, left: ast.Expr, right: ast.Expr) -> ast.Arithmetic:
+        return ast.Arithmetic(self._s(meta), op, left, right)
+
+    def add(self, meta: Meta, left: ast.Expr, right: ast.Expr) -> ast.Arithmetic:
+        return self._arithmetic("+", meta, left, right)
+
+    def subtract(self, meta: Meta, left: ast.Expr, right: ast.Expr) -> ast.Arithmetic:
+        return self._arithmetic("-", meta, left, right)
+
+    def multiply(self, meta: Meta, left: ast.Expr, right: ast.Expr) -> ast.Arithmetic:
+        return self._arithmetic("*", meta, left, right)
+
+    def divide(self, meta: Meta, left: ast.Expr, right: ast.Expr) -> ast.Arithmetic:
+        return self._arithmetic("/", meta, left, right)
+
+    def negate(self, meta: Meta, value: ast.Expr) -> ast.Negate:
+        return ast.Negate(self._s(meta), value)
+
+    def attribute(self, meta: Meta, value: ast.Expr, name: Token) -> ast.Attribute:
+        return ast.Attribute(self._s(meta), value, str(name))
+
+    def subscript(self, meta: Meta, value: ast.Expr, index: ast.Expr) -> ast.Subscript:
+        return ast.Subscript(self._s(meta), value, index)
+
+    def name(self, meta: Meta, token: Token) -> ast.Name:
+        return ast.Name(self._s(meta), str(token))
+
+    def call(self, meta: Meta, function: Token, *args: ast.Expr | None) -> ast.Call:
+        return ast.Call(self._s(meta), str(function), tuple(a for a in args if a is not None))
+
+    def quantifier(self, meta: Meta, kind: Token, variable: Token, collection: ast.Expr, condition: ast.Expr) -> ast.Quantifier:
+        return ast.Quantifier(self._s(meta), str(kind), str(variable), collection, condition)
+
+    def list(self, meta: Meta, *items: ast.Expr | None) -> ast.ListLiteral:
+        return ast.ListLiteral(self._s(meta), tuple(i for i in items if i is not None))
+
+    def string(self, meta: Meta, token: Token) -> ast.Literal:
+        return ast.Literal(self._s(meta), _unescape(str(token)[1:-1]))
+
+    def number(self, meta: Meta, token: Token) -> ast.Literal:
+        return ast.Literal(self._s(meta), _number(str(token)))
+
+    def quantity(self, meta: Meta, number: Token, unit: Token) -> ast.QuantityLiteral:
+        return ast.QuantityLiteral(self._s(meta), float(str(number)), str(unit))
+
+    def date(self, meta: Meta, token: Token) -> ast.DateLiteral:
+        return ast.DateLiteral(self._s(meta), str(token))
+
+    def true(self, meta: Meta) -> ast.Literal:
+        return ast.Literal(self._s(meta), True)
+
+    def false(self, meta: Meta) -> ast.Literal:
+        return ast.Literal(self._s(meta), False)
+
+    def null(self, meta: Meta) -> ast.Literal:
+        return ast.Literal(self._s(meta), None)
+
+
+# The grammar's rule is called `import`, a Python keyword; Lark looks methods up by rule name.
+setattr(_ToAst, "import", _ToAst.import_)
+
+
+def _number(text: str) -> int | float:
+    return int(text) if text.isdigit() else float(text)
+
+
+# ---- entry points ---------------------------------------------------------------------------
+
+_TOP_LEVEL_LINE = re.compile(r"^(?:policy|import|param|let|rule)(?![A-Za-z0-9_])", re.MULTILINE)
+
+
+def parse_policy(text: str, file: str) -> ast.PolicyFile:
+    """Parse a whole `.policy` file. Raises PolicyErrors with every syntax error found."""
+    try:
+        tree = _lark().parse(text, start="start")
+    except UnexpectedInput as err:
+        raise PolicyErrors(_all_syntax_errors(text, file, err), {file: text}) from None
+    return _ToAst(file).transform(tree)
+
+
+def parse_expression(text: str, file: str, line: int, column: int) -> ast.Expr:
+    """Parse one expression found at (line, column) of `file`, e.g. inside a message's {...}."""
+    padded = "\n" * (line - 1) + " " * (column - 1) + text
+    try:
+        tree = _lark().parse(padded, start="expr")
+    except UnexpectedInput as err:
+        raise PolicyErrors([_syntax_error(err, file, padded)]) from None
+    return _ToAst(file).transform(tree)
+
+
+def _all_syntax_errors(text: str, file: str, first: UnexpectedInput) -> list[PolicyError]:
+    """Recover after a syntax error by parsing each top-level item (a line starting with
+    policy, import, param, let or rule) on its own, so one pass reports every broken item."""
+    starts = [m.start() for m in _TOP_LEVEL_LINE.finditer(text)]
+    if not starts:
+        return [_syntax_error(first, file, text)]
+    bounds = list(zip(starts, starts[1:] + [len(text)]))
+    errors: list[PolicyError] = []
+    if starts[0] > 0 and text[: starts[0]].strip(" \t\r\n") and not _only_comments(text[: starts[0]]):
+        return [_syntax_error(first, file, text)]
+    for i, (begin, end) in enumerate(bounds):
+        chunk = text[begin:end]
+        padded = "\n" * text.count("\n", 0, begin) + chunk
+        start = "header" if i == 0 and chunk.startswith("policy") else "item"
+        if i == 0 and start == "item":
+            errors.append(_syntax_error(first, file, text))
+            continue
+        try:
+            _lark().parse(padded, start=start)
+        except UnexpectedInput as err:
+            error = _syntax_error(err, file, padded)
+            if error.code == "OW003" and end < len(text):
+                error = _cut_off(error, text, end, file)
+            errors.append(error)
+    return errors or [_syntax_error(first, file, text)]
+
+
+def _cut_off(error: PolicyError, text: str, next_start: int, file: str) -> PolicyError:
+    """An item that ran into the next one: say so at the next item's first word."""
+    line = text.count("\n", 0, next_start) + 1
+    word = re.match(r"\w+", text[next_start:])
+    width = len(word.group(0)) if word else 1
+    expected = error.message.split(", expected ", 1)[1]
+    span = ast.Span(file, line, 1, line, 1 + width)
+    found = word.group(0) if word else text[next_start]
+    return PolicyError("OW001", f"expected {expected}, found '{found}'", span, error.hint)
+
+
+def _only_comments(text: str) -> bool:
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())

@@ -1,0 +1,198 @@
+"""What compiled policies work with while evaluating: scopes, absent evidence, failures, display."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..values.quantities import Quantity, QuantityError, parse_quantity
+from ..values.verdicts import Reason
+from .types import Kind, Type
+
+Path = tuple[str | int, ...]
+
+
+class Unknown:
+    """A value that is not there to judge: the evidence is missing or of the wrong kind.
+    Conditions over it are neither true nor false (three-valued logic, as SQL's NULL)."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+
+class Missing(Unknown):
+    """Absent evidence at `path` (or null)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"Missing({format_path(self.path)})"
+
+
+class Mismatch(Unknown):
+    """Evidence at `path` that is not of the expected kind."""
+
+    __slots__ = ("found", "expected")
+
+    def __init__(self, path: Path, found: Any, expected: str) -> None:
+        super().__init__(path)
+        self.found, self.expected = found, expected
+
+    def __repr__(self) -> str:
+        return f"Mismatch({format_path(self.path)}, {self.found!r}, {self.expected!r})"
+
+
+class EvalError(Exception):
+    """The rule itself broke while evaluating (division by zero, incompatible units at run time)."""
+
+
+class Items(list):  # type: ignore[type-arg]
+    """A list computed by a filter or a projection, with the document path of each item."""
+
+    __slots__ = ("paths",)
+
+    def __init__(self, values: list[Any], paths: list[Path | None]) -> None:
+        super().__init__(values)
+        self.paths = paths
+
+
+class Scope:
+    """One document being evaluated: its data, the bound variables and their document paths,
+    and the memo of policy-level `let`s (computed once per document)."""
+
+    __slots__ = ("root", "vars", "paths", "memo")
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        self.vars: dict[str, Any] = {}
+        self.paths: dict[str, Path | None] = {}
+        self.memo: dict[str, Any] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """Why a condition is not true: a reason, the decisive evidence, words, and the values."""
+
+    reason: Reason
+    path: Path | None
+    detail: str
+    values: tuple[tuple[str, str], ...] = ()
+
+
+def format_path(path: Path | None) -> str:
+    """('components', 3, 'license') -> 'components[3].license'."""
+    if not path:
+        return "(document)"
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
+    return out
+
+
+def kind_of(value: Any) -> str:
+    """The kind of a document value, in words: 'a string', 'a number', 'a list'."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, Quantity):
+        return Type(Kind.QUANTITY, dimension=value.dimension).describe()
+    if isinstance(value, dt.date):
+        return "a date"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    return type(value).__name__
+
+
+def show(value: Any) -> str:
+    """A value as a failure explanation shows it: strings quoted, quantities as written."""
+    if isinstance(value, str):
+        return '"' + value.replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(show(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k}: {show(v)}" for k, v in value.items()) + "}"
+    return text(value)
+
+
+def text(value: Any) -> str:
+    """A value as a message interpolates it: strings as they are."""
+    if isinstance(value, str):
+        return value
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    if isinstance(value, Missing):
+        return "(missing)"
+    if isinstance(value, Mismatch):
+        return show(value.found)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return ", ".join(text(v) for v in value)
+    return str(value)
+
+
+# ---- reading typed values out of a document ------------------------------------------------
+
+
+def coerce(value: Any, expected: Type, path: Path) -> Any:
+    """The document value at `path` as the schema types it, or Missing/Mismatch. Quantities
+    are written as strings (`433 MWh`) and dates may be strings (JSON) or dates (YAML)."""
+    if value is None:
+        return Missing(path)
+    kind = expected.kind
+    if kind is Kind.QUANTITY:
+        if isinstance(value, str):
+            try:
+                q = parse_quantity(value)
+            except QuantityError:
+                return Mismatch(path, value, expected.describe())
+            if expected.dimension is None or q.dimension == expected.dimension:
+                return q
+        return Mismatch(path, value, expected.describe())
+    if kind is Kind.STRING:
+        return value if isinstance(value, str) else Mismatch(path, value, "a string")
+    if kind is Kind.NUMBER:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return value if ok else Mismatch(path, value, "a number")
+    if kind is Kind.BOOLEAN:
+        return value if isinstance(value, bool) else Mismatch(path, value, "true or false")
+    if kind is Kind.DATE:
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        return Mismatch(path, value, "a date (YYYY-MM-DD)")
+    if kind is Kind.LIST:
+        return value if isinstance(value, list) else Mismatch(path, value, expected.describe())
+    if kind is Kind.OBJECT:
+        return value if isinstance(value, dict) else Mismatch(path, value, expected.describe())
+    return value
+
+
+def unknown_failure(value: Unknown) -> Failure:
+    """The failure a condition over absent or mistyped evidence gives."""
+    where = format_path(value.path)
+    if isinstance(value, Mismatch):
+        detail = f"{where} is {show(value.found)} ({kind_of(value.found)}); expected {value.expected}"
+        return Failure(Reason.TYPE_MISMATCH, value.path, detail, ((where, show(value.found)),))
+    return Failure(Reason.MISSING, value.path, f"missing: {where}", ((where, "missing"),))

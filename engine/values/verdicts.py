@@ -1,0 +1,40 @@
+"""The closed vocabularies of a finding: status, severity and the reason a rule did not pass."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    NOT_APPLICABLE = "not_applicable"  # the rule's `when` is false
+    WAIVED = "waived"  # failed, but an unexpired waiver covers it
+    ERROR = "error"  # the input could not be checked, or the rule itself broke
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more severe: error 3, warning 2, info 1."""
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
+
+
+class Reason(StrEnum):
+    VIOLATED = "violated"  # the evidence is there and breaks the rule
+    MISSING = "missing"  # the evidence is absent
+    TYPE_MISMATCH = "type_mismatch"  # the evidence is there but of the wrong kind
+    INVALID_INPUT = "invalid_input"  # the document could not be read or does not fit the schema
+    RULE_ERROR = "rule_error"  # the rule broke while evaluating (e.g. division by zero)
+
+
+# Which failure to report when several conditions fail: absence first, then wrong kinds, then
+# plain violations -- a user fixes a missing field before arguing about its value.
+REASON_RANK = {Reason.MISSING: 0, Reason.TYPE_MISMATCH: 1, Reason.VIOLATED: 2}
