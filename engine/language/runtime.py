@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..values.paths import Path, format_path
 from ..values.quantities import Quantity, QuantityError, parse_quantity
 from ..values.verdicts import Reason
 from .types import Kind, Type
 
-Path = tuple[str | int, ...]
 
 
 class Unknown:
@@ -44,6 +44,16 @@ class Mismatch(Unknown):
 
     def __repr__(self) -> str:
         return f"Mismatch({format_path(self.path)}, {self.found!r}, {self.expected!r})"
+
+
+class Undecided(Missing):
+    """Not enough evidence to judge, with the reason in words (e.g. an accelerator of unknown power)."""
+
+    __slots__ = ("detail",)
+
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(path)
+        self.detail = detail
 
 
 class EvalError(Exception):
@@ -81,16 +91,6 @@ class Failure:
     path: Path | None
     detail: str
     values: tuple[tuple[str, str], ...] = ()
-
-
-def format_path(path: Path | None) -> str:
-    """('components', 3, 'license') -> 'components[3].license'."""
-    if not path:
-        return "(document)"
-    out = ""
-    for step in path:
-        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
-    return out
 
 
 def kind_of(value: Any) -> str:
@@ -191,8 +191,10 @@ def coerce(value: Any, expected: Type, path: Path) -> Any:
 
 def unknown_failure(value: Unknown) -> Failure:
     """The failure a condition over absent or mistyped evidence gives."""
-    where = format_path(value.path)
+    where = format_path(value.path) or "the document"
     if isinstance(value, Mismatch):
         detail = f"{where} is {show(value.found)} ({kind_of(value.found)}); expected {value.expected}"
         return Failure(Reason.TYPE_MISMATCH, value.path, detail, ((where, show(value.found)),))
+    if isinstance(value, Undecided):
+        return Failure(Reason.MISSING, value.path, f"{where}: {value.detail}", ((where, "undecided"),))
     return Failure(Reason.MISSING, value.path, f"missing: {where}", ((where, "missing"),))

@@ -1,0 +1,42 @@
+"""Output formats: each a view of one Report, chosen by name from REPORTERS."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from importlib import import_module
+from types import MappingProxyType
+
+from ..findings import Report
+
+__all__ = ["REPORTERS", "RenderOptions", "Renderer"]
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
+    """How a reporter should draw a report; formats ignore what does not apply to them."""
+
+    color: bool = False  # ANSI colours; the caller decides (tty, NO_COLOR, --color)
+    verbose: bool = False  # list passing and not-applicable findings one by one too
+    width: int = 100  # terminal columns to wrap at
+
+
+Renderer = Callable[[Report, RenderOptions], str]
+
+
+def _lazy(module: str) -> Renderer:
+    # A reporter's module (and what it imports: rich for text) loads on the first render, so
+    # `import openwatt.reports` costs nothing at a CLI's cold start.
+    def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
+        renderer: Renderer = import_module(f"{__name__}.{module}").render
+        return renderer(report, options)
+
+    render.__name__ = render.__qualname__ = f"{module}.render"
+    render.__doc__ = f"Render a report with openwatt.reports.{module}.render (imported on first use)."
+    return render
+
+
+REPORTERS: Mapping[str, Renderer] = MappingProxyType({
+    "text": _lazy("terminal"),
+    "json": _lazy("json_report"),
+})

@@ -87,10 +87,12 @@ ACCELERATORS: tuple[Accelerator, ...] = (
                 "stays an upper bound", (r"\bmi ?250x\b",)),
     Accelerator("MI300X", 750.0, "meterpreter.org; inkl.com", "OAM; inkl.com quotes an AMD footnote",
                 (r"\bmi ?300x\b",)),
-    Accelerator("TPU v3", 220.0, "Green Algorithms, citing cloud.google.com/tpu/docs/v3; Patterson et al. 2021 "
-                "via mlco2 gpus.csv",
+    # §6 gives no maximum for TPU v3. 220 W cannot serve as a cap: it is below the 283 W measured average, so a
+    # bound built on it would call a run that drew that average "too high"; and 283 W is a mean, not a cap either.
+    Accelerator("TPU v3", None, "Green Algorithms, citing cloud.google.com/tpu/docs/v3 (220 W); Patterson et al. "
+                "2021 via mlco2 gpus.csv (283 W measured average)",
                 "per chip; not published by Google and sources disagree: 220 W (Green Algorithms) vs 283 W measured "
-                "average (Patterson et al. 2021 via mlco2); 220 W used [unverified]",
+                "average (Patterson et al. 2021 via mlco2) [unverified]; disclose the power drawn instead",
                 (r"\btpu ?v3\b", r"\bv3 tpus?\b")),
     Accelerator("TPU v4", 192.0, "glennklockwood.com/garden/tpuv4; Green Algorithms",
                 "per chip; 192 W max, 170 W mean; both cite Google's TPU v4 documentation",
@@ -174,10 +176,11 @@ class HardwareUse:
     power_w: float | None = None
 
     def __post_init__(self) -> None:
-        if self.count < 0 or self.seconds < 0:
-            raise ValueError(f"hardware {self.description!r}: count and seconds must not be negative")
-        if self.power_w is not None and self.power_w <= 0:
-            raise ValueError(f"hardware {self.description!r}: power_w must be positive, got {self.power_w}")
+        # Written so that NaN fails the test (every comparison with NaN is false) instead of slipping through.
+        if not (0 <= self.count < math.inf and 0 <= self.seconds < math.inf):
+            raise ValueError(f"hardware {self.description!r}: count and seconds must be finite and not negative")
+        if self.power_w is not None and not 0 < self.power_w < math.inf:
+            raise ValueError(f"hardware {self.description!r}: power_w must be positive and finite, got {self.power_w}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,18 +223,19 @@ def energy_plausibility(reported_j: float, hardware: Sequence[HardwareUse], pue:
 
     with MIN_UTILISATION = 0.15 and `factor` >= 1 the tolerance either way; both bounds are inclusive. A disclosed
     `power_w` is used instead of the table. Hardware with no power figure (no matching row, or a row such as
-    TPU v5e with none published) goes to `unknown` and the verdict is None, as it is when `hardware` is empty.
-    Raises ValueError if factor < 1, pue < 1 or reported_j < 0.
+    TPU v3 or v5e with none published) goes to `unknown` and the verdict is None, as it is when `hardware` is empty.
+    Raises ValueError if factor < 1, pue < 1, reported_j < 0 or any of them is not finite.
 
     PASS: 433 MWh for 1 × A100 SXM4 × 1,082,990 h at PUE 1.2, factor 1 (the range is 78–520 MWh).
     FAIL: 1.2 GWh for the same hardware: above the range.
     """
-    if factor < 1:
-        raise ValueError(f"factor must be at least 1, got {factor}")
-    if pue < 1:
-        raise ValueError(f"PUE must be at least 1, got {pue}")
-    if reported_j < 0:
-        raise ValueError(f"reported energy must not be negative, got {reported_j} J")
+    # Written so that NaN fails each test (every comparison with NaN is false) instead of slipping through.
+    if not 1 <= factor < math.inf:
+        raise ValueError(f"factor must be at least 1 and finite, got {factor}")
+    if not 1 <= pue < math.inf:
+        raise ValueError(f"PUE must be at least 1 and finite, got {pue}")
+    if not 0 <= reported_j < math.inf:
+        raise ValueError(f"reported energy must be finite and not negative, got {reported_j} J")
     expected_w_s = 0.0
     rows: dict[str, None] = {}  # ordered and without duplicates
     unknown: list[str] = []
@@ -240,7 +244,7 @@ def energy_plausibility(reported_j: float, hardware: Sequence[HardwareUse], pue:
         found = _match(use.description)
         if use.power_w is not None:
             watts, label = use.power_w, f"{use.description} {use.power_w:g} W (disclosed)"
-            rows[f"disclosed {use.power_w:g} W"] = None
+            rows[label] = None  # named, so that two disclosed powers of the same size stay apart
         elif found is not None and found[0].board_power_w is not None:
             row, assumption = found
             watts, label = row.board_power_w, f"{row.name} {row.board_power_w:g} W"

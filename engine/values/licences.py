@@ -185,7 +185,13 @@ def _suggestion(word: str, following: tuple[str, ...], table: Mapping[str, str])
         if joined in table:
             return f"; did you mean {table[joined]!r}?"
     close = difflib.get_close_matches(word.lower(), table, n=1, cutoff=_SUGGEST_CUTOFF)
-    return f"; did you mean {table[close[0]]!r}?" if close else ""
+    if not close:
+        return ""
+    # Every exception id ends in "-exception"; a shared suffix alone is no resemblance.
+    stem, candidate = (w.lower().replace("-exception", "") for w in (word, close[0]))
+    if difflib.SequenceMatcher(None, stem, candidate).ratio() < _SUGGEST_CUTOFF:
+        return ""
+    return f"; did you mean {table[close[0]]!r}?"
 
 
 class _Parser:

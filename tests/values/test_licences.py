@@ -47,6 +47,9 @@ PARSED = [
     ("DocumentRef-spdx-tool-1.2:LicenseRef-MIT-Style-2",
      LicenceRef("DocumentRef-spdx-tool-1.2:LicenseRef-MIT-Style-2")),
     ("MIT WITH AdditionRef-my-exception", LicenceRef("MIT", exception="AdditionRef-my-exception")),
+    ("MIT WITH DocumentRef-spdx-tool-1.2:AdditionRef-x",
+     LicenceRef("MIT", exception="DocumentRef-spdx-tool-1.2:AdditionRef-x")),
+    ("mit with additionref-x", LicenceRef("MIT", exception="AdditionRef-x")),
     ("openmdw-1.0", LicenceRef("OpenMDW-1.0")),
 ]
 
@@ -95,6 +98,14 @@ ERRORS = [
     ("LicenseRef-x+", "'+' may only follow an SPDX licence id, not 'LicenseRef-x' (column 1)"),
     ("DocumentRef-x", "malformed licence reference 'DocumentRef-x' at column 1; expected LicenseRef-<id> or "
                       "DocumentRef-<id>:LicenseRef-<id>"),
+    ("MIT WITH DocumentRef-x", "malformed addition reference 'DocumentRef-x' at column 10; expected "
+                               "AdditionRef-<id> or DocumentRef-<id>:AdditionRef-<id>"),
+    ("MIT WITH AdditionRef-", "malformed addition reference 'AdditionRef-' at column 10; expected "
+                              "AdditionRef-<id> or DocumentRef-<id>:AdditionRef-<id>"),
+    ("MIT WITH DocumentRef-d:LicenseRef-x", "malformed addition reference 'DocumentRef-d:LicenseRef-x' at column 10; "
+                                            "expected AdditionRef-<id> or DocumentRef-<id>:AdditionRef-<id>"),
+    ("DocumentRef-d:AdditionRef-x", "malformed licence reference 'DocumentRef-d:AdditionRef-x' at column 1; "
+                                    "expected LicenseRef-<id> or DocumentRef-<id>:LicenseRef-<id>"),
 ]
 
 

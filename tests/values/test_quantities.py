@@ -112,6 +112,16 @@ def test_conversion_matches_pint(source: str, target: str) -> None:
     assert got.magnitude == pytest.approx(pint_magnitude(433.0, PINT[source], PINT[target]), rel=1e-12)
 
 
+@pytest.mark.parametrize("symbol", sorted(UNITS))
+def test_parsed_quantity_matches_pint(symbol: str) -> None:
+    # End to end: the text a disclosure holds, read by the parser, against pint reading the same amount.
+    expected = pint_magnitude(2.5, PINT[symbol], PINT_BASE[UNITS[symbol].dimension])
+    for text in (f"2.5 {symbol}", f"2.5{symbol}", f"25e-1 {symbol}"):
+        q = P(text)
+        assert q.unit is UNITS[symbol] and q.magnitude == 2.5, text
+        assert q.base == pytest.approx(expected, rel=1e-12), text
+
+
 def test_mwh_is_milliwatt_hour_never_megawatt_hour() -> None:
     assert P("500 mWh") == P("0.5 Wh")
     assert P("500 mWh") != P("500 MWh")
@@ -369,6 +379,12 @@ def test_scalar_multiplication_and_division() -> None:
         P("700 W") + 1  # noqa: B018
     with pytest.raises(TypeError):
         2 / P("700 W")  # noqa: B018
+    with pytest.raises(TypeError):
+        P("700 W") * "2"  # noqa: B018
+    with pytest.raises(TypeError):
+        P("700 W") / "2"  # noqa: B018
+    with pytest.raises(TypeError):
+        P("700 W") * None  # noqa: B018
 
 
 def test_quantity_must_be_finite() -> None:

@@ -1,0 +1,127 @@
+"""The one configuration object: policies from a search path, documents with limits, a check -> Report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .documents.discovery import discover
+from .documents.loading import load_document
+from .documents.source import DEFAULT_LIMITS, Document, DocumentError, Limits
+from .documents.validation import validate
+from .evaluation import evaluate
+from .findings import (INPUT_POLICY, LOAD_RULE, SCHEMA_RULE, Finding, InputSource, Location, PolicySource,
+                       Provenance, Report)
+from .values.paths import format_path
+from .language.policy import POLICY_SUFFIX, CompiledPolicy, PolicyLoader
+from .values.verdicts import Reason, Severity, Status
+from .waivers import Waiver
+
+DEFAULT_POLICY = "recommended"
+from . import __version__ as VERSION
+
+
+class Engine:
+    """Policies compiled once, then applied to any number of documents.
+
+    `search_path`: folders where `import` and policy ids are looked up, before the shipped packs.
+    `params`: NAME -> VALUE as written on the command line (--set); `config_params`: typed values
+    from openwatt.toml. Both apply to every policy in a tree that declares the param.
+    """
+
+    def __init__(self, *, search_path: Sequence[Path | str] = (), params: Mapping[str, str] | None = None,
+                 config_params: Mapping[str, Any] | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.search_path = tuple(Path(p) for p in search_path)
+        self.params, self.config_params = dict(params or {}), dict(config_params or {})
+        self.limits = limits
+
+    def _loader(self) -> PolicyLoader:
+        return PolicyLoader(self.search_path, self.params, self.config_params)
+
+    def policy(self, ref: str | Path) -> CompiledPolicy:
+        """Compile a policy named by file path (`grant.policy`) or by id (`recommended`).
+        Raises PolicyErrors, every error at once."""
+        if is_policy_path(ref):
+            return self._loader().load(Path(ref))
+        return self._loader().load_id(str(ref))
+
+    def policies(self, refs: Iterable[str | Path]) -> list[CompiledPolicy]:
+        return [self.policy(ref) for ref in refs]
+
+    def check(self, paths: Sequence[str | os.PathLike[str]], policies: Sequence[CompiledPolicy], *,
+              waivers: Sequence[Waiver] = (), as_of: dt.date | None = None,
+              fail_on: Severity | None = Severity.ERROR, generated_at: str | None = None) -> Report:
+        """Every document found under `paths` checked against every policy. A file that cannot be read
+        or does not fit the schema gets error findings; the others are checked all the same."""
+        as_of = as_of or dt.date.today()
+        findings: list[Finding] = []
+        inputs: list[InputSource] = []
+        files, missing = _files(paths)
+        for error in missing:
+            findings.append(_load_finding(error))
+            inputs.append(InputSource(error.file, ""))
+        for path in files:
+            try:
+                document = load_document(path, limits=self.limits)
+            except DocumentError as error:
+                findings.append(_load_finding(error))
+                inputs.append(InputSource(os.fspath(path), ""))
+                continue
+            inputs.append(InputSource(document.file, document.digest))
+            findings.extend(check_document(document, policies, waivers=waivers, as_of=as_of))
+        sources = {(s.id, s.file): PolicySource(s.id, s.version, s.file, s.sha256)
+                   for p in policies for s in p.sources}
+        provenance = Provenance(VERSION, generated_at or _now(), as_of.isoformat(), fail_on,
+                                tuple(sorted(sources.values(), key=lambda s: (s.id, s.file))),
+                                tuple(sorted(inputs, key=lambda i: i.file)))
+        return Report(tuple(findings), provenance)
+
+
+def check_document(document: Document, policies: Sequence[CompiledPolicy], *, waivers: Sequence[Waiver] = (),
+                   as_of: dt.date) -> list[Finding]:
+    """Schema problems and every policy's findings for one loaded document."""
+    findings = [_schema_finding(document, problem) for problem in validate(document)]
+    for policy in policies:
+        findings.extend(evaluate(policy, document, waivers=waivers, as_of=as_of))
+    return findings
+
+
+def is_policy_path(ref: str | Path) -> bool:
+    """A policy given by file (`grant.policy`, `./packs/x`) rather than by id (`recommended`)."""
+    text = os.fspath(ref)
+    return text.endswith(POLICY_SUFFIX) or os.sep in text or "/" in text
+
+
+def _files(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], list[DocumentError]]:
+    files: list[Path] = []
+    missing: list[DocumentError] = []
+    for path in paths:
+        try:
+            files.extend(discover([path]))
+        except DocumentError as error:
+            missing.append(error)
+    return files, missing
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _input_finding(file: str, rule: str, title: str, line: int, column: int, path: str, message: str,
+                   hint: str | None) -> Finding:
+    return Finding(file, INPUT_POLICY, VERSION, rule, title, Status.ERROR, Severity.ERROR, Reason.INVALID_INPUT,
+                   message, message, (), Location(file, line, column, path), "", hint or "")
+
+
+def _load_finding(error: DocumentError) -> Finding:
+    return _input_finding(error.file, LOAD_RULE, "The file can be read as a disclosure", error.line, error.column,
+                          "", error.message, error.hint)
+
+
+def _schema_finding(document: Document, problem: Any) -> Finding:
+    return _input_finding(document.file, SCHEMA_RULE, "The disclosure fits the openwatt disclosure schema",
+                          problem.line, problem.column, format_path(problem.path) if problem.path else "",
+                          problem.message, problem.hint)

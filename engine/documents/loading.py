@@ -1,0 +1,351 @@
+"""Bytes to Document: YAML and JSON within limits, with a source map and located errors for bad input."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from typing import Any, NoReturn
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from openwatt.documents.source import DEFAULT_LIMITS, Document, DocumentError, Format, Limits, Path
+
+__all__ = ["load_document", "parse_document"]
+
+# libyaml's composer when it is there (several times faster); the pure-Python one otherwise.
+_FastLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Errors are re-read with the pure-Python parser, whose messages are the more specific ("found
+# character '\t' ...", "found undefined alias 'x'"), and identical whether or not libyaml is installed;
+# above this size the re-read would cost seconds, so the first message stands.
+_REREAD_BYTES = 1024 * 1024
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _SEQ, _MAP, _MERGE = _TAG + "str", _TAG + "seq", _TAG + "map", _TAG + "merge"
+_SCALAR_KINDS = {_TAG + "null": "null", _TAG + "bool": "a boolean", _TAG + "int": "a number",
+                 _TAG + "float": "a number", _TAG + "timestamp": "a date"}
+# SafeLoader's own constructors, so scalars resolve exactly as yaml.safe_load resolves them.
+_CONSTRUCT = {tag: SafeConstructor.yaml_constructors[tag] for tag in _SCALAR_KINDS}
+_CONSTRUCTOR = SafeConstructor()  # the scalar constructors keep no state, so one instance serves all
+
+_EMPTY_HINT = 'a disclosure is a mapping of fields that starts with openwatt: "1.0"'
+_SYNTAX_HINTS = (  # (words in the parser's problem, hint), first match wins
+    ("'\\t'", "indent with spaces: YAML does not allow tabs for indentation"),
+    ("mapping values are not allowed", "quote a value that contains ': ', or check this line's indentation"),
+    ("undefined alias", "define the anchor (&name) before the alias (*name) that repeats it"),
+    ("duplicate anchor", "give each anchor (&name) its own name"),
+    ("end of stream", "close the quote or bracket that is still open"),
+    ("could not find expected ':'", "write each field as 'key: value'"),
+    ("expected <block end>", "line up the keys of one mapping, and the items of one list, at one indentation"),
+    ("did not find expected key", "line up the keys of one mapping, and the items of one list, at one indentation"),
+)
+_SYNTAX_HINT = "check the indentation and quoting on this line and the one before"
+
+
+def load_document(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Read and parse the file at ``path``; JSON if it ends in .json, YAML otherwise.
+    Raises DocumentError, with a location and a hint, for anything that is not a readable document."""
+    file = os.fspath(path)
+    try:
+        with open(file, "rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            if size > limits.max_bytes:
+                _too_big(file, size, limits)
+            raw = stream.read(limits.max_bytes + 1)  # the file may grow after fstat
+    except IsADirectoryError:
+        raise DocumentError(file, 0, 0, "is a directory, not a file", "give a file, or use discover()") from None
+    except FileNotFoundError:
+        raise DocumentError(file, 0, 0, "no such file or directory", "check the path") from None
+    except OSError as error:
+        raise DocumentError(file, 0, 0, f"cannot read the file: {error.strerror or error}".lower(), None) from None
+    return parse_document(raw, file, limits=limits)
+
+
+def parse_document(raw: bytes, file: str, *, limits: Limits = DEFAULT_LIMITS,
+                   format: Format | str | None = None) -> Document:
+    """Parse ``raw`` as the contents of ``file``; ``format`` defaults to JSON for a .json name, else YAML."""
+    syntax = Format(format) if format is not None else (
+        Format.JSON if file.lower().endswith(".json") else Format.YAML)
+    if len(raw) > limits.max_bytes:
+        _too_big(file, len(raw), limits)
+    text = _decode(raw, file)
+    if not text.strip():
+        raise DocumentError(file, 1, 1, "the file is empty", _EMPTY_HINT)
+    if syntax is Format.JSON:
+        data, positions = _parse_json(text, file, limits)
+    else:
+        data, positions = _Builder(file, limits).document(_compose(text, file))
+    if not isinstance(data, dict):
+        found = _Builder.describe(data)
+        raise DocumentError(file, 1, 1, f"a disclosure is a mapping at the top level; found {found}",
+                            _EMPTY_HINT)
+    return Document(file, data, positions, hashlib.sha256(raw).hexdigest(), syntax)
+
+
+def _too_big(file: str, size: int, limits: Limits) -> NoReturn:
+    raise DocumentError(file, 0, 0, f"the file is {size} bytes; the limit is {limits.max_bytes}",
+                        "a disclosure is a few tens of KiB; check that this is the right file")
+
+
+def _decode(raw: bytes, file: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DocumentError(file, 1, 1, "the file is UTF-16, not UTF-8", "save the file as UTF-8")
+    if (nul := raw.find(b"\0")) >= 0:
+        line, column = _byte_location(raw, nul)
+        raise DocumentError(file, line, column, f"the file is binary: a NUL byte at offset {nul}",
+                            "a disclosure is a YAML or JSON text file")
+    try:
+        return raw.decode("utf-8-sig")  # a byte-order mark is harmless, so it is dropped
+    except UnicodeDecodeError as error:
+        line, column = _byte_location(raw, error.start)
+        raise DocumentError(file, line, column,
+                            f"the file is not UTF-8: byte 0x{raw[error.start]:02x} at offset {error.start}",
+                            "save the file as UTF-8") from None
+
+
+def _byte_location(raw: bytes, offset: int) -> tuple[int, int]:
+    start = raw.rfind(b"\n", 0, offset) + 1
+    # The bytes before the offset on its line decode (they precede the first bad byte), so the column
+    # counts characters as an editor does.
+    return raw.count(b"\n", 0, offset) + 1, len(raw[start:offset].decode("utf-8", "replace")) + 1
+
+
+def _text_location(text: str, index: int) -> tuple[int, int]:
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _compose(text: str, file: str) -> Node | None:
+    try:
+        return _FastLoader(text).get_single_node()
+    except yaml.YAMLError as error:
+        if len(text) <= _REREAD_BYTES and _FastLoader is not yaml.SafeLoader:
+            try:
+                yaml.SafeLoader(text).get_single_node()
+            except yaml.YAMLError as clearer:
+                error = clearer
+            except RecursionError:
+                pass
+        raise _syntax_error(error, text, file) from None
+
+
+def _syntax_error(error: yaml.YAMLError, text: str, file: str) -> DocumentError:
+    if isinstance(error, yaml.reader.ReaderError):
+        line, column = _text_location(text, error.position)
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        return DocumentError(file, line, column, f"character U+{code:04X} is not allowed in YAML",
+                             "remove the control character, or write it as an escape in a quoted string")
+    problem = getattr(error, "problem", None) or "the file is not valid YAML"
+    context = getattr(error, "context", None) or ""
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    if "another document" in problem:
+        return DocumentError(file, line, column, "the file holds more than one YAML document",
+                             "a disclosure is one document: remove the '---' line, or split the file")
+    if "maximum nesting depth" in problem:
+        return DocumentError(file, line, column, "the document is nested too deeply",
+                             "a disclosure is a few levels deep; check for unclosed brackets")
+    context_mark = getattr(error, "context_mark", None)
+    if context and context_mark is not None and context_mark.line + 1 != line:
+        problem = f"{problem} ({context} at line {context_mark.line + 1})"
+    hint = next((hint for words, hint in _SYNTAX_HINTS if words in problem), _SYNTAX_HINT)
+    return DocumentError(file, line, column, problem, hint)
+
+
+class _Builder:
+    """Walks a composed YAML node tree once, building plain data and the source map together.
+
+    The walk, not the composer, enforces the limits: aliases share nodes, so a small tree can expand
+    to billions of values; every value is counted as it is built. In ``json`` mode it only maps
+    positions and finds what JSON refuses but YAML allows (non-finite numbers), for JSON text."""
+
+    __slots__ = ("file", "limits", "json", "positions", "nodes", "merges")
+
+    def __init__(self, file: str, limits: Limits, *, json: bool = False) -> None:
+        self.file, self.limits, self.json = file, limits, json
+        self.positions: dict[Path, tuple[int, int]] = {(): (1, 1)}
+        self.nodes = 0
+        self.merges = 0  # merges being built, one inside another; a mapping can merge itself
+
+    def document(self, root: Node | None) -> tuple[Any, dict[Path, tuple[int, int]]]:
+        if root is None:
+            raise DocumentError(self.file, 1, 1, "the file holds only comments", _EMPTY_HINT)
+        return self.build(root, ()), self.positions
+
+    def fail(self, node: Node, message: str, hint: str | None) -> NoReturn:
+        raise DocumentError(self.file, node.start_mark.line + 1, node.start_mark.column + 1, message, hint)
+
+    def build(self, node: Node, path: Path) -> Any:
+        self.nodes += 1
+        if self.nodes > self.limits.max_nodes:
+            self.fail(node, f"the document has more than {self.limits.max_nodes} values once aliases are "
+                            "expanded", "a disclosure has a few hundred values; use fewer aliases (*name)")
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        if len(path) >= self.limits.max_depth:
+            self.fail(node, f"the document is nested more than {self.limits.max_depth} levels deep",
+                      "a disclosure is a few levels deep; check for an alias that contains itself")
+        if isinstance(node, SequenceNode):
+            if node.tag != _SEQ:
+                self.unsupported(node)
+            items = []
+            for index, item in enumerate(node.value):
+                child = (*path, index)
+                self.positions[child] = (item.start_mark.line + 1, item.start_mark.column + 1)
+                items.append(self.build(item, child))
+            return items
+        if node.tag != _MAP:
+            self.unsupported(node)
+        return self.mapping(node, path, frozenset())
+
+    def mapping(self, node: MappingNode, path: Path, skip: frozenset[str]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first: dict[str, int] = {}
+        merges: list[Node] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE and not self.json:
+                merges.append(value_node)
+                continue
+            key = self.key(key_node)
+            line = key_node.start_mark.line + 1
+            if key in first:
+                self.fail(key_node, f"duplicate key {key!r} (first at line {first[key]})",
+                          "merge the two mappings or rename one key")
+            first[key] = line
+            if key in skip:  # a merged-in key the mapping merging it also sets
+                continue
+            child = (*path, key)
+            self.positions[child] = (line, key_node.start_mark.column + 1)
+            result[key] = self.build(value_node, child)
+        # YAML 1.1 merge keys, as SafeLoader reads them: the mapping's own keys win, then earlier merges.
+        for value_node in merges:
+            sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+            for source in sources:
+                if not isinstance(source, MappingNode) or source.tag != _MAP:
+                    self.fail(source, "a merge (<<) takes a mapping or a list of mappings",
+                              "merge an anchored mapping, e.g. <<: *defaults")
+                self.merges += 1
+                if self.merges > self.limits.max_depth:
+                    self.fail(source, f"merges (<<) nest more than {self.limits.max_depth} levels deep",
+                              "check for a mapping that merges itself")
+                result.update(self.mapping(source, path, skip | result.keys()))
+                self.merges -= 1
+        return result
+
+    def key(self, node: Node) -> str:
+        if not isinstance(node, ScalarNode):
+            self.fail(node, f"a key must be a string, not {'a list' if isinstance(node, SequenceNode) else 'a mapping'}",
+                      "write each field as 'name: value'")
+        if node.tag == _STR:
+            return node.value
+        if (kind := _SCALAR_KINDS.get(node.tag)) is not None:
+            self.fail(node, f"key {node.value or '(empty)'} is not a string (YAML reads it as {kind})",
+                      f'quote the key: "{node.value}"')
+        self.unsupported(node)
+
+    def scalar(self, node: ScalarNode) -> Any:
+        if self.json:
+            # JSON's NaN, Infinity and numbers too large for a float are plain scalars to YAML (style
+            # None from PyYAML, '' from libyaml).
+            if not node.style and not math.isfinite(_float(node.value)):
+                self.fail(node, f"{node.value} is not a finite number", "write a finite number")
+            return None
+        if node.tag == _STR:
+            return node.value
+        if (construct := _CONSTRUCT.get(node.tag)) is None:
+            self.unsupported(node)
+        value = construct(_CONSTRUCTOR, node)
+        if isinstance(value, float) and not math.isfinite(value):
+            self.fail(node, f"{node.value} is not a finite number", "write a finite number, or leave the field out")
+        return value
+
+    def unsupported(self, node: Node) -> NoReturn:
+        tag = node.tag.replace(_TAG, "!!")
+        self.fail(node, f"unsupported tag {tag}", "remove the tag: a disclosure holds plain mappings, lists, "
+                                                  "strings, numbers, booleans and dates")
+
+    @staticmethod
+    def describe(value: Any) -> str:
+        if isinstance(value, list):
+            return "a list"
+        if value is None:
+            return "null"
+        if isinstance(value, bool):
+            return "a boolean"
+        if isinstance(value, (int, float)):
+            return "a number"
+        return "a string" if isinstance(value, str) else "a date"
+
+
+def _float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return 0.0
+
+
+class _Refused(ValueError):
+    """Something JSON's parser accepts and openwatt does not (duplicate keys, NaN)."""
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Refused(f"duplicate key {key!r}", "merge the two mappings or rename one key")
+            seen.add(key)
+    return result
+
+
+def _constant(name: str) -> NoReturn:
+    raise _Refused(f"{name} is not a finite number", "write a finite number")
+
+
+def _finite(text: str) -> float:
+    if not math.isfinite(number := float(text)):
+        _constant(text)
+    return number
+
+
+def _parse_json(text: str, file: str, limits: Limits) -> tuple[Any, dict[Path, tuple[int, int]]]:
+    refused: _Refused | None = None
+    try:
+        data = json.loads(text, object_pairs_hook=_unique, parse_constant=_constant, parse_float=_finite)
+    except json.JSONDecodeError as error:
+        raise DocumentError(file, error.lineno, error.colno, error.msg[:1].lower() + error.msg[1:],
+                            "check the commas, brackets and quotes just before this point") from None
+    except _Refused as error:
+        refused, data = error, None
+    except RecursionError:
+        raise DocumentError(file, 1, 1, "the document is nested too deeply",
+                            "a disclosure is a few levels deep; check for unclosed brackets") from None
+    # JSON is (almost) YAML: composing the same text gives the positions, and locates duplicate keys,
+    # NaN and limit breaches, which raise from the builder. Text YAML cannot read (tab indentation, keys
+    # over 1024 characters) keeps only the root's position.
+    builder = _Builder(file, limits, json=True)
+    try:
+        if (root := _FastLoader(text).get_single_node()) is not None:
+            builder.build(root, ())
+    except yaml.YAMLError:
+        builder.positions = {(): (1, 1)}
+        _check_limits(data, file, limits)
+    if refused is not None:
+        raise DocumentError(file, 1, 1, *refused.args)
+    return data, builder.positions
+
+
+def _check_limits(data: Any, file: str, limits: Limits) -> None:
+    pending, nodes = [(data, 1)], 0
+    while pending:
+        value, depth = pending.pop()
+        nodes += 1
+        if depth > limits.max_depth or nodes > limits.max_nodes:
+            raise DocumentError(file, 1, 1, "the document is larger or deeper than a disclosure can be",
+                                f"the limits are {limits.max_nodes} values and {limits.max_depth} levels")
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        pending.extend((child, depth + 1) for child in children)
+

@@ -1,0 +1,82 @@
+"""Documents and their source maps: loaded data, where each value was written, and the error for bad files."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+__all__ = ["DEFAULT_LIMITS", "Document", "DocumentError", "Format", "Limits", "Path", "format_path"]
+
+Path = tuple[str | int, ...]
+"""A path into a document's data: mapping keys and list indexes, e.g. ('components', 3, 'license')."""
+
+
+class Format(StrEnum):
+    """The syntax a document was written in."""
+
+    YAML = "yaml"
+    JSON = "json"
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Caps that keep a hostile file from costing more than a disclosure ever needs."""
+
+    max_bytes: int = 10 * 1024 * 1024  # a large disclosure is a few tens of KiB
+    max_depth: int = 64                # nesting of mappings and lists; disclosures use about 5
+    max_nodes: int = 100_000           # values after aliases are expanded (alias bombs)
+
+
+DEFAULT_LIMITS = Limits()
+
+
+class DocumentError(Exception):
+    """A file that cannot be read as a document, with a 1-based location (0, 0 when there is none)."""
+
+    def __init__(self, file: str, line: int, column: int, message: str, hint: str | None = None) -> None:
+        super().__init__(file, line, column, message, hint)  # state in args, so it pickles to audit workers
+        self.file, self.line, self.column, self.message, self.hint = file, line, column, message, hint
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A loaded document: its data, a source map from paths to 1-based (line, column), and the sha256
+    of its bytes. A mapping value is located at its key, a list item at the item itself."""
+
+    file: str
+    data: Any
+    positions: Mapping[Path, tuple[int, int]]
+    digest: str
+    format: Format
+
+    def locate(self, path: Sequence[str | int]) -> tuple[int, int, Path]:
+        """(line, column, located) of the value at ``path``, or of its nearest parent that is present;
+        ``located`` says which path that was. The whole document is at (1, 1, ())."""
+        wanted = tuple(path)
+        for end in range(len(wanted), 0, -1):
+            if (position := self.positions.get(wanted[:end])) is not None:
+                return position[0], position[1], wanted[:end]
+        return 1, 1, ()
+
+
+def format_path(path: Sequence[str | int]) -> str:
+    """('components', 1, 'kind') -> 'components[1].kind'; keys that are not plain names are quoted."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part and all(c.isalnum() or c in "_-" for c in part) and part[0].isalpha():
+            text += f".{part}" if text else part
+        else:
+            text += f"[{_quoted(part)}]"
+    return text
+
+
+def _quoted(key: str) -> str:
+    escaped = key.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'

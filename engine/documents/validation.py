@@ -1,0 +1,259 @@
+"""Disclosure schema validation: JSON Schema errors as located problems, in words a disclosure writer uses."""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import functools
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError, best_match
+
+from openwatt.documents.source import Document, Path, format_path
+from openwatt.resources import SCHEMAS_DIR
+from openwatt.values.quantities import DIMENSIONS, QuantityError, format_number, parse_quantity
+
+__all__ = ["SchemaProblem", "validate"]
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaProblem:
+    """One way a document breaks the disclosure schema, located at ``path`` (or its nearest present parent)."""
+
+    path: Path
+    line: int
+    column: int
+    message: str
+    hint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Problem:  # a problem before it is located
+    path: Path
+    message: str
+    hint: str | None = None
+
+
+def validate(document: Document) -> list[SchemaProblem]:
+    """Every schema problem of ``document``, sorted by (line, column, path); [] for a valid disclosure.
+
+    Formats: ``date`` is checked (YYYY-MM-DD); ``uri`` is not, because jsonschema checks it only when
+    an optional package is installed, and results must not depend on what else is installed."""
+    found: dict[tuple[Path, str], _Problem] = {}
+    for error in _validator().iter_errors(_jsonable(document.data)):
+        for problem in _explain(_decisive(error)):
+            found.setdefault((problem.path, problem.message), problem)
+    located = [SchemaProblem(p.path, *document.locate(p.path)[:2], p.message, p.hint) for p in found.values()]
+    return sorted(located, key=lambda p: (p.line, p.column, _path_key(p.path), p.message))
+
+
+@functools.cache
+def _validator() -> Draft202012Validator:
+    schema = json.loads((SCHEMAS_DIR / "disclosure.schema.json").read_text(encoding="utf-8"))
+    return Draft202012Validator(schema, format_checker=FormatChecker(formats=("date",)))
+
+
+@functools.cache
+def _quantity_kinds() -> Mapping[str, tuple[str, str]]:
+    """Pattern of each quantity $def -> (its kind, e.g. 'energy', and its first example, e.g. '74 MWh')."""
+    defs = _validator().schema["$defs"]
+    return {defs[name]["pattern"]: (name, defs[name]["examples"][0]) for name in DIMENSIONS if name in defs}
+
+
+def _path_key(path: Path) -> tuple[tuple[int, int | str], ...]:
+    return tuple((0, part) if isinstance(part, int) else (1, part) for part in path)
+
+
+def _jsonable(value: Any) -> Any:
+    # The schema speaks JSON, where dates are strings; YAML gives date objects for unquoted dates.
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _decisive(error: ValidationError) -> ValidationError:
+    # An anyOf/oneOf failure carries one error per branch; best_match picks the branch that explains it.
+    while error.context:
+        error = best_match(error.context)
+    return error
+
+
+def _explain(error: ValidationError) -> Iterable[_Problem]:
+    explain = _EXPLAINERS.get(str(error.validator), _fallback)
+    return explain(error, tuple(error.absolute_path))
+
+
+def _where(path: Path) -> str:
+    return format_path(path) or "the document"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+        return text if len(text) <= 60 else text[:56] + '..."'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "null" if value is None else str(value)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    return "null" if value is None else "a number"
+
+
+_TYPE_NAMES = {"string": "a string", "number": "a number", "integer": "a whole number", "boolean": "true or false",
+               "object": "a mapping", "array": "a list", "null": "null"}
+_DATE_HINT = "write the date as YYYY-MM-DD, e.g. 2025-09-16"
+_SIGNLESS_EXPONENT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][0-9]+")
+
+
+def _article(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+
+
+def _either(choices: list[str]) -> str:
+    quoted = [f"'{c}'" for c in choices]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+    return f"did you mean {_either(close)}?" if close else None
+
+
+def _quantity(schema: Mapping[str, Any]) -> tuple[str, str, str] | None:
+    """(kind, 'an energy quantity', example) if ``schema`` is one of the quantity $defs."""
+    if (found := _quantity_kinds().get(schema.get("pattern", ""))) is None:
+        return None
+    kind, example = found
+    return kind, f"{_article(DIMENSIONS[kind].name)} quantity", example
+
+
+def _type(error: ValidationError, path: Path) -> Iterable[_Problem]:
+    value, schema, where = error.instance, error.schema, _where(path)
+    if (quantity := _quantity(schema)) is not None and _kind(value) == "a number":
+        unit = quantity[2].split(" ", 1)[1]
+        yield _Problem(path, f"{where}: {_shown(value)} is not a quantity with a unit",
+                       f"write a number and a unit, e.g. {_shown(value)} {unit}")
+        return
+    types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+    expected = quantity[1] if quantity else " or ".join(_TYPE_NAMES.get(t, t) for t in types)
+    hint = None
+    if schema.get("format") == "date":
+        expected, hint = "a date", _DATE_HINT
+    elif isinstance(value, str) and {"number", "integer"} & set(types):
+        if _SIGNLESS_EXPONENT.fullmatch(value.strip()):
+            mantissa, exponent = re.split("[eE]", value.strip())
+            hint = (f"YAML 1.1 reads {value.strip()} as a string; write {format_number(float(value))} "
+                    f"or {mantissa}e+{exponent}")
+        elif _is_number(value):
+            hint = "write the number without quotes"
+    elif value is None:
+        hint = "give a value, or leave the field out"
+    shown = f"{_shown(value)} ({_kind(value)})" if value is not None and _kind(value) not in ("a mapping", "a list") \
+        else _kind(value)
+    yield _Problem(path, f"{where} is {shown}; expected {expected}", hint)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _pattern(error: ValidationError, path: Path) -> Iterable[_Problem]:
+    value, where = error.instance, _where(path)
+    if (quantity := _quantity(error.schema)) is None:
+        yield _Problem(path, f"{where}: {_shown(value)} does not match the pattern {error.validator_value}")
+        return
+    kind, expected, example = quantity
+    try:
+        found = parse_quantity(value)
+    except QuantityError as problem:
+        # An unknown unit's hint names the units meant; other hints are generic, so give one of this kind.
+        hint = problem.hint if "unknown unit" in problem.message else f"write a number and a unit, e.g. {example}"
+        yield _Problem(path, f"{where}: {problem.message}", hint)
+        return
+    if found.dimension != DIMENSIONS[kind]:
+        yield _Problem(path, f"{where}: {_shown(value)} is {_article(found.dimension.name)} quantity; "
+                             f"expected {expected}", f"write {expected}, e.g. {example}")
+    else:  # a quantity openwatt reads, but not written as the schema asks (e.g. spaces around it)
+        yield _Problem(path, f"{where}: {_shown(value)} is not written as {expected}",
+                       f"write a number, at most one space and a unit, with nothing around them, e.g. {example}")
+
+
+def _enum(error: ValidationError, path: Path) -> Iterable[_Problem]:
+    choices = [str(choice) for choice in error.validator_value]
+    hint = _did_you_mean(str(error.instance), choices) if isinstance(error.instance, str) else None
+    yield _Problem(path, f"{_where(path)}: {_shown(error.instance)} is not one of {', '.join(choices)}", hint)
+
+
+def _const(error: ValidationError, path: Path) -> Iterable[_Problem]:
+    value, wanted = error.instance, error.validator_value
+    if isinstance(wanted, str) and not isinstance(value, str) and _shown(value) == wanted:
+        yield _Problem(path, f"{_where(path)} is {_shown(value)} ({_kind(value)}); expected the string "
+                             f"{_shown(wanted)}", f"quote it: {path[-1] if path else 'value'}: {_shown(wanted)}")
+    else:
+        yield _Problem(path, f"{_where(path)}: {_shown(value)} is not {_shown(wanted)}")
+
+
+def _required(error: ValidationError, path: Path) -> Iterable[_Problem]:
+    for name in error.validator_value:
+        if name not in error.instance:
+            yield _Problem((*path, name), f"missing required field {format_path((*path, name))!r}")
+
+
+def _additional(error: ValidationError, path: Path) -> Iterable[_Problem]:
+    known = list(error.schema.get("properties", {}))
+    for name in error.instance:
+        if name not in known:
+            hint = _did_you_mean(name, known) or f"the fields here are {', '.join(known)}"
+            yield _Problem((*path, name), f"unknown field {format_path((*path, name))!r}", hint)
+
+
+def _minimum(error: ValidationError, path: Path) -> Iterable[_Problem]:
+    yield _Problem(path, f"{_where(path)}: {_shown(error.instance)} is below the minimum of "
+                         f"{_shown(error.validator_value)}")
+
+
+def _min_length(error: ValidationError, path: Path) -> Iterable[_Problem]:
+    if error.instance == "":
+        yield _Problem(path, f"{_where(path)} is an empty string", "give a value, or leave the field out")
+    else:
+        yield _Problem(path, f"{_where(path)}: {_shown(error.instance)} is shorter than "
+                             f"{error.validator_value} characters")
+
+
+def _format(error: ValidationError, path: Path) -> Iterable[_Problem]:
+    if error.validator_value == "date":
+        yield _Problem(path, f"{_where(path)}: {_shown(error.instance)} is not a date", _DATE_HINT)
+    else:
+        yield from _fallback(error, path)
+
+
+def _fallback(error: ValidationError, path: Path) -> Iterable[_Problem]:
+    yield _Problem(path, f"{_where(path)}: {error.message}")
+
+
+_EXPLAINERS: Mapping[str, Callable[[ValidationError, Path], Iterable[_Problem]]] = {
+    "type": _type, "pattern": _pattern, "enum": _enum, "const": _const, "required": _required,
+    "additionalProperties": _additional, "minimum": _minimum, "minLength": _min_length, "format": _format,
+}

@@ -1,0 +1,81 @@
+"""A compiled policy applied to a document: findings, stamped with policy, rule, place and waivers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from .documents.source import Document
+from .findings import Finding, Location
+from .language.compiler import best
+from .language.policy import CompiledPolicy, CompiledRule
+from .language.runtime import EvalError, Failure, Scope, format_path
+from .waivers import Waiver, waivers_in
+from .values.quantities import DimensionError
+from .values.verdicts import Reason, Status
+
+
+# What a broken rule raises while evaluating: the rule gets an error finding, the others go on.
+_RULE_ERRORS = (EvalError, ArithmeticError, DimensionError, ValueError)
+
+
+def evaluate(policy: CompiledPolicy, document: Document, *, waivers: Sequence[Waiver] = (),
+             as_of: dt.date) -> list[Finding]:
+    """Every rule of `policy` applied to `document`, in rule order."""
+    scope = Scope(document.data if isinstance(document.data, dict) else {})
+    all_waivers = [*waivers_in(document), *waivers]
+    return [_finding(policy, rule, document, scope, all_waivers, as_of) for rule in policy.rules]
+
+
+def _finding(policy: CompiledPolicy, rule: CompiledRule, document: Document, scope: Scope,
+             waivers: Iterable[Waiver], as_of: dt.date) -> Finding:
+    try:
+        status, failure = _outcome(rule, scope)
+        # A rule's message speaks of a violation; absent or mistyped evidence is said in the evaluator's words.
+        violated = failure is not None and failure.reason is Reason.VIOLATED
+        message = rule.message.render(scope) if rule.message is not None and violated else ""
+        fix = rule.fix.render(scope) if failure is not None else ""
+    except _RULE_ERRORS as err:
+        status, failure = Status.ERROR, Failure(Reason.RULE_ERROR, None, f"the rule could not be evaluated: {err}")
+        message, fix = failure.detail, ""
+    if status is Status.NOT_APPLICABLE:
+        detail = f"not applicable: {rule.when.text if rule.when else ''} does not hold"
+        return _stamp(policy, rule, document, status, None, detail, detail, (), None, "", "")
+    if failure is None:
+        return _stamp(policy, rule, document, Status.PASS, None, "", "", (), _first_path(rule, scope), "", "")
+    waiver_text = ""
+    if status is Status.FAIL:
+        waiver = next((w for w in waivers if w.covers(policy.id, rule)), None)
+        if waiver is not None and waiver.active(as_of):
+            status, waiver_text = Status.WAIVED, waiver.describe()
+        elif waiver is not None:
+            waiver_text = f"expired on {waiver.expires.isoformat()}: {waiver.describe()}"
+    return _stamp(policy, rule, document, status, failure.reason, message or failure.detail, failure.detail,
+                  failure.values, failure.path, fix, waiver_text)
+
+
+def _outcome(rule: CompiledRule, scope: Scope) -> tuple[Status, Failure | None]:
+    if rule.when is not None and rule.when.run(scope) is not True:  # false or unknown: not applicable
+        return Status.NOT_APPLICABLE, None
+    failures = [explain(scope) for require, explain in zip(rule.requires, rule.explains)
+                if require.run(scope) is not True]
+    if not failures:
+        return Status.PASS, None
+
+    return Status.FAIL, best(failures)
+
+
+def _first_path(rule: CompiledRule, scope: Scope) -> tuple[str | int, ...] | None:
+    for require in rule.requires:
+        if (path := require.locate(scope)) is not None:
+            return path
+    return None
+
+
+def _stamp(policy: CompiledPolicy, rule: CompiledRule, document: Document, status: Status, reason: Reason | None,
+           message: str, detail: str, values: tuple[tuple[str, str], ...], path: tuple[str | int, ...] | None,
+           fix: str, waiver: str) -> Finding:
+    line, column, _ = document.locate(path or ())
+    return Finding(document.file, policy.id, policy.version, rule.id, rule.title, status, rule.severity, reason,
+                   message, detail, values, Location(document.file, line, column, format_path(path) if path else ""),
+                   rule.cite, fix, waiver)

@@ -1,0 +1,191 @@
+"""The built-in functions of the policy language: a pure function from `values/` plus one table row each.
+
+The compiler checks arity and argument types against each signature, so implementations get typed
+arguments; the docstring (with PASS/FAIL examples) is the reference `policy doc` and docs/language.md show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from ..values import hardware, licences
+from ..values.quantities import ENERGY, TIME, POWER, Quantity, QuantityError, parse_quantity
+from .runtime import Missing, Mismatch, Path, Undecided
+from .types import ANY, BOOLEAN, LIST, NUMBER, STRING, Kind, Type, quantity
+
+_CHECKS: Mapping[Kind, Callable[[Any], bool]] = {
+    Kind.STRING: lambda x: isinstance(x, str),
+    Kind.NUMBER: lambda x: isinstance(x, (int, float)) and not isinstance(x, bool),
+    Kind.BOOLEAN: lambda x: isinstance(x, bool),
+    Kind.LIST: lambda x: isinstance(x, list),
+    Kind.DATE: lambda x: isinstance(x, dt.date),
+    Kind.ANY: lambda x: True,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    type: Type
+    kinds: tuple[type, ...] = ()  # for an ANY parameter: the Python types it takes at run time
+
+    def accepts(self, value: Any) -> bool:
+        """Whether a value met at run time (from an untyped path) fits this parameter."""
+        if self.kinds:
+            return isinstance(value, self.kinds)
+        if self.type.kind is Kind.QUANTITY:
+            return isinstance(value, Quantity) and (self.type.dimension is None or value.dimension == self.type.dimension)
+        if self.type.kind is Kind.LIST and isinstance(value, str):  # one licence where a list is wanted
+            return False
+        return _CHECKS.get(self.type.kind, _CHECKS[Kind.ANY])(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Builtin:
+    name: str
+    params: tuple[Param, ...]
+    returns: Type
+    impl: Callable[..., Any]
+    explain: Callable[..., str] | None = None  # why a boolean built-in is false, in words
+    wants_paths: bool = False  # impl also gets the document paths of its arguments (paths=...)
+
+    @property
+    def signature(self) -> str:
+        return f"{self.name}({', '.join(p.name for p in self.params)})"
+
+    @property
+    def doc(self) -> str:
+        return (self.impl.__doc__ or "").strip()
+
+
+# ---- text -----------------------------------------------------------------------------------
+
+_URL = re.compile(r"\Ahttps?://[^\s/$.?#][^\s]*\Z", re.IGNORECASE)
+
+
+def is_url(text: str) -> bool:
+    """True if `text` is an http(s) URL with a host and no spaces.
+
+    PASS: "https://huggingface.co/aurora/aurora-7b"; FAIL: "huggingface.co/aurora", "see paper".
+    """
+    return _URL.match(text) is not None
+
+
+def _explain_url(text: str) -> str:
+    return f"{text!r} is not an http(s) URL"
+
+
+def length(value: str | list[Any]) -> int:
+    """The number of items in a list, or of characters in a string. len(components) >= 10."""
+    return len(value)
+
+
+def lower(text: str) -> str:
+    """`text` in lower case, for comparisons that ignore case: lower(model.license) == "mit"."""
+    return text.lower()
+
+
+# ---- licences -------------------------------------------------------------------------------
+
+
+def _licence_check(name: str, check: Callable[[str], bool]) -> Builtin:
+    def explain(expression: str) -> str:
+        return licences.explain(name, expression)
+    return Builtin(name, (Param("licence", STRING),), BOOLEAN, check, explain)
+
+
+def _explain_spdx(expression: str) -> str:
+    try:
+        licences.parse_spdx(expression)
+    except licences.LicenceError as err:
+        return err.message
+    return f"{expression!r} is a valid SPDX licence expression"
+
+
+# ---- energy ---------------------------------------------------------------------------------
+
+
+def _uses(hardware_list: Sequence[Any], path: Path | None) -> list[hardware.HardwareUse] | Missing | Mismatch:
+    """The disclosure's hardware entries as HardwareUse; Missing/Mismatch naming the first bad field."""
+    uses = []
+    base = path or ("hardware",)
+    for i, entry in enumerate(hardware_list):
+        here = (*base, i)
+        if not isinstance(entry, dict):
+            return Mismatch(here, entry, "a mapping with type, count and duration")
+        fields: dict[str, Any] = {}
+        for key, kind in (("type", None), ("count", None), ("duration", TIME), ("power", POWER)):
+            value = entry.get(key)
+            if value is None:
+                if key == "power":
+                    continue
+                return Missing((*here, key))
+            if kind is not None:
+                try:
+                    value = parse_quantity(value) if isinstance(value, str) else value
+                except QuantityError:
+                    pass
+                if not isinstance(value, Quantity) or value.dimension != kind:
+                    return Mismatch((*here, key), entry.get(key), quantity(kind).describe())
+            fields[key] = value
+        if not isinstance(fields["count"], int) or isinstance(fields["count"], bool) or fields["count"] < 0:
+            return Mismatch((*here, "count"), fields["count"], "a whole number of devices")
+        power = fields.get("power")
+        uses.append(hardware.HardwareUse(str(fields["type"]), fields["count"], fields["duration"].base,
+                                         power.base if power is not None else None))
+    return uses
+
+
+def _plausibility(reported: Quantity, hardware_list: list[Any], pue: float, factor: float,
+                  paths: Sequence[Path | None]) -> hardware.Plausibility | Missing | Mismatch:
+    if pue < 1:
+        return Mismatch(paths[2] or ("pue",), pue, "a PUE of at least 1")
+    uses = _uses(hardware_list, paths[1])
+    if not isinstance(uses, list):
+        return uses
+    if reported.base < 0:
+        return Mismatch(paths[0] or ("energy",), str(reported), "a non-negative energy")
+    return hardware.energy_plausibility(reported.base, uses, pue, max(factor, 1.0))
+
+
+def energy_plausible(reported: Quantity, hardware_list: list[Any], pue: float, factor: float, *,
+                     paths: Sequence[Path | None]) -> bool | Missing | Mismatch:
+    """True if the reported energy is within what the hardware could plausibly have used.
+
+    The most it could use is Σ count × duration × board power × PUE (board powers from the table in
+    docs/language.md, a disclosed `power` where given); the least is 15 % of that (the lowest measured
+    training draw). `factor` (at least 1) widens the range both ways. Hardware without a known board
+    power leaves the rule undecided (missing evidence), never passed.
+    PASS: energy_plausible(433 MWh, [{type: "A100 SXM4", count: 1, duration: "1082990 h"}], 1.2, 1.5);
+    FAIL: the same with 1.2 GWh reported.
+    """
+    result = _plausibility(reported, hardware_list, pue, factor, paths)
+    if not isinstance(result, hardware.Plausibility):
+        return result
+    if result.verdict is None:
+        return Undecided(paths[1] or ("hardware",), hardware.describe(result))
+    return result.verdict
+
+
+def _explain_energy(reported: Quantity, hardware_list: list[Any], pue: float, factor: float) -> str:
+    result = _plausibility(reported, hardware_list, pue, factor, (None, None, None))
+    return hardware.describe(result) if isinstance(result, hardware.Plausibility) else "cannot judge"
+
+
+BUILTINS: Mapping[str, Builtin] = MappingProxyType({b.name: b for b in (
+    Builtin("spdx_valid", (Param("licence", STRING),), BOOLEAN, licences.spdx_valid, _explain_spdx),
+    _licence_check("osi_approved", licences.osi_approved),
+    _licence_check("open_data_license", licences.open_data_license),
+    _licence_check("open_content_license", licences.open_content_license),
+    Builtin("is_url", (Param("text", STRING),), BOOLEAN, is_url, _explain_url),
+    Builtin("len", (Param("value", ANY, (str, list)),), NUMBER, length),
+    Builtin("lower", (Param("text", STRING),), STRING, lower),
+    Builtin("energy_plausible", (Param("reported", quantity(ENERGY)), Param("hardware", LIST),
+                                 Param("pue", NUMBER), Param("factor", NUMBER)),
+            BOOLEAN, energy_plausible, _explain_energy, wants_paths=True),
+)})

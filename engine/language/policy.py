@@ -1,0 +1,566 @@
+"""Policies -> compiled policies: imports from the search path, params, lets, rules and their texts.
+
+Stages, each collecting every error it finds: read and parse the policy and its imports; work out
+each param's value (default, then an importer's `set`, then --set and config); compile lets and
+rules; flatten imported rules (qualified `policy-id/rule-id`) with severity overrides and disables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from ..resources import POLICIES_DIR, SCHEMAS_DIR
+from ..values.verdicts import Severity
+from . import ast
+from .compiler import Compiled, Context, Explain, Local, compile_expr, explanation, type_of_value, _condition
+from .errors import PolicyError, PolicyErrors, did_you_mean
+from .parser import parse_expression, parse_policy
+from .runtime import Scope, text
+from .types import Type, assignable, disclosure_type
+
+POLICY_SUFFIX = ".policy"
+
+
+@cache
+def disclosure() -> Type:
+    """The disclosure schema as types: what a path in a policy may name."""
+    return disclosure_type(json.loads((SCHEMAS_DIR / "disclosure.schema.json").read_text(encoding="utf-8")))
+
+
+# ---- compiled forms --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A message or fix text with `{expression}` parts filled from the document."""
+
+    parts: tuple[str | Compiled, ...]
+
+    def render(self, scope: Scope) -> str:
+        return "".join(p if isinstance(p, str) else text(p.run(scope)) for p in self.parts)
+
+    @property
+    def plain(self) -> str:
+        """The text with expressions shown as written, for documentation."""
+        return "".join(p if isinstance(p, str) else "{" + p.text + "}" for p in self.parts)
+
+
+EMPTY = Template(())
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    id: str  # qualified for imported rules: "osaid/weights-licence"
+    title: str
+    severity: Severity
+    cite: str
+    description: str
+    when: Compiled | None
+    requires: tuple[Compiled, ...]
+    explains: tuple[Explain, ...]
+    message: Template | None
+    fix: Template
+    origin: str  # the id of the policy that defines the rule
+    span: ast.Span
+
+
+@dataclass(frozen=True, slots=True)
+class ParamValue:
+    name: str
+    value: Any
+    description: str
+    set_by: str  # "default", "import <id>", "--set", "config"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    id: str
+    version: str
+    file: str
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPolicy:
+    id: str
+    title: str
+    version: str
+    source: str
+    description: str
+    file: str
+    params: Mapping[str, ParamValue]
+    rules: tuple[CompiledRule, ...]  # its own and every imported one, overrides applied
+    sources: tuple[SourceFile, ...]  # this policy's file and every imported one, for provenance
+
+
+# ---- loading the tree ------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Unit:
+    """One parsed policy file in the import tree."""
+
+    tree: ast.PolicyFile
+    file: str
+    source: str
+    sha256: str
+    imports: list[tuple[ast.Import, str]] = field(default_factory=list)  # (import node, policy id)
+
+
+def _span_of(file: str, text_: str) -> ast.Span:
+    return ast.Span(file, 1, 1, 1, len(text_) + 1)
+
+
+class PolicyLoader:
+    """Reads policies from files and the search path and compiles them; one per set of options."""
+
+    def __init__(self, search_path: Sequence[Path] = (), overrides: Mapping[str, str] | None = None,
+                 config: Mapping[str, Any] | None = None, override_origin: str = "--set") -> None:
+        self.search_path = (*(Path(p) for p in search_path), POLICIES_DIR)
+        self.overrides = dict(overrides or {})  # --set NAME=VALUE, as written
+        self.config = dict(config or {})  # [params] from openwatt.toml, already typed by TOML
+        self.override_origin = override_origin
+
+    # -- finding policies --
+
+    def available(self) -> dict[str, Path]:
+        """Every policy id on the search path, first folder winning."""
+        found: dict[str, Path] = {}
+        for folder in self.search_path:
+            if folder.is_dir():
+                for path in sorted(folder.glob(f"*{POLICY_SUFFIX}")):
+                    found.setdefault(path.stem, path)
+        return found
+
+    def load(self, path: Path | str) -> CompiledPolicy:
+        """Compile the policy in `path` (its folder joins the search path for its imports)."""
+        path = Path(path)
+        folder = path.parent
+        if folder not in self.search_path:
+            self.search_path = (folder, *self.search_path)
+        return self._compile_tree(self._read(path, None))
+
+    def load_id(self, policy_id: str, span: ast.Span | None = None) -> CompiledPolicy:
+        """Compile the policy called `policy_id` from the search path."""
+        path = self.available().get(policy_id)
+        if path is None:
+            where = span or _span_of("<command line>", policy_id)
+            raise PolicyErrors([self._unknown(policy_id, where)])
+        return self._compile_tree(self._read(path, policy_id))
+
+    def _unknown(self, policy_id: str, span: ast.Span) -> PolicyError:
+        known = sorted(self.available())
+        hint = did_you_mean(policy_id, known) or (f"known policies: {', '.join(known)}" if known else
+                                                   "no policies on the search path")
+        return PolicyError("OW030", f"unknown policy '{policy_id}'", span, hint)
+
+    def _read(self, path: Path, expected_id: str | None) -> _Unit:
+        file = _display(path)
+        try:
+            raw = path.read_bytes()
+            source = raw.decode("utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+            raise PolicyErrors([PolicyError("OW050", f"cannot read policy file: {reason}", _span_of(file, ""),
+                                            "check the path; policy files are UTF-8 text")]) from None
+        tree = parse_policy(source, file)
+        return _Unit(tree, file, source, hashlib.sha256(raw).hexdigest())
+
+    def _compile_tree(self, root: _Unit) -> CompiledPolicy:
+        units = {root.tree.header.id: root}
+        errors: list[PolicyError] = []
+        self._resolve_imports(root, units, [root.tree.header.id], errors)
+        sources = {u.file: u.source for u in units.values()}
+        if errors:
+            raise PolicyErrors(errors, sources)
+        compiled = _Compiler(units, self, errors).run(root)
+        if errors:
+            raise PolicyErrors(errors, sources)
+        return compiled
+
+    def _resolve_imports(self, unit: _Unit, units: dict[str, _Unit], chain: list[str],
+                         errors: list[PolicyError]) -> None:
+        available = self.available()
+        for item in unit.tree.items:
+            if not isinstance(item, ast.Import):
+                continue
+            if item.policy in chain:
+                cycle = " -> ".join([*chain[chain.index(item.policy):], item.policy])
+                errors.append(PolicyError("OW031", f"import cycle: {cycle}", item.span,
+                                          "a policy cannot import itself, directly or through others"))
+                continue
+            unit.imports.append((item, item.policy))
+            if item.policy in units:
+                continue
+            path = available.get(item.policy)
+            if path is None:
+                errors.append(self._unknown(item.policy, item.span))
+                continue
+            try:
+                child = self._read(path, item.policy)
+            except PolicyErrors as err:
+                errors.extend(err.errors)
+                continue
+            if child.tree.header.id != item.policy:
+                errors.append(PolicyError(
+                    "OW034", f"policy file {child.file} declares 'policy {child.tree.header.id}', not '{item.policy}'",
+                    child.tree.header.id_span, f"a policy's id must match its file name: policy {item.policy}"))
+                continue
+            units[item.policy] = child
+            self._resolve_imports(child, units, [*chain, item.policy], errors)
+
+
+def _display(path: Path) -> str:
+    """A policy's file name as findings show it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        shipped = POLICIES_DIR.resolve()
+        try:
+            return f"<openwatt>/policies/{path.resolve().relative_to(shipped)}"
+        except ValueError:
+            return str(path)
+
+
+# ---- compiling the tree ----------------------------------------------------------------------
+
+_REQUIRED_HEADER = ("title", "version")
+_REQUIRED_RULE = ("title", "severity", "require")
+_REPEATABLE = {"require"}
+
+
+class _Compiler:
+    def __init__(self, units: Mapping[str, _Unit], loader: PolicyLoader, errors: list[PolicyError]) -> None:
+        self.units, self.loader, self.errors = units, loader, errors
+        self.param_sets: dict[str, dict[str, tuple[Any, str, ast.Node]]] = {}  # policy -> name -> (value, by, node)
+        self.params: dict[str, dict[str, ParamValue]] = {}
+        self.done: dict[str, CompiledPolicy] = {}
+
+    def run(self, root: _Unit) -> CompiledPolicy:
+        self._check_overrides()
+        # Params first, importers before the policies they import, so that every `set` an import
+        # makes is known before the imported policy's rules are compiled against its params.
+        for policy_id in self._importers_first(root.tree.header.id):
+            unit = self.units[policy_id]
+            ctx = self._context(unit)
+            self.params[policy_id] = self._params(unit, ctx)
+            ctx.params = {name: p.value for name, p in self.params[policy_id].items()}
+            for node, imported_id in unit.imports:
+                self._apply_sets(imported_id, node, ctx)
+        return self._policy(root.tree.header.id)
+
+    def _importers_first(self, root_id: str) -> list[str]:
+        order: list[str] = []
+        seen: set[str] = set()
+
+        def visit(policy_id: str) -> None:
+            if policy_id in seen:
+                return
+            seen.add(policy_id)
+            for _, imported_id in self.units[policy_id].imports:
+                visit(imported_id)
+            order.append(policy_id)
+        visit(root_id)
+        return order[::-1]
+
+    def _context(self, unit: _Unit) -> Context:
+        return Context(unit.file, unit.source, disclosure(), self.errors, {}, {})
+
+    def _check_overrides(self) -> None:
+        declared = {name for u in self.units.values() for item in u.tree.items
+                    if isinstance(item, ast.Param) for name in (item.name,)}
+        for name, origin in [*((n, self.loader.override_origin) for n in self.loader.overrides),
+                             *((n, "config") for n in self.loader.config)]:
+            if name not in declared:
+                hint = did_you_mean(name, declared) or (f"params: {', '.join(sorted(declared))}" if declared
+                                                        else "these policies declare no params")
+                self.errors.append(PolicyError("OW033", f"unknown param '{name}'", _span_of(origin, name), hint))
+
+    def _policy(self, policy_id: str) -> CompiledPolicy:
+        if policy_id in self.done:
+            return self.done[policy_id]
+        unit = self.units[policy_id]
+        header = unit.tree.header
+        fields = self._fields(header.fields, header, _REQUIRED_HEADER, f"policy {policy_id}")
+        ctx = self._context(unit)
+        params = self.params[policy_id]
+        ctx.params = {name: p.value for name, p in params.items()}
+        lets: dict[str, Compiled] = {}
+        ctx.lets = lets
+        rules: list[CompiledRule] = []
+        seen_rules: dict[str, ast.Rule] = {}
+        names = set(params)
+        for item in unit.tree.items:
+            if isinstance(item, ast.Let):
+                if self._new_name(item.name, names, item):
+                    lets[item.name] = compile_expr(item.value, ctx)
+            elif isinstance(item, ast.Rule):
+                if item.id in seen_rules:
+                    first = seen_rules[item.id].id_span.line
+                    self.errors.append(PolicyError("OW020", f"duplicate rule id '{item.id}' (first at line {first})",
+                                                   item.id_span, "give each rule its own id"))
+                    continue
+                seen_rules[item.id] = item
+                rule = self._rule(item, ctx, policy_id)
+                if rule is not None:
+                    rules.append(rule)
+        for node, imported_id in unit.imports:
+            rules.extend(self._imported(node, imported_id, ctx))
+        sources = [SourceFile(policy_id, _text(fields.get("version")), unit.file, unit.sha256)]
+        for _, imported_id in unit.imports:
+            if imported_id in self.done:
+                sources.extend(self.done[imported_id].sources)
+        unique = {s.id: s for s in sources}
+        compiled = CompiledPolicy(policy_id, _text(fields.get("title")), _text(fields.get("version")),
+                                  _text(fields.get("source")), _text(fields.get("description")), unit.file,
+                                  MappingProxyType(params), tuple(rules), tuple(unique.values()))
+        self.done[policy_id] = compiled
+        return compiled
+
+    def _new_name(self, name: str, names: set[str], node: ast.Node) -> bool:
+        if name in names:
+            self.errors.append(PolicyError("OW023", f"'{name}' is already defined", node.span,
+                                           "give each param and let its own name"))
+            return False
+        shape = disclosure().shape
+        if shape is not None and shape.property(name) is not None:
+            self.errors.append(PolicyError("OW024", f"'{name}' would hide the disclosure section '{name}'",
+                                           node.span, f"pick another name, e.g. {name}_value"))
+            return False
+        names.add(name)
+        return True
+
+    def _fields(self, body: Sequence[ast.Field], owner: ast.Node, required: Sequence[str],
+                what: str) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        spans: dict[str, ast.Field] = {}
+        for f in body:
+            if f.keyword in _REPEATABLE:
+                found.setdefault(f.keyword, []).append(f.value)
+                continue
+            if f.keyword in spans:
+                self.errors.append(PolicyError("OW021", f"duplicate '{f.keyword}' in {what} "
+                                               f"(first at line {spans[f.keyword].span.line})", f.span,
+                                               f"write '{f.keyword}' once"))
+                continue
+            spans[f.keyword] = f
+            found[f.keyword] = f.value
+        for keyword in required:
+            if keyword not in found:
+                span = owner.id_span if isinstance(owner, (ast.Rule, ast.Header)) else owner.span
+                self.errors.append(PolicyError("OW022", f"{what} has no '{keyword}'", span,
+                                               _MISSING_HINTS[keyword]))
+        return found
+
+    # -- params --
+
+    def _params(self, unit: _Unit, ctx: Context) -> dict[str, ParamValue]:
+        params: dict[str, ParamValue] = {}
+        sets = self.param_sets.get(unit.tree.header.id, {})
+        names: set[str] = set()
+        for item in unit.tree.items:
+            if not isinstance(item, ast.Param) or not self._new_name(item.name, names, item):
+                continue
+            default = self._constant(item.value, ctx, f"the default of param '{item.name}'")
+            if default is _BAD:
+                continue
+            value, by = default, "default"
+            if item.name in sets:
+                value, by, _ = sets[item.name]
+            if item.name in self.loader.config:
+                value, by = self._typed_override(item, default, self.loader.config[item.name], "config"), "config"
+            if item.name in self.loader.overrides:
+                value, by = self._typed_override(item, default, self.loader.overrides[item.name],
+                                                 self.loader.override_origin), self.loader.override_origin
+            description = item.description.value if item.description else ""
+            params[item.name] = ParamValue(item.name, value, description, by)
+            ctx.params = {**ctx.params, item.name: value}  # a later default may use an earlier param
+        return params
+
+    def _constant(self, node: ast.Expr, ctx: Context, what: str) -> Any:
+        compiled = compile_expr(node, ctx)
+        if not compiled.constant:
+            if compiled.type.kind.value != "any" or not self.errors:
+                self.errors.append(PolicyError("OW035", f"{what} must be a constant (a number, a quantity, a date, "
+                                               "text, a list or a param)", node.span,
+                                               "a param cannot depend on the disclosure; use a let for that"))
+            return _BAD
+        return compiled.run(None)  # type: ignore[arg-type]
+
+    def _typed_override(self, param: ast.Param, default: Any, raw: Any, origin: str) -> Any:
+        value = _override_value(raw)
+        want, got = type_of_value(default), type_of_value(value)
+        if not assignable(got, want):
+            example = want.example()
+            shown = raw if isinstance(raw, str) else json.dumps(raw)
+            self.errors.append(PolicyError(
+                "OW041", f"{origin} {param.name}={shown}: expected {want.describe()}, found {got.describe()}",
+                _span_of(origin, f"{param.name}={shown}"),
+                f"e.g. {origin} {param.name}={example}" if example else f"the default is {text(default)}"))
+            return default
+        return value
+
+    # -- rules --
+
+    def _rule(self, node: ast.Rule, ctx: Context, policy_id: str) -> CompiledRule | None:
+        what = f"rule {node.id}"
+        fields_ = [f for f in node.body if isinstance(f, ast.Field)]
+        found = self._fields(fields_, node, _REQUIRED_RULE, what)
+        rule_ctx = ctx.within(locals={})
+        names = set(ctx.params) | set(ctx.lets)
+        when: Compiled | None = None
+        requires: list[Compiled] = []
+        for item in node.body:  # in source order, so a let is visible below it
+            if isinstance(item, ast.Let):
+                if self._new_name(item.name, names, item):
+                    value = compile_expr(item.value, rule_ctx)
+                    rule_ctx.locals[item.name] = Local(value.type, value, f"{policy_id}/{node.id}/{item.name}")
+            elif item.keyword == "when" and when is None:
+                when = _condition(compile_expr(item.value, rule_ctx), rule_ctx, "'when'")
+            elif item.keyword == "require":
+                requires.append(_condition(compile_expr(item.value, rule_ctx), rule_ctx, "'require'"))
+        message = self._template(found["message"], rule_ctx) if "message" in found else None
+        fix = self._template(found["fix"], rule_ctx) if "fix" in found else EMPTY
+        if not {"title", "severity", "require"} <= found.keys():
+            return None
+        return CompiledRule(node.id, _text(found["title"]), Severity(found["severity"]), _text(found.get("cite")),
+                            _text(found.get("description")), when, tuple(requires),
+                            tuple(explanation(r) for r in requires), message, fix, policy_id, node.span)
+
+    def _template(self, node: ast.Text, ctx: Context) -> Template:
+        parts: list[str | Compiled] = []
+        raw, pos = node.raw, 0
+        # Positions come from the raw text between the quotes; a long string's lines are kept.
+        for match in _BRACES.finditer(raw):
+            token = match.group(0)
+            if token in ("{{", "}}"):
+                parts.append(_unescape_text(raw[pos:match.start()]) + token[0])
+                pos = match.end()
+                continue
+            if token == "}" or not token.endswith("}"):
+                line, column = _position(node, match.start())
+                span = ast.Span(node.span.file, line, column, line, column + 1)
+                self.errors.append(PolicyError("OW040", f"unbalanced '{token[0]}' in text", span,
+                                               "write {path} to show a value, and {{ or }} for a brace"))
+                return Template((node.value,))
+            parts.append(_unescape_text(raw[pos:match.start()]))
+            line, column = _position(node, match.start() + 1)
+            try:
+                expr = parse_expression(token[1:-1], node.span.file, line, column)
+            except PolicyErrors as err:
+                self.errors.extend(PolicyError("OW040", f"in {{...}}: {e.message}", e.span, e.hint) for e in err.errors)
+                return Template((node.value,))
+            parts.append(compile_expr(expr, ctx))
+            pos = match.end()
+        parts.append(_unescape_text(raw[pos:]))
+        return Template(tuple(p for p in parts if p != ""))
+
+    # -- imports --
+
+    def _imported(self, node: ast.Import, policy_id: str, ctx: Context) -> list[CompiledRule]:
+        imported = self._policy(policy_id)
+        by_id = {r.id: r for r in imported.rules}
+        severities: dict[str, Severity] = {}
+        disabled: set[str] = set()
+        for override in node.overrides:
+            if isinstance(override, ast.SetParam):
+                continue
+            key = override.rule.removeprefix(f"{policy_id}/")
+            if key not in by_id:
+                qualified = {f"{policy_id}/{k}" if "/" not in k else k for k in by_id}
+                hint = did_you_mean(override.rule, [*by_id, *qualified]) or f"rules of {policy_id}: " + \
+                    ", ".join(sorted(by_id))
+                self.errors.append(PolicyError("OW032", f"policy '{policy_id}' has no rule '{override.rule}'",
+                                               override.span, hint))
+                continue
+            if isinstance(override, ast.Disable):
+                disabled.add(key)
+            else:
+                severities[key] = Severity(override.level)
+        out = []
+        for rule in imported.rules:
+            if rule.id in disabled:
+                continue
+            qualified = rule.id if "/" in rule.id else f"{policy_id}/{rule.id}"
+            out.append(_replace(rule, id=qualified, severity=severities.get(rule.id, rule.severity)))
+        return out
+
+    def _apply_sets(self, policy_id: str, node: ast.Import, ctx: Context) -> None:
+        """Record the params an `import ... { set NAME = value }` gives the imported policy."""
+        unit = self.units[policy_id]
+        declared = {item.name for item in unit.tree.items if isinstance(item, ast.Param)}
+        for override in node.overrides:
+            if not isinstance(override, ast.SetParam):
+                continue
+            name = override.name
+            if name not in declared:
+                hint = did_you_mean(name, declared) or (f"params of {policy_id}: {', '.join(sorted(declared))}"
+                                                       if declared else f"{policy_id} declares no params")
+                self.errors.append(PolicyError("OW033", f"policy '{policy_id}' has no param '{name}'",
+                                               override.span, hint))
+                continue
+            value = self._constant(override.value, ctx, f"set {name}")
+            if value is _BAD:
+                continue
+            earlier = self.param_sets.setdefault(policy_id, {}).get(name)
+            if earlier is not None and earlier[0] != value:
+                where = earlier[2].span
+                self.errors.append(PolicyError(
+                    "OW036", f"param '{name}' of '{policy_id}' is set to {text(value)} here and to "
+                    f"{text(earlier[0])} at {where.file}:{where.line}", override.span,
+                    "set it in one place, in the policy that imports both"))
+                continue
+            self.param_sets[policy_id][name] = (value, f"import in {ctx.file}", override)
+
+
+_BAD = object()
+_BRACES = re.compile(r"\{\{|\}\}|\{[^{}]*\}?|\}")
+_MISSING_HINTS = {
+    "title": 'add a title "..." line',
+    "version": 'add a version "1.0.0" line',
+    "severity": "add severity error, severity warning or severity info",
+    "require": "add at least one require <condition>",
+}
+
+
+def _text(value: Any) -> str:
+    return value.value if isinstance(value, ast.Text) else (value or "")
+
+
+def _unescape_text(raw: str) -> str:
+    return raw.replace('\\"', '"').replace("\\\\", "\\").replace("\\n", "\n").replace("\\t", "\t")
+
+
+def _position(node: ast.Text, offset: int) -> tuple[int, int]:
+    before = node.raw[:offset]
+    line = node.raw_line + before.count("\n")
+    column = (node.raw_column + offset) if "\n" not in before else len(before) - before.rfind("\n")
+    return line, column
+
+
+def _override_value(raw: Any) -> Any:
+    """A --set value: a literal when it reads as one (500 MWh, 0.8, 2026-01-01, true), else text."""
+    if not isinstance(raw, str):
+        return raw
+    try:
+        node = parse_expression(raw, "--set", 1, 1)
+    except PolicyErrors:
+        return raw
+    ctx = Context("--set", raw, disclosure(), [], {}, {})
+    compiled = compile_expr(node, ctx)
+    if ctx.errors or not compiled.constant:
+        return raw
+    return compiled.run(None)  # type: ignore[arg-type]
+
+
+def _replace(rule: CompiledRule, **changes: Any) -> CompiledRule:
+    from dataclasses import replace
+    return replace(rule, **changes)

@@ -1,0 +1,101 @@
+"""The reporter registry: names, options, and what importing and rendering costs."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from dataclasses import FrozenInstanceError
+from pathlib import Path
+
+import pytest
+
+from openwatt.findings import Report
+from openwatt.reports import REPORTERS, RenderOptions, json_report, terminal
+
+REPORTS_DIR = Path(__file__).resolve().parents[2] / "engine" / "reports"
+_ANCESTORS = {0: "", 1: "openwatt.reports", 2: "openwatt"}  # what `from .`/`from ..` mean in it
+
+
+def test_registry_names_every_format() -> None:
+    assert list(REPORTERS) == ["text", "json"]
+
+
+def test_registry_is_read_only() -> None:
+    with pytest.raises(TypeError):
+        REPORTERS["xml"] = REPORTERS["json"]  # type: ignore[index]
+
+
+@pytest.mark.parametrize(("name", "module"), [("text", terminal), ("json", json_report)])
+def test_registry_renders_as_the_module_does(name: str, module: object, representative: Report) -> None:
+    options = RenderOptions(verbose=True, width=72)
+    assert REPORTERS[name](representative, options) == module.render(representative, options)  # type: ignore[attr-defined]
+
+
+def test_render_options_defaults_and_frozen() -> None:
+    options = RenderOptions()
+    assert (options.color, options.verbose, options.width) == (False, False, 100)
+    with pytest.raises(FrozenInstanceError):
+        options.color = True  # type: ignore[misc]
+
+
+# Modules that a step imports beyond what `import openwatt` already did, measured in a fresh process.
+_PROBE = """
+import json, sys
+import openwatt
+from openwatt.findings import Provenance, Report
+base = set(sys.modules)
+import openwatt.reports
+steps = {"import": sorted(set(sys.modules) - base)}
+report = Report((), Provenance("0.1.0", "2025-09-01T12:00:00Z", "2025-09-01", None, (), ()))
+base = set(sys.modules)
+openwatt.reports.REPORTERS["json"](report, openwatt.reports.RenderOptions())
+steps["json"] = sorted(set(sys.modules) - base)
+base = set(sys.modules)
+openwatt.reports.REPORTERS["text"](report, openwatt.reports.RenderOptions())
+steps["text"] = sorted(set(sys.modules) - base)
+print(json.dumps(steps))
+"""
+
+
+@pytest.fixture(scope="module")
+def imported_by() -> dict[str, list[str]]:
+    out = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True, check=True).stdout
+    return {step: modules for step, modules in json.loads(out).items()}
+
+
+def _top(modules: list[str]) -> set[str]:
+    return {m.split(".")[0] for m in modules}
+
+
+def test_importing_the_registry_loads_no_reporter(imported_by: dict[str, list[str]]) -> None:
+    assert not {"rich", "jsonschema"} & _top(imported_by["import"])
+    assert "openwatt.reports.terminal" not in imported_by["import"]
+    assert "openwatt.reports.json_report" not in imported_by["import"]
+
+
+def test_json_render_does_not_load_rich(imported_by: dict[str, list[str]]) -> None:
+    assert not {"rich", "jsonschema"} & _top(imported_by["json"])
+
+
+def test_text_render_loads_rich_when_it_runs(imported_by: dict[str, list[str]]) -> None:
+    assert "rich" in _top(imported_by["text"])
+
+
+def test_rendering_loads_no_policy_language(imported_by: dict[str, list[str]]) -> None:
+    loaded = [m for step in imported_by.values() for m in step]
+    assert not [m for m in loaded if m.startswith("openwatt.language")]
+
+
+@pytest.mark.parametrize("source", sorted(REPORTS_DIR.glob("*.py")), ids=lambda p: p.name)
+def test_reports_never_import_the_language(source: Path) -> None:
+    imported = []
+    for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            # Relative to openwatt.reports: `from ..language import x`, `from .. import language`.
+            package = ".".join(filter(None, [_ANCESTORS[node.level], node.module]))
+            imported += [package, *(f"{package}.{alias.name}" for alias in node.names)]
+        elif isinstance(node, ast.Import):
+            imported += [alias.name for alias in node.names]
+    assert not [m for m in imported if m == "openwatt.language" or m.startswith("openwatt.language.")]
