@@ -6,6 +6,7 @@ import hashlib
 import json
 import math
 import os
+import re
 from typing import Any, NoReturn
 
 import yaml
@@ -43,6 +44,9 @@ _SYNTAX_HINTS = (  # (words in the parser's problem, hint), first match wins
     ("did not find expected key", "line up the keys of one mapping, and the items of one list, at one indentation"),
 )
 _SYNTAX_HINT = "check the indentation and quoting on this line and the one before"
+_FINITE_HINT = "write a finite number, or leave the field out"
+_LONG_HINT = "write it with an exponent, e.g. 1.5e+30, or quote it to keep it as text"
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?P<fraction>(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)")
 
 
 def load_document(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> Document:
@@ -56,7 +60,7 @@ def load_document(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMI
                 _too_big(file, size, limits)
             raw = stream.read(limits.max_bytes + 1)  # the file may grow after fstat
     except IsADirectoryError:
-        raise DocumentError(file, 0, 0, "is a directory, not a file", "give a file, or use discover()") from None
+        raise DocumentError(file, 0, 0, "is a directory, not a file", "give the path of a disclosure file") from None
     except FileNotFoundError:
         raise DocumentError(file, 0, 0, "no such file or directory", "check the path") from None
     except OSError as error:
@@ -186,7 +190,8 @@ class _Builder:
             return self.scalar(node)
         if len(path) >= self.limits.max_depth:
             self.fail(node, f"the document is nested more than {self.limits.max_depth} levels deep",
-                      "a disclosure is a few levels deep; check for an alias that contains itself")
+                      "a disclosure is a few levels deep; check for unclosed brackets or an alias that "
+                      "contains itself")
         if isinstance(node, SequenceNode):
             if node.tag != _SEQ:
                 self.unsupported(node)
@@ -236,8 +241,8 @@ class _Builder:
 
     def key(self, node: Node) -> str:
         if not isinstance(node, ScalarNode):
-            self.fail(node, f"a key must be a string, not {'a list' if isinstance(node, SequenceNode) else 'a mapping'}",
-                      "write each field as 'name: value'")
+            found = "a list" if isinstance(node, SequenceNode) else "a mapping"
+            self.fail(node, f"a key must be a string, not {found}", "write each field as 'name: value'")
         if node.tag == _STR:
             return node.value
         if (kind := _SCALAR_KINDS.get(node.tag)) is not None:
@@ -247,18 +252,29 @@ class _Builder:
 
     def scalar(self, node: ScalarNode) -> Any:
         if self.json:
-            # JSON's NaN, Infinity and numbers too large for a float are plain scalars to YAML (style
-            # None from PyYAML, '' from libyaml).
-            if not node.style and not math.isfinite(_float(node.value)):
-                self.fail(node, f"{node.value} is not a finite number", "write a finite number")
+            # JSON's NaN, Infinity, numbers too large for a float and integers too long to convert are
+            # plain scalars to YAML (style None from PyYAML, '' from libyaml): find them to locate them.
+            if not node.style and (number := _JSON_NUMBER.fullmatch(node.value)):
+                try:
+                    _finite(node.value) if number["fraction"] else _integer(node.value)
+                except _Refused as refused:
+                    self.fail(node, *refused.args)
+            elif not node.style and node.value.lstrip("-") in ("NaN", "Infinity"):
+                self.fail(node, f"{node.value} is not a finite number", _FINITE_HINT)
             return None
         if node.tag == _STR:
             return node.value
         if (construct := _CONSTRUCT.get(node.tag)) is None:
             self.unsupported(node)
-        value = construct(_CONSTRUCTOR, node)
+        try:
+            value = construct(_CONSTRUCTOR, node)
+        except ValueError as error:  # 2025-02-30, or an integer longer than Python converts to text
+            if node.tag != _TAG + "int":
+                self.fail(node, f"{_clip(node.value)} is not a valid date: {error}",
+                          "write the date as YYYY-MM-DD, or quote it to keep it as text")
+            self.fail(node, f"a number of {sum(c.isdigit() for c in node.value)} digits is too large", _LONG_HINT)
         if isinstance(value, float) and not math.isfinite(value):
-            self.fail(node, f"{node.value} is not a finite number", "write a finite number, or leave the field out")
+            self.fail(node, f"{_clip(node.value)} is not a finite number", _FINITE_HINT)
         return value
 
     def unsupported(self, node: Node) -> NoReturn:
@@ -279,11 +295,8 @@ class _Builder:
         return "a string" if isinstance(value, str) else "a date"
 
 
-def _float(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        return 0.0
+def _clip(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:37]}..."
 
 
 class _Refused(ValueError):
@@ -302,19 +315,27 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _constant(name: str) -> NoReturn:
-    raise _Refused(f"{name} is not a finite number", "write a finite number")
+    raise _Refused(f"{name} is not a finite number", _FINITE_HINT)
 
 
 def _finite(text: str) -> float:
     if not math.isfinite(number := float(text)):
-        _constant(text)
+        raise _Refused(f"{_clip(text)} is not a finite number", _FINITE_HINT)
     return number
+
+
+def _integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:  # over sys.get_int_max_str_digits(), Python's guard against slow conversions
+        raise _Refused(f"a number of {len(text.lstrip('-'))} digits is too large", _LONG_HINT) from None
 
 
 def _parse_json(text: str, file: str, limits: Limits) -> tuple[Any, dict[Path, tuple[int, int]]]:
     refused: _Refused | None = None
     try:
-        data = json.loads(text, object_pairs_hook=_unique, parse_constant=_constant, parse_float=_finite)
+        data = json.loads(text, object_pairs_hook=_unique, parse_constant=_constant, parse_float=_finite,
+                          parse_int=_integer)
     except json.JSONDecodeError as error:
         raise DocumentError(file, error.lineno, error.colno, error.msg[:1].lower() + error.msg[1:],
                             "check the commas, brackets and quotes just before this point") from None
@@ -324,8 +345,8 @@ def _parse_json(text: str, file: str, limits: Limits) -> tuple[Any, dict[Path, t
         raise DocumentError(file, 1, 1, "the document is nested too deeply",
                             "a disclosure is a few levels deep; check for unclosed brackets") from None
     # JSON is (almost) YAML: composing the same text gives the positions, and locates duplicate keys,
-    # NaN and limit breaches, which raise from the builder. Text YAML cannot read (tab indentation, keys
-    # over 1024 characters) keeps only the root's position.
+    # NaN and limit breaches, which raise from the builder. Text YAML cannot read (keys over 1024
+    # characters) keeps only the root's position.
     builder = _Builder(file, limits, json=True)
     try:
         if (root := _FastLoader(text).get_single_node()) is not None:
@@ -343,7 +364,8 @@ def _check_limits(data: Any, file: str, limits: Limits) -> None:
     while pending:
         value, depth = pending.pop()
         nodes += 1
-        if depth > limits.max_depth or nodes > limits.max_nodes:
+        container = isinstance(value, (dict, list))
+        if (container and depth > limits.max_depth) or nodes > limits.max_nodes:
             raise DocumentError(file, 1, 1, "the document is larger or deeper than a disclosure can be",
                                 f"the limits are {limits.max_nodes} values and {limits.max_depth} levels")
         children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.exceptions import ValidationError, best_match, relevance
 
-from openwatt.documents.source import Document, Path, format_path
+from openwatt.documents.source import Document, Format, Path, format_path
 from openwatt.resources import SCHEMAS_DIR
 from openwatt.values.quantities import DIMENSIONS, QuantityError, format_number, parse_quantity
 
@@ -46,7 +46,7 @@ def validate(document: Document) -> list[SchemaProblem]:
     an optional package is installed, and results must not depend on what else is installed."""
     found: dict[tuple[Path, str], _Problem] = {}
     for error in _validator().iter_errors(_jsonable(document.data)):
-        for problem in _explain(_decisive(error)):
+        for problem in _explain(_decisive(error), document.format):
             found.setdefault((problem.path, problem.message), problem)
     located = [SchemaProblem(p.path, *document.locate(p.path)[:2], p.message, p.hint) for p in found.values()]
     return sorted(located, key=lambda p: (p.line, p.column, _path_key(p.path), p.message))
@@ -81,15 +81,20 @@ def _jsonable(value: Any) -> Any:
 
 
 def _decisive(error: ValidationError) -> ValidationError:
-    # An anyOf/oneOf failure carries one error per branch; best_match picks the branch that explains it.
+    # An anyOf/oneOf failure carries one error per branch; best_match descends to the branch that explains
+    # it and stops at a tie. A tie goes to a branch whose type fits the value (its complaint is about the
+    # value, not its kind), then to the first in schema order.
+    error = best_match([error])
     while error.context:
-        error = best_match(error.context)
+        error = min(error.context, key=lambda branch: (relevance(branch), branch.validator == "type"))
     return error
 
 
-def _explain(error: ValidationError) -> Iterable[_Problem]:
-    explain = _EXPLAINERS.get(str(error.validator), _fallback)
-    return explain(error, tuple(error.absolute_path))
+def _explain(error: ValidationError, syntax: Format = Format.YAML) -> Iterable[_Problem]:
+    path = tuple(error.absolute_path)
+    if error.validator == "type":  # the one explanation that depends on the syntax the value was written in
+        return _type(error, path, syntax)
+    return _EXPLAINERS.get(str(error.validator), _fallback)(error, path)
 
 
 def _where(path: Path) -> str:
@@ -145,7 +150,7 @@ def _quantity(schema: Mapping[str, Any]) -> tuple[str, str, str] | None:
     return kind, f"{_article(DIMENSIONS[kind].name)} quantity", example
 
 
-def _type(error: ValidationError, path: Path) -> Iterable[_Problem]:
+def _type(error: ValidationError, path: Path, syntax: Format) -> Iterable[_Problem]:
     value, schema, where = error.instance, error.schema, _where(path)
     if (quantity := _quantity(schema)) is not None and _kind(value) == "a number":
         unit = quantity[2].split(" ", 1)[1]
@@ -158,7 +163,7 @@ def _type(error: ValidationError, path: Path) -> Iterable[_Problem]:
     if schema.get("format") == "date":
         expected, hint = "a date", _DATE_HINT
     elif isinstance(value, str) and {"number", "integer"} & set(types):
-        if _SIGNLESS_EXPONENT.fullmatch(value.strip()):
+        if syntax is Format.YAML and _SIGNLESS_EXPONENT.fullmatch(value.strip()):
             mantissa, exponent = re.split("[eE]", value.strip())
             hint = (f"YAML 1.1 reads {value.strip()} as a string; write {format_number(float(value))} "
                     f"or {mantissa}e+{exponent}")
@@ -254,6 +259,6 @@ def _fallback(error: ValidationError, path: Path) -> Iterable[_Problem]:
 
 
 _EXPLAINERS: Mapping[str, Callable[[ValidationError, Path], Iterable[_Problem]]] = {
-    "type": _type, "pattern": _pattern, "enum": _enum, "const": _const, "required": _required,
+    "pattern": _pattern, "enum": _enum, "const": _const, "required": _required,
     "additionalProperties": _additional, "minimum": _minimum, "minLength": _min_length, "format": _format,
 }

@@ -135,7 +135,11 @@ def _uses(hardware_list: Sequence[Any], path: Path | None) -> list[hardware.Hard
             fields[key] = value
         if not isinstance(fields["count"], int) or isinstance(fields["count"], bool) or fields["count"] < 0:
             return Mismatch((*here, "count"), fields["count"], "a whole number of devices")
+        if fields["duration"].magnitude < 0:
+            return Mismatch((*here, "duration"), entry["duration"], "a duration of zero or more")
         power = fields.get("power")
+        if power is not None and power.magnitude <= 0:
+            return Mismatch((*here, "power"), entry["power"], "a power above zero")
         uses.append(hardware.HardwareUse(str(fields["type"]), fields["count"], fields["duration"].base,
                                          power.base if power is not None else None))
     return uses
@@ -143,7 +147,7 @@ def _uses(hardware_list: Sequence[Any], path: Path | None) -> list[hardware.Hard
 
 def _plausibility(reported: Quantity, hardware_list: list[Any], pue: float, factor: float,
                   paths: Sequence[Path | None]) -> hardware.Plausibility | Missing | Mismatch:
-    if pue < 1:
+    if not pue >= 1 or pue == float("inf"):  # NaN fails every comparison
         return Mismatch(paths[2] or ("pue",), pue, "a PUE of at least 1")
     uses = _uses(hardware_list, paths[1])
     if not isinstance(uses, list):

@@ -619,11 +619,14 @@ def _mismatch(left: Compiled, right: Compiled, x: Any, y: Any, scope: Scope) -> 
     return Mismatch(doc.locate(scope) or (), value, "a date" if isinstance(other, dt.date) else kind_of(other))
 
 
+_PATHS = (ast.Name, ast.Attribute, ast.Subscript)
+
+
 def _violated(op: str, left: Compiled, right: Compiled, x: Any, y: Any, scope: Scope) -> Failure:
     if left.constant and not right.constant:  # `500 MWh >= energy.training.energy`: say it path first
         left, right, x, y, op = right, left, y, x, _FLIP[op]
     path = left.locate(scope)
-    subject = format_path(path) if path else left.text
+    subject = format_path(path) if path and isinstance(left.node, _PATHS) else left.text
     observed = show(x)
     if isinstance(x, Quantity) and isinstance(y, Quantity) and x.unit != y.unit and x.dimension == y.dimension:
         observed += f" ({x.to(y.unit)})"

@@ -148,6 +148,12 @@ class PolicyLoader:
             self.search_path = (folder, *self.search_path)
         return self._compile_tree(self._read(path, None))
 
+    def compile_source(self, source: str, file: str = "<policy>") -> CompiledPolicy:
+        """Compile policy text that is not in a file (tests, notebooks); imports use the search path."""
+        raw = source.encode("utf-8")
+        unit = _Unit(parse_policy(source, file), file, source, hashlib.sha256(raw).hexdigest())
+        return self._compile_tree(unit)
+
     def load_id(self, policy_id: str, span: ast.Span | None = None) -> CompiledPolicy:
         """Compile the policy called `policy_id` from the search path."""
         path = self.available().get(policy_id)

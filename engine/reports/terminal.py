@@ -106,7 +106,7 @@ def _blocks(report: Report, *, verbose: bool, width: int) -> Iterator[_Block]:
             if verbose or finding.status not in QUIET:
                 yield from _finding(finding, verbose=verbose)
         if not verbose and (quiet := _tally(f for f in findings if f.status in QUIET)):
-            yield _Block(quiet, INDENT, lead=())
+            yield _Block(quiet, INDENT)
         if not findings:
             yield _Block((("no findings", "dim"),), INDENT)
         yield _Block()
@@ -191,13 +191,13 @@ def _summary(report: Report, files: int, width: int) -> Iterator[_Block]:
     lines: list[list[Seg]] = [[]]
     used = len(head)
     for part in parts or [("no findings", "dim")]:
-        if lines[-1] and used + len(part[0]) + 1 > width:  # +1: the comma ending the line
+        if lines[-1] and used + len(", ") + len(part[0]) + len(",") > width:  # "," may end the line
             lines[-1].append((",", ""))
             lines.append([])
             used = len(head)
-        if lines[-1]:
+        elif lines[-1]:
             lines[-1].append((", ", ""))
-            used += 2
+            used += len(", ")
         lines[-1].append(part)
         used += len(part[0])
     for n, line in enumerate(lines):

@@ -342,6 +342,8 @@ class Quantity:
             dimension, symbol = a.dimension * b.dimension, f"{a.symbol}·{b.symbol}"
         if dimension == DIMENSIONLESS:
             return _tidy(magnitude * factor)  # a ratio of like quantities is a plain number
+        if (named := _DISPLAY.get(dimension)) is not None:  # MWh × gCO2e/kWh is carbon: say it in tCO2e
+            return Quantity(_tidy(magnitude * factor / named[0].factor), named[0]).humanize()
         return Quantity(_tidy(magnitude), Unit(symbol, factor, dimension))
 
 

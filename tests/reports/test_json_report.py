@@ -51,8 +51,11 @@ def small(make_finding: MakeFinding, make_report: MakeReport) -> Report:
         fix="Report a measured figure, or request a waiver.",
     )
     licence = make_finding(rule="osaid/weights-licence", title="Weights under an OSI-approved licence")
-    return make_report((licence, energy), policies=(PolicySource("eu-ai-act-energy", "0.3.0",
-                                                                "policies/eu-ai-act-energy.policy", "0" * 64),))
+    policies = (
+        PolicySource("funder-grant", "2.1.0", "policies/funder-grant.policy", "f" * 64),
+        PolicySource("eu-ai-act-energy", "0.3.0", "policies/eu-ai-act-energy.policy", "e" * 64),
+    )
+    return make_report((licence, energy), policies=policies)
 
 
 def test_small_report_golden(small: Report, golden: Callable[[str, str], None]) -> None:
@@ -112,6 +115,8 @@ def test_input_that_could_not_be_read_has_an_empty_digest(
     ("location", lambda d: d["findings"][0]["location"].pop("column")),
     ("summary", lambda d: d["summary"].update(exit_code=3)),
     ("provenance", lambda d: d["provenance"].update(fail_on="none")),
+    ("provenance", lambda d: d["provenance"].update(as_of="1 September 2025")),
+    ("policy", lambda d: d["provenance"]["policies"][0].update(sha256="F" * 64)),
     ("root", lambda d: d.update(openwatt_report="2.0")),
 ])
 def test_schema_rejects_what_openwatt_never_writes(

@@ -164,6 +164,16 @@ def test_long_lines_wrap_under_their_indent(width: int, representative: Report) 
     assert details and all(not line[BODY].isspace() for line in details)
 
 
+@pytest.mark.parametrize("width", range(84, 106))
+def test_summary_wraps_between_its_parts_never_inside_one(width: int, representative: Report) -> None:
+    tail = render(representative, RenderOptions(width=width)).split("\n\n")[-1]
+    summary = tail.split("exit code")[0].splitlines()
+    assert max(len(line) for line in summary) <= width
+    assert " ".join(line.strip() for line in summary) == (
+        "2 files checked: 4 passed, 3 failed (2 errors, 1 warning), 2 not applicable, 1 waived, 1 could not be checked"
+    )
+
+
 def test_multiline_message_keeps_its_indent(make_finding: MakeFinding, make_report: MakeReport) -> None:
     failing = make_finding(status=Status.FAIL, reason=Reason.VIOLATED, message="first\nsecond")
     assert "                  first\n                  second\n" in render(make_report((failing,)))
