@@ -17,7 +17,8 @@ class PolicyError(Exception):
 
     def __str__(self) -> str:
         s = self.span
-        return f"{s.file}:{s.line}:{s.column}: {self.code} {self.message}"
+        where = f"{s.file}:{s.line}:{s.column}" if s.line else s.file  # line 0: an option, not a file
+        return f"{where}: {self.code} {self.message}"
 
 
 class PolicyErrors(Exception):

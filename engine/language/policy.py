@@ -115,8 +115,9 @@ class _Unit:
     imports: list[tuple[ast.Import, str]] = field(default_factory=list)  # (import node, policy id)
 
 
-def _span_of(file: str, text_: str) -> ast.Span:
-    return ast.Span(file, 1, 1, 1, len(text_) + 1)
+def _option_span(origin: str) -> ast.Span:
+    """Where an error in a command-line option or a config setting is: no line of a policy file."""
+    return ast.Span(origin, 0, 0, 0, 0)
 
 
 class PolicyLoader:
@@ -158,7 +159,7 @@ class PolicyLoader:
         """Compile the policy called `policy_id` from the search path."""
         path = self.available().get(policy_id)
         if path is None:
-            where = span or _span_of("<command line>", policy_id)
+            where = span or _option_span("-p")
             raise PolicyErrors([self._unknown(policy_id, where)])
         return self._compile_tree(self._read(path, policy_id))
 
@@ -175,7 +176,7 @@ class PolicyLoader:
             source = raw.decode("utf-8")
         except (OSError, UnicodeDecodeError) as err:
             reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
-            raise PolicyErrors([PolicyError("OW050", f"cannot read policy file: {reason}", _span_of(file, ""),
+            raise PolicyErrors([PolicyError("OW050", f"cannot read policy file: {reason}", _option_span(file),
                                             "check the path; policy files are UTF-8 text")]) from None
         tree = parse_policy(source, file)
         return _Unit(tree, file, source, hashlib.sha256(raw).hexdigest())
@@ -288,7 +289,7 @@ class _Compiler:
             if name not in declared:
                 hint = did_you_mean(name, declared) or (f"params: {', '.join(sorted(declared))}" if declared
                                                         else "these policies declare no params")
-                self.errors.append(PolicyError("OW033", f"unknown param '{name}'", _span_of(origin, name), hint))
+                self.errors.append(PolicyError("OW033", f"unknown param '{name}'", _option_span(origin), hint))
 
     def _policy(self, policy_id: str) -> CompiledPolicy:
         if policy_id in self.done:
@@ -409,7 +410,7 @@ class _Compiler:
             shown = raw if isinstance(raw, str) else json.dumps(raw)
             self.errors.append(PolicyError(
                 "OW041", f"{origin} {param.name}={shown}: expected {want.describe()}, found {got.describe()}",
-                _span_of(origin, f"{param.name}={shown}"),
+                _option_span(origin),
                 f"e.g. {origin} {param.name}={example}" if example else f"the default is {text(default)}"))
             return default
         return value

@@ -21,6 +21,7 @@ SAMPLES = ROOT / "samples"
 ALL_SAMPLES = sorted(SAMPLES.glob("**/*.yaml"))
 AURORA = SAMPLES / "aurora-7b.yaml"
 FJORD = SAMPLES / "malformed" / "fjord-2b-malformed.yaml"
+DEPTH_HINT = "a disclosure is a few levels deep; check for unclosed brackets or an alias that contains itself"
 FINITE_HINT = "write a finite number, or leave the field out"
 HINT_START = 'a disclosure is a mapping of fields that starts with openwatt: "1.0"'
 
@@ -218,14 +219,14 @@ HOSTILE: list[tuple[str, bytes, str, str | None]] = [
     ("bomb.yaml", BOMB, "bomb.yaml:1:26: the document has more than 100000 values once aliases are expanded",
      "a disclosure has a few hundred values; use fewer aliases (*name)"),
     ("loop.yaml", b"a: &x [*x]\n", "loop.yaml:1:4: the document is nested more than 64 levels deep",
-     "a disclosure is a few levels deep; check for an alias that contains itself"),
+     DEPTH_HINT),
     ("mergeloop.yaml", b"a: &x {<<: *x}\n", "mergeloop.yaml:1:4: merges (<<) nest more than 64 levels deep",
      "check for a mapping that merges itself"),
     ("badmerge.yaml", b"a: {<<: 1}\n", "badmerge.yaml:1:9: a merge (<<) takes a mapping or a list of mappings",
      "merge an anchored mapping, e.g. <<: *defaults"),
     ("deep.yaml", b"a: " + b"[" * 65 + b"]" * 65 + b"\n",
      "deep.yaml:1:67: the document is nested more than 64 levels deep",
-     "a disclosure is a few levels deep; check for an alias that contains itself"),
+     DEPTH_HINT),
     ("deeper.yaml", b"a: " + b"[" * 5000 + b"]" * 5000 + b"\n", "deeper.yaml:1:1003: the document is nested "
      "too deeply", "a disclosure is a few levels deep; check for unclosed brackets"),
     ("list.yaml", b"- openwatt: '1.0'\n",

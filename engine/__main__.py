@@ -1,0 +1,5 @@
+"""`python -m openwatt` is the `openwatt` command."""
+
+from .cli.main import main
+
+raise SystemExit(main())
