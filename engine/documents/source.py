@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from ..values.paths import Path, format_path
+
 __all__ = ["DEFAULT_LIMITS", "Document", "DocumentError", "Format", "Limits", "Path", "format_path"]
 
-Path = tuple[str | int, ...]
-"""A path into a document's data: mapping keys and list indexes, e.g. ('components', 3, 'license')."""
 
 
 class Format(StrEnum):
@@ -62,21 +62,3 @@ class Document:
             if (position := self.positions.get(wanted[:end])) is not None:
                 return position[0], position[1], wanted[:end]
         return 1, 1, ()
-
-
-def format_path(path: Sequence[str | int]) -> str:
-    """('components', 1, 'kind') -> 'components[1].kind'; keys that are not plain names are quoted."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif part and all(c.isalnum() or c in "_-" for c in part) and part[0].isalpha():
-            text += f".{part}" if text else part
-        else:
-            text += f"[{_quoted(part)}]"
-    return text
-
-
-def _quoted(key: str) -> str:
-    escaped = key.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'

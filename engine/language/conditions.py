@@ -1,0 +1,437 @@
+"""Conditions: and, or, not, exists/missing, comparisons, in, matches and quantifiers; each explains itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+import re
+from typing import Any
+
+from ..values.quantities import Quantity, QuantityError, parse_quantity
+from ..values.verdicts import Reason
+from . import ast
+from .compiler import (Compiled, Context, Local, Locate, _broken, _item_paths, best, compile_expr, constant,
+                       explanation, type_of_value, _condition)
+from .errors import did_you_mean
+from .runtime import Failure, Mismatch, Missing, Scope, Unknown, format_path, kind_of, show, unknown_failure
+from .types import ANY, BOOLEAN, NUMBER, Kind, assignable
+
+# ---- conditions ------------------------------------------------------------------------------
+
+
+@compile_expr.register
+def _and(node: ast.And, ctx: Context) -> Compiled:
+    left = _condition(compile_expr(node.left, ctx), ctx, "each side of 'and'")
+    right = _condition(compile_expr(node.right, ctx), ctx, "each side of 'and'")
+    a, b = left.run, right.run
+
+    def run(scope: Scope) -> Any:
+        x = a(scope)
+        if x is False:
+            return False
+        y = b(scope)
+        if y is False:
+            return False
+        return x if x is not True else y  # Unknown if either is unknown
+
+    ea, eb = explanation(left), explanation(right)
+
+    def explain(scope: Scope) -> Failure:
+        failures = [e(scope) for e, r in ((ea, a), (eb, b)) if r(scope) is not True]
+        return best(failures)
+    return Compiled(run, BOOLEAN, node, ctx.text(node), explain=explain)
+
+
+@compile_expr.register
+def _or(node: ast.Or, ctx: Context) -> Compiled:
+    left = _condition(compile_expr(node.left, ctx), ctx, "each side of 'or'")
+    right = _condition(compile_expr(node.right, ctx), ctx, "each side of 'or'")
+    a, b = left.run, right.run
+
+    def run(scope: Scope) -> Any:
+        x = a(scope)
+        if x is True:
+            return True
+        y = b(scope)
+        if y is True:
+            return True
+        return x if isinstance(x, Unknown) else y
+
+    ea, eb = explanation(left), explanation(right)
+
+    def explain(scope: Scope) -> Failure:
+        first, second = ea(scope), eb(scope)
+        decisive = best([first, second])
+        return Failure(decisive.reason, decisive.path, f"neither holds: {first.detail}; {second.detail}",
+                       first.values + second.values)
+    return Compiled(run, BOOLEAN, node, ctx.text(node), explain=explain)
+
+
+@compile_expr.register
+def _not(node: ast.Not, ctx: Context) -> Compiled:
+    inner = _condition(compile_expr(node.value, ctx), ctx, "the operand of 'not'")
+    a, locate, text = inner.run, inner.locate, inner.text
+
+    def run(scope: Scope) -> Any:
+        x = a(scope)
+        return (not x) if isinstance(x, bool) else x
+
+    def explain(scope: Scope) -> Failure:
+        x = a(scope)
+        if isinstance(x, Unknown):
+            return unknown_failure(x)
+        return Failure(Reason.VIOLATED, locate(scope), f"{text} holds; the policy requires it not to")
+    return Compiled(run, BOOLEAN, node, ctx.text(node), locate, explain)
+
+
+@compile_expr.register
+def _presence(node: ast.Presence, ctx: Context) -> Compiled:
+    inner = compile_expr(node.value, ctx)
+    return _presence_of(inner, node.present, node, ctx)
+
+
+def _presence_of(inner: Compiled, present: bool, node: ast.Expr, ctx: Context) -> Compiled:
+    a, locate, text = inner.run, inner.locate, inner.text
+
+    def exists(scope: Scope) -> bool:
+        x = a(scope)
+        return not isinstance(x, Missing) and x is not None and x != [] and x != ""
+
+    run = exists if present else (lambda scope: not exists(scope))
+
+    def explain(scope: Scope) -> Failure:
+        x = a(scope)
+        if present:
+            path = x.path if isinstance(x, Missing) else locate(scope)
+            where = format_path(path) if path else text
+            return Failure(Reason.MISSING, path, f"missing: {where}", ((where, "missing"),))
+        where = format_path(locate(scope)) or text
+        return Failure(Reason.VIOLATED, locate(scope), f"{where} is {show(x)}; the policy requires it to be absent",
+                       ((where, show(x)),))
+    return Compiled(run, BOOLEAN, node, ctx.text(node), locate, explain)
+
+
+# ---- comparison ------------------------------------------------------------------------------
+
+_ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+_WORDS = {"==": "", "!=": "not ", "<": "less than ", "<=": "at most ", ">": "more than ", ">=": "at least "}
+_FLIP = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+_COMPARABLE = {Kind.NUMBER, Kind.DATE, Kind.QUANTITY}
+
+
+def _static_compare(op: str, left: Compiled, right: Compiled, node: ast.Expr, ctx: Context) -> bool:
+    a, b = left.type, right.type
+    if a.kind is Kind.ANY or b.kind is Kind.ANY:
+        return True
+    if a.kind is Kind.QUANTITY and b.kind is Kind.QUANTITY:
+        if a.dimension is not None and b.dimension is not None and a.dimension != b.dimension:
+            example = a.example() if not left.constant else b.example()
+            ctx.error("OW016", f"cannot compare {left.text} ({a.describe()}) with {right.text} ({b.describe()})",
+                      node, f"write the other side in units of {(a if not left.constant else b).dimension.name}"  # type: ignore[union-attr]
+                      + (f", e.g. {example}" if example else ""))
+            return False
+        return True
+    if {a.kind, b.kind} == {Kind.QUANTITY, Kind.NUMBER}:
+        q = a if a.kind is Kind.QUANTITY else b
+        ctx.error("OW017", f"cannot compare {left.text} ({a.describe()}) with {right.text} ({b.describe()})", node,
+                  f"a quantity needs a unit, e.g. {q.example() or '500 MWh'}")
+        return False
+    if a.kind is not b.kind:
+        ctx.error("OW017", f"cannot compare {left.text} ({a.describe()}) with {right.text} ({b.describe()})", node)
+        return False
+    if op in _ORDER and a.kind not in _COMPARABLE:
+        ctx.error("OW017", f"'{op}' needs numbers, dates or quantities; {left.text} is {a.describe()}", node,
+                  "use == or != (or 'in' / 'matches') for text")
+        return False
+    _check_enum(op, left, right, node, ctx)
+    return True
+
+
+def _check_enum(op: str, left: Compiled, right: Compiled, node: ast.Expr, ctx: Context) -> None:
+    """`model.type == "weigths"`: a value the schema never allows is a typo, caught here."""
+    for field_, literal in ((left, right), (right, left)):
+        enum = field_.type.enum
+        if enum and literal.constant and op in ("==", "!=") and not field_.constant:
+            value = literal.run(None)  # type: ignore[arg-type]
+            if value not in enum:
+                hint = did_you_mean(str(value), [str(e) for e in enum])
+                ctx.error("OW026", f"{field_.text} is never {show(value)}; the disclosure schema allows "
+                          + ", ".join(show(e) for e in enum), literal.node, hint)
+
+
+def _values_of(a: Any, b: Any) -> tuple[Any, Any]:
+    """Make two present values comparable: quantities and dates may be written as strings."""
+    if isinstance(a, str) and isinstance(b, Quantity):
+        try:
+            return parse_quantity(a), b
+        except QuantityError:
+            return a, b
+    if isinstance(a, str) and isinstance(b, dt.date):
+        try:
+            return dt.date.fromisoformat(a), b
+        except ValueError:
+            return a, b
+    return a, b
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, Quantity):
+        return f"q{value.dimension}"
+    if isinstance(value, dt.date):
+        return "date"
+    return type(value).__name__
+
+
+def compare_values(op: str, a: Any, b: Any) -> Any:
+    """a op b for present values; None when they cannot be compared (kinds differ)."""
+    a, b = _values_of(a, b)
+    b, a = _values_of(b, a)
+    if _kind(a) != _kind(b):
+        return None
+    if op == "==":
+        return a == b
+    if op == "!=":
+        return a != b
+    if isinstance(a, (str, bool, list, dict)):
+        return None
+    return _ORDER[op](a, b)
+
+
+@compile_expr.register
+def _compare(node: ast.Compare, ctx: Context) -> Compiled:
+    op = node.op
+    null_right = isinstance(node.right, ast.Literal) and node.right.value is None
+    null_left = isinstance(node.left, ast.Literal) and node.left.value is None
+    if (null_right or null_left) and op in ("==", "!="):  # `x == null` means x is missing
+        other = compile_expr(node.left if null_right else node.right, ctx)
+        return _presence_of(other, op == "!=", node, ctx)
+    left, right = compile_expr(node.left, ctx), compile_expr(node.right, ctx)
+    if not _static_compare(op, left, right, node, ctx):
+        return _broken(node, ctx)
+    a, b = left.run, right.run
+
+    def run(scope: Scope) -> Any:
+        x, y = a(scope), b(scope)
+        if isinstance(x, Unknown):
+            return x
+        if isinstance(y, Unknown):
+            return y
+        result = compare_values(op, x, y)
+        if result is None:
+            return _mismatch(left, right, x, y, scope)
+        return result
+
+    def explain(scope: Scope) -> Failure:
+        x, y = a(scope), b(scope)
+        for value in (x, y):
+            if isinstance(value, Unknown):
+                return unknown_failure(value)
+        if compare_values(op, x, y) is None:
+            return unknown_failure(_mismatch(left, right, x, y, scope))
+        return _violated(op, left, right, x, y, scope)
+    return Compiled(run, BOOLEAN, node, ctx.text(node), _subject(left, right), explain)
+
+
+def _subject(left: Compiled, right: Compiled) -> Locate:
+    """Where a comparison's evidence is: the side read from the document."""
+    return right.locate if left.constant and not right.constant else left.locate
+
+
+def _mismatch(left: Compiled, right: Compiled, x: Any, y: Any, scope: Scope) -> Mismatch:
+    # The side read from the document is the one of the wrong kind.
+    doc, value, other = (left, x, y) if not left.constant else (right, y, x)
+    return Mismatch(doc.locate(scope) or (), value, "a date" if isinstance(other, dt.date) else kind_of(other))
+
+
+_PATHS = (ast.Name, ast.Attribute, ast.Subscript)
+
+
+def _violated(op: str, left: Compiled, right: Compiled, x: Any, y: Any, scope: Scope) -> Failure:
+    if left.constant and not right.constant:  # `500 MWh >= energy.training.energy`: say it path first
+        left, right, x, y, op = right, left, y, x, _FLIP[op]
+    path = left.locate(scope)
+    subject = format_path(path) if path and isinstance(left.node, _PATHS) else left.text
+    observed = show(x)
+    if isinstance(x, Quantity) and isinstance(y, Quantity) and x.unit != y.unit and x.dimension == y.dimension:
+        observed += f" ({x.to(y.unit)})"
+    required = show(y) if right.constant else f"{show(y)} ({right.text})"
+    detail = f"{subject} is {observed}; the policy requires {_WORDS[op]}{required}"
+    values = ((subject, show(x)),) if right.constant else ((subject, show(x)), (right.text, show(y)))
+    return Failure(Reason.VIOLATED, path, detail, values)
+
+
+@compile_expr.register
+def _in(node: ast.In, ctx: Context) -> Compiled:
+    item, container = compile_expr(node.item, ctx), compile_expr(node.container, ctx)
+    ct = container.type
+    if ct.kind not in (Kind.LIST, Kind.STRING, Kind.ANY):
+        ctx.error("OW017", f"'in' needs a list or a string on its right; {container.text} is {ct.describe()}", node)
+        return _broken(node, ctx)
+    if ct.kind is Kind.LIST and ct.item is not None and item.type.kind is not Kind.ANY and not assignable(item.type, ct.item):
+        ctx.error("OW017", f"{item.text} is {item.type.describe()}, but {container.text} is {ct.describe()}", node)
+        return _broken(node, ctx)
+    if ct.kind is Kind.LIST and container.constant:
+        for element in container.run(None):  # type: ignore[arg-type]
+            literal = constant(element, node.container, ctx, type_of_value(element))
+            _check_enum("==", item, literal, node, ctx)
+    a, b, negated = item.run, container.run, node.negated
+
+    def holds(x: Any, y: Any) -> Any:
+        if isinstance(y, str):
+            return x in y if isinstance(x, str) else None
+        for element in y:
+            if not isinstance(element, Unknown) and compare_values("==", x, element) is True:
+                return True
+        return False
+
+    def run(scope: Scope) -> Any:
+        x, y = a(scope), b(scope)
+        if isinstance(x, Unknown):
+            return x
+        if isinstance(y, Unknown):
+            return y
+        found = holds(x, y)
+        if found is None:
+            return Mismatch(item.locate(scope) or (), x, "a string")
+        return found is not negated
+
+    def explain(scope: Scope) -> Failure:
+        x = run(scope)
+        if isinstance(x, Unknown):
+            return unknown_failure(x)
+        value, path = a(scope), item.locate(scope)
+        subject = format_path(path) if path else item.text
+        wanted = "not one of " if negated else "one of "
+        listed = b(scope)
+        shown = show(listed) if container.constant else f"{container.text} ({show(listed)})"
+        if isinstance(listed, list) and container.constant:
+            shown = ", ".join(show(v) for v in listed)
+        if isinstance(listed, str):
+            wanted = "not a part of " if negated else "a part of "
+        return Failure(Reason.VIOLATED, path, f"{subject} is {show(value)}; the policy requires {wanted}{shown}",
+                       ((subject, show(value)),))
+    return Compiled(run, BOOLEAN, node, ctx.text(node), item.locate, explain)
+
+
+@compile_expr.register
+def _matches(node: ast.Matches, ctx: Context) -> Compiled:
+    value = compile_expr(node.value, ctx)
+    if not (isinstance(node.pattern, ast.Literal) and isinstance(node.pattern.value, str)):
+        ctx.error("OW018", "the pattern after 'matches' must be a string literal", node.pattern,
+                  'write the regular expression in quotes, e.g. matches "^https://"')
+        return _broken(node, ctx)
+    source = node.pattern.value
+    try:
+        pattern = re.compile(source)
+    except re.error as err:
+        ctx.error("OW018", f"invalid regular expression {show(source)}: {err.msg}", node.pattern,
+                  "patterns use Python's re syntax; escape a literal '.', '(' or '[' with a backslash (\\.)")
+        return _broken(node, ctx)
+    if value.type.kind not in (Kind.STRING, Kind.ANY):
+        ctx.error("OW017", f"'matches' needs text; {value.text} is {value.type.describe()}", node)
+        return _broken(node, ctx)
+    a, search = value.run, pattern.search
+
+    def run(scope: Scope) -> Any:
+        x = a(scope)
+        if isinstance(x, str):
+            return search(x) is not None
+        if isinstance(x, Unknown):
+            return x
+        return Mismatch(value.locate(scope) or (), x, "a string")
+
+    def explain(scope: Scope) -> Failure:
+        x = run(scope)
+        if isinstance(x, Unknown):
+            return unknown_failure(x)
+        path = value.locate(scope)
+        subject = format_path(path) if path else value.text
+        return Failure(Reason.VIOLATED, path,
+                       f"{subject} is {show(a(scope))}; the policy requires it to match {show(source)}",
+                       ((subject, show(a(scope))),))
+    return Compiled(run, BOOLEAN, node, ctx.text(node), value.locate, explain)
+
+
+# ---- quantifiers -----------------------------------------------------------------------------
+
+
+@compile_expr.register
+def _quantifier(node: ast.Quantifier, ctx: Context) -> Compiled:
+    collection = compile_expr(node.collection, ctx)
+    ct = collection.type
+    if ct.kind not in (Kind.LIST, Kind.ANY):
+        ctx.error("OW017", f"{node.kind}(...) needs a list after 'in'; {collection.text} is {ct.describe()}",
+                  node.collection)
+        return _broken(node, ctx)
+    var = node.variable
+    if var in ctx.locals or var in ctx.lets or var in ctx.params or (ctx.root.shape and ctx.root.shape.property(var)):
+        ctx.error("OW023", f"'{var}' is already a name here; pick another name for the item", node)
+    inner_ctx = ctx.within(locals={**ctx.locals, var: Local(ct.item or ANY)})
+    condition = _condition(compile_expr(node.condition, inner_ctx), inner_ctx, f"the condition of {node.kind}(...)")
+    items_run, test, kind = collection.run, condition.run, node.kind
+    locate = collection.locate
+
+    def outcomes(scope: Scope) -> Any:
+        """Each item's condition value, with the item's path; or an Unknown for the whole list."""
+        items = items_run(scope)
+        if isinstance(items, Unknown):
+            return items
+        if not isinstance(items, list):
+            return Mismatch(locate(scope) or (), items, "a list")
+        paths = _item_paths(items, locate, scope)
+        vars_, where = scope.vars, scope.paths
+        saved = vars_.get(var), where.get(var)
+        results = []
+        for value, path in zip(items, paths):
+            vars_[var], where[var] = value, path
+            results.append(test(scope))
+        vars_[var], where[var] = saved
+        return results
+
+    def run(scope: Scope) -> Any:
+        results = outcomes(scope)
+        if isinstance(results, Unknown):
+            return 0 if kind == "count" and isinstance(results, Missing) else results
+        if kind == "count":
+            return sum(1 for r in results if r is True)
+        if kind == "all":
+            if False in results:
+                return False
+            return next((r for r in results if isinstance(r, Unknown)), True)
+        found = True in results
+        if not found and (unknown := next((r for r in results if isinstance(r, Unknown)), None)) is not None:
+            return unknown
+        return found if kind == "any" else not found
+
+    explain_item = explanation(condition)
+
+    def explain(scope: Scope) -> Failure:
+        results = outcomes(scope)
+        if isinstance(results, Unknown):
+            return unknown_failure(results)
+        items = items_run(scope)
+        paths = _item_paths(items, locate, scope)
+        where = format_path(locate(scope)) or collection.text
+        if kind == "all" or kind == "any" and any(isinstance(r, Unknown) for r in results):
+            bad = [i for i, r in enumerate(results) if r is not True]
+            failures = []
+            for i in bad:
+                scope.vars[var], scope.paths[var] = items[i], paths[i]
+                failures.append(explain_item(scope))
+            return best(failures)
+        if kind == "any":
+            detail = (f"{where} is empty; the policy requires at least one item" if not results else
+                      f"no item of {where} satisfies {condition.text}")
+            return Failure(Reason.VIOLATED, locate(scope), detail, ((where, f"{len(results)} items"),))
+        offending = [format_path(paths[i]) for i, r in enumerate(results) if r is True]
+        return Failure(Reason.VIOLATED, paths[results.index(True)],
+                       f"{', '.join(offending)} {'satisfies' if len(offending) == 1 else 'satisfy'} {condition.text}; "
+                       "the policy requires that none does", tuple((p, "matches") for p in offending))
+
+    if kind == "count":
+        return Compiled(run, NUMBER, node, ctx.text(node), locate)
+    return Compiled(run, BOOLEAN, node, ctx.text(node), locate, explain)

@@ -1,0 +1,175 @@
+"""Arithmetic on numbers, quantities and dates, and calls of built-in functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from collections.abc import Callable
+from typing import Any
+
+from ..values.quantities import TIME, DimensionError, Quantity, unit
+from ..values.verdicts import Reason
+from . import ast
+from .compiler import Compiled, Context, _broken, _nowhere, compile_expr, constant
+from .errors import did_you_mean
+from .runtime import EvalError, Failure, Mismatch, Scope, Unknown, format_path, show, unknown_failure
+from .types import ANY, DATE, NUMBER, Kind, Type, assignable, quantity
+
+# ---- arithmetic ------------------------------------------------------------------------------
+
+_ARITHMETIC = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
+
+
+def _arithmetic_type(op: str, a: Type, b: Type, node: ast.Arithmetic, left: Compiled, right: Compiled,
+                     ctx: Context) -> Type | None:
+    if Kind.ANY in (a.kind, b.kind):
+        return ANY
+    ka, kb = a.kind, b.kind
+    if ka is Kind.NUMBER and kb is Kind.NUMBER:
+        return NUMBER
+    if ka is Kind.DATE and kb is Kind.DATE and op == "-":
+        return quantity(TIME)
+    if ka is Kind.DATE and kb is Kind.QUANTITY and op in "+-" and b.dimension in (TIME, None):
+        return DATE
+    if ka is Kind.QUANTITY and kb is Kind.QUANTITY:
+        if op in "+-":
+            if a.dimension and b.dimension and a.dimension != b.dimension:
+                ctx.error("OW016", f"cannot {'add' if op == '+' else 'subtract'} {right.text} ({b.describe()}) "
+                          f"{'to' if op == '+' else 'from'} {left.text} ({a.describe()})", node)
+                return None
+            return a
+        if a.dimension is None or b.dimension is None:
+            return quantity()
+        dim = a.dimension * b.dimension if op == "*" else a.dimension / b.dimension
+        return NUMBER if not dim.exponents else quantity(dim)
+    if {ka, kb} == {Kind.QUANTITY, Kind.NUMBER} and (op == "*" or (op == "/" and kb is Kind.NUMBER)):
+        return a if ka is Kind.QUANTITY else b
+    ctx.error("OW017", f"cannot apply '{op}' to {left.text} ({a.describe()}) and {right.text} ({b.describe()})", node)
+    return None
+
+
+@compile_expr.register
+def _arithmetic(node: ast.Arithmetic, ctx: Context) -> Compiled:
+    left, right = compile_expr(node.left, ctx), compile_expr(node.right, ctx)
+    t = _arithmetic_type(node.op, left.type, right.type, node, left, right, ctx)
+    if t is None:
+        return _broken(node, ctx)
+    op, a, b, text = node.op, left.run, right.run, ctx.text(node)
+
+    def run(scope: Scope) -> Any:
+        x, y = a(scope), b(scope)
+        if isinstance(x, Unknown):
+            return x
+        if isinstance(y, Unknown):
+            return y
+        return apply_arithmetic(op, x, y, text, lambda: (left.locate(scope), right.locate(scope)))
+    if left.constant and right.constant:
+        try:
+            value = run(None)  # type: ignore[arg-type]
+        except EvalError as err:
+            ctx.error("OW017", str(err), node)
+            return _broken(node, ctx)
+        return constant(value, node, ctx, t)
+    return Compiled(run, t, node, text)
+
+
+def apply_arithmetic(op: str, x: Any, y: Any, text: str, where: Callable[[], tuple[Any, Any]] | None = None) -> Any:
+    """x op y for present values; EvalError for what a rule cannot do (division by zero)."""
+    if isinstance(x, dt.date) and isinstance(y, dt.date) and op == "-":
+        return Quantity((x - y).days, unit("days"))
+    if isinstance(x, dt.date) and isinstance(y, Quantity) and y.dimension == TIME and op in "+-":
+        days = dt.timedelta(days=y.to("days").magnitude)
+        return x + days if op == "+" else x - days
+    numeric = (int, float, Quantity)
+    if not (isinstance(x, numeric) and isinstance(y, numeric)) or isinstance(x, bool) or isinstance(y, bool):
+        paths = where() if where else (None, None)
+        bad, path = (x, paths[0]) if not isinstance(x, numeric) or isinstance(x, bool) else (y, paths[1])
+        return Mismatch(path or (), bad, "a number or a quantity")
+    if op == "/" and (y == 0 if not isinstance(y, Quantity) else y.magnitude == 0):
+        raise EvalError(f"division by zero in {text}")
+    try:
+        result = _ARITHMETIC[op](x, y)
+    except DimensionError as err:
+        raise EvalError(f"{err} in {text}") from None
+    if result is NotImplemented:
+        raise EvalError(f"cannot apply '{op}' to {show(x)} and {show(y)} in {text}")
+    return result
+
+
+@compile_expr.register
+def _negate(node: ast.Negate, ctx: Context) -> Compiled:
+    inner = compile_expr(node.value, ctx)
+    if inner.type.kind not in (Kind.NUMBER, Kind.QUANTITY, Kind.ANY):
+        ctx.error("OW017", f"cannot negate {inner.text} ({inner.type.describe()})", node)
+        return _broken(node, ctx)
+    a = inner.run
+
+    def run(scope: Scope) -> Any:
+        x = a(scope)
+        if isinstance(x, Unknown):
+            return x
+        if isinstance(x, (int, float, Quantity)) and not isinstance(x, bool):
+            return -x
+        return Mismatch(inner.locate(scope) or (), x, "a number or a quantity")
+    if inner.constant:
+        return constant(run(None), node, ctx, inner.type)  # type: ignore[arg-type]
+    return Compiled(run, inner.type, node, ctx.text(node))
+
+
+# ---- calls -----------------------------------------------------------------------------------
+
+
+@compile_expr.register
+def _call(node: ast.Call, ctx: Context) -> Compiled:
+    builtin = ctx.builtins.get(node.function)
+    if builtin is None:
+        hint = did_you_mean(node.function, ctx.builtins) or "functions: " + ", ".join(sorted(ctx.builtins))
+        ctx.error("OW012", f"unknown function '{node.function}'", node, hint)
+        return _broken(node, ctx)
+    args = [compile_expr(arg, ctx) for arg in node.args]
+    if len(args) != len(builtin.params):
+        wanted = ", ".join(p.name for p in builtin.params)
+        ctx.error("OW013", f"{builtin.name}() takes {len(builtin.params)} argument"
+                  f"{'' if len(builtin.params) == 1 else 's'} ({wanted}); {len(args)} given", node,
+                  f"write {builtin.name}({wanted})")
+        return _broken(node, ctx)
+    ok = True
+    for arg, param in zip(args, builtin.params):
+        if not assignable(arg.type, param.type):
+            ctx.error("OW014", f"{builtin.name}() needs {param.type.describe()} for {param.name}; "
+                      f"{arg.text} is {arg.type.describe()}", arg.node)
+            ok = False
+    if not ok:
+        return _broken(node, ctx)
+    runs = [a.run for a in args]
+    locates = [a.locate for a in args]
+    impl, params = builtin.impl, builtin.params
+
+    def values(scope: Scope) -> list[Any] | Unknown:
+        out = []
+        for run_arg, locate, param in zip(runs, locates, params):
+            x = run_arg(scope)
+            if isinstance(x, Unknown):
+                return x
+            if param.type.kind is not Kind.ANY and not param.accepts(x):
+                return Mismatch(locate(scope) or (), x, param.type.describe())
+            out.append(x)
+        return out
+
+    def run(scope: Scope) -> Any:
+        xs = values(scope)
+        if isinstance(xs, Unknown):
+            return xs
+        return impl(*xs, paths=[loc(scope) for loc in locates]) if builtin.wants_paths else impl(*xs)
+
+    def explain(scope: Scope) -> Failure:
+        result = run(scope)
+        if isinstance(result, Unknown):
+            return unknown_failure(result)
+        xs = values(scope)
+        path = locates[0](scope)
+        subject = format_path(path) if path else args[0].text
+        if builtin.explain is None:
+            return Failure(Reason.VIOLATED, path, f"{ctx.text(node)} is false", ((subject, show(xs[0])),))
+        return Failure(Reason.VIOLATED, path, f"{subject}: {builtin.explain(*xs)}", ((subject, show(xs[0])),))
+    return Compiled(run, builtin.returns, node, ctx.text(node), locates[0] if locates else _nowhere, explain)
