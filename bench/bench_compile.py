@@ -58,10 +58,10 @@ def run(quick: bool = False) -> Result:
     _cold(selected, 1, no_disk_cache=False)  # make sure the disk cache exists for the cached runs
     cold_cached = _cold(selected, runs, no_disk_cache=False)
     cold_uncached = _cold(selected, runs, no_disk_cache=True)
-    n = f"{len(selected.ids)} packs"
+    n = f"{len(selected.ids)} pack{'s' if len(selected.ids) != 1 else ''}"
     base = "Lark parse only"
     rows = [
-        Row("compile", f"warm, {n}", warm * 1e3, "ms", base, parse * 1e3),
+        Row("compile", f"warm, all {n}", warm * 1e3, "ms", base, parse * 1e3),
         Row("compile", "first in process, Lark disk cache", cold_cached * 1e3, "ms", "warm compile", warm * 1e3),
         Row("compile", "first in process, no Lark cache", cold_uncached * 1e3, "ms", "with disk cache",
             cold_cached * 1e3),

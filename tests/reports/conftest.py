@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +14,6 @@ from openwatt.values.verdicts import Reason, Severity, Status
 AURORA = "samples/aurora-7b.yaml"
 BOREALIS = "samples/borealis-13b.yaml"
 GENERATED_AT = "2025-09-01T12:00:00Z"
-GOLDEN = Path(__file__).parent / "golden"
 
 
 def digest(text: str) -> str:
@@ -177,16 +174,3 @@ def make_finding() -> Callable[..., Finding]:
 @pytest.fixture
 def make_report() -> Callable[..., Report]:
     return report
-
-
-@pytest.fixture
-def golden() -> Callable[[str, str], None]:
-    """Compare output with tests/reports/golden/<name>; OPENWATT_UPDATE_GOLDENS=1 rewrites the file."""
-
-    def check(name: str, got: str) -> None:
-        path = GOLDEN / name
-        if os.environ.get("OPENWATT_UPDATE_GOLDENS"):
-            path.write_text(got, encoding="utf-8", newline="")
-        assert got == path.read_text(encoding="utf-8")
-
-    return check

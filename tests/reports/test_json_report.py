@@ -59,11 +59,11 @@ def small(make_finding: MakeFinding, make_report: MakeReport) -> Report:
 
 
 def test_small_report_golden(small: Report, golden: Callable[[str, str], None]) -> None:
-    golden("small.json", render(small))
+    golden("reports/golden/small.json", render(small))
 
 
 def test_representative_report_golden(representative: Report, golden: Callable[[str, str], None]) -> None:
-    golden("representative.json", render(representative))
+    golden("reports/golden/representative.json", render(representative))
 
 
 def test_format_basics(representative: Report) -> None:

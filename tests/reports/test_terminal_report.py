@@ -20,11 +20,11 @@ MakeReport = Callable[..., Report]
 
 
 def test_plain_text_golden(representative: Report, golden: Callable[[str, str], None]) -> None:
-    golden("representative.txt", render(representative, RenderOptions()))
+    golden("reports/golden/representative.txt", render(representative, RenderOptions()))
 
 
 def test_verbose_text_golden(representative: Report, golden: Callable[[str, str], None]) -> None:
-    golden("representative.verbose.txt", render(representative, RenderOptions(verbose=True)))
+    golden("reports/golden/representative.verbose.txt", render(representative, RenderOptions(verbose=True)))
 
 
 def test_quiet_view_counts_passes_per_file_and_verbose_lists_them(representative: Report) -> None:
