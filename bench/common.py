@@ -7,9 +7,13 @@ asserts a timing: the benchmarks report, the reader judges.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import os
+import shutil
 import statistics
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +28,10 @@ SCHEMA = ROOT / "schemas" / "disclosure.schema.json"
 SHIPPED = ROOT / "policies"
 FALLBACK = BENCH / "policies"  # used only while no shipped pack compiles
 AS_OF = dt.date(2026, 1, 1)  # fixed, so waiver expiry (and so the work done) does not drift by date
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 @dataclass
@@ -72,9 +80,9 @@ class Packs:
         """-p options for `openwatt check`: none when the default (recommended) pack compiles."""
         if self.source == "shipped" and "recommended" in self.ids:
             return []
-        return [arg for pid in self.ids for arg in ("-p", str(self._file(pid)))]
+        return [arg for pid in self.ids for arg in ("-p", str(self.file(pid)))]
 
-    def _file(self, pid: str) -> Path:
+    def file(self, pid: str) -> Path:
         return next(p for p in (*self.search_path, SHIPPED) if (p / f"{pid}.policy").is_file()) / f"{pid}.policy"
 
 
@@ -115,14 +123,25 @@ def samples() -> list[Path]:
 # ---- timing ----------------------------------------------------------------------------------
 
 
-def measure(fn: Callable[[], object], *, repeats: int = 7, min_time: float = 0.05) -> float:
-    """Median seconds per call of `fn`, after a warm-up call."""
+def measure(fns: dict[str, Callable[[], object]], *, repeats: int = 7, min_time: float = 0.05) -> dict[str, float]:
+    """Median seconds per call of each function, after a warm-up call of each. The functions take
+    turns within every repeat, so a machine that slows down for a while slows them all alike."""
+    numbers = {name: _calibrate(fn, min_time) for name, fn in fns.items()}
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            samples[name].append(_run(fn, numbers[name]) / numbers[name])
+    return {name: statistics.median(times) for name, times in samples.items()}
+
+
+def _calibrate(fn: Callable[[], object], min_time: float) -> int:
+    """How many calls make one timed sample last at least `min_time` (the first call warms up)."""
     fn()
     number, elapsed = 1, _run(fn, 1)
     while elapsed < min_time:
         number *= max(2, min(10, int(min_time / max(elapsed, 1e-9)) + 1))
         elapsed = _run(fn, number)
-    return statistics.median(_run(fn, number) / number for _ in range(repeats))
+    return number
 
 
 def _run(fn: Callable[[], object], number: int) -> float:
@@ -132,8 +151,23 @@ def _run(fn: Callable[[], object], number: int) -> float:
     return time.perf_counter() - start
 
 
-def wall(cmd: list[str], **kwargs: Any) -> tuple[float, int]:
+_PYCACHE = tempfile.mkdtemp(prefix="openwatt-bench-pycache-")
+atexit.register(shutil.rmtree, _PYCACHE, True)
+
+
+def child_env(bytecode: bool = True, **extra: str) -> dict[str, str]:
+    """The environment for timed subprocesses. With `bytecode`, modules are byte-compiled once and the
+    .pyc reused, as in any installed package, even where PYTHONDONTWRITEBYTECODE is set (it is on
+    these machines); the .pyc go to a private folder, so nothing is written beside the sources.
+    Without, PYTHONDONTWRITEBYTECODE=1: openwatt's sources (an editable install) compile every run."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
+    env.update({"PYTHONPYCACHEPREFIX": _PYCACHE} if bytecode else {"PYTHONDONTWRITEBYTECODE": "1"})
+    return {**env, **extra}
+
+
+def wall(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
     """Wall seconds and exit code of one subprocess run, output discarded."""
     start = time.perf_counter()
-    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, **kwargs)
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
+                          env=env or child_env())
     return time.perf_counter() - start, proc.returncode
