@@ -69,12 +69,9 @@ class Packs:
     source: str  # "shipped" or "bench fallback"
     skipped: dict[str, str]  # shipped id -> why it was left out (its first compile error)
 
-    def loader(self) -> Any:
-        from openwatt.language.policy import PolicyLoader
-        return PolicyLoader(self.search_path)
-
     def compile_all(self) -> list[Any]:
-        return [self.loader().load_id(pid) for pid in self.ids]  # a fresh loader each, as the CLI does
+        from openwatt.language.policy import PolicyLoader
+        return [PolicyLoader(self.search_path).load_id(pid) for pid in self.ids]  # a fresh loader each
 
     def cli_args(self) -> list[str]:
         """-p options for `openwatt check`: none when the default (recommended) pack compiles."""

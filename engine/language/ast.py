@@ -89,7 +89,7 @@ class Call(Expr):
 
 @dataclass(frozen=True, slots=True)
 class Quantifier(Expr):
-    """`all(c in components: condition)`; also `any`, `none` and `count`."""
+    """`all(c in components: condition)`; also `any`, `none`, `count`, and `sum` (of a value, not a condition)."""
 
     kind: str
     variable: str

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..values import hardware, licences
 from ..values.quantities import ENERGY, TIME, POWER, Quantity, QuantityError, parse_quantity
+from ..values.paths import format_path
 from .runtime import Missing, Mismatch, Path, Undecided
 from .types import ANY, BOOLEAN, LIST, NUMBER, STRING, Kind, Type, quantity
 
@@ -172,7 +173,8 @@ def energy_plausible(reported: Quantity, hardware_list: list[Any], pue: float, f
     if not isinstance(result, hardware.Plausibility):
         return result
     if result.verdict is None:
-        return Undecided(paths[1] or ("hardware",), hardware.describe(result))
+        where = paths[1] or ("hardware",)
+        return Undecided(where, f"{format_path(where)}: {hardware.describe(result)}")
     return result.verdict
 
 

@@ -18,7 +18,7 @@ from ..values.verdicts import REASON_RANK, Reason
 from . import ast
 from .builtins import BUILTINS, Builtin
 from .errors import PolicyError, did_you_mean
-from .runtime import (EvalError, Failure, Items, Mismatch, Missing, Path, Scope, Unknown, coerce,
+from .runtime import (EvalError, Failure, Items, Mismatch, Missing, Path, Scope, Undecided, Unknown, coerce,
                       format_path, show, unknown_failure)
 from .types import ANY, BOOLEAN, DATE, LIST, NULL, NUMBER, STRING, Kind, Type, list_of, quantity
 
@@ -171,7 +171,7 @@ def _list(node: ast.ListLiteral, ctx: Context) -> Compiled:
 def _field(value: Any, name: str, path: Path | None, type_: Type) -> Any:
     """`value.name` in a document: Missing past the end, Mismatch through a scalar."""
     if isinstance(value, Unknown):  # past the end of the evidence: missing further down too
-        return Missing((*value.path, name)) if isinstance(value, Missing) else value
+        return Missing((*value.path, name)) if type(value) is Missing else value  # Undecided says it all
     child = (*path, name) if path is not None else (name,)
     if isinstance(value, dict):
         return coerce(value.get(name), type_, child)
@@ -310,10 +310,17 @@ def _index(node: ast.Subscript, base: Compiled, index: Compiled, item_type: Type
         if not isinstance(i, int) or isinstance(i, bool):
             raise EvalError(f"position {show(i)} in {ctx.text(node)} is not a whole number")
         at = i + len(items) if i < 0 else i
-        path = items.paths[at] if isinstance(items, Items) and 0 <= at < len(items) else _child(base_locate(scope), at)
-        if not 0 <= at < len(items):
-            return Missing(path or ()), path
-        return coerce(items[at], item_type, path or ()), path
+        if isinstance(items, Items):  # a filtered list: its items keep their own document paths
+            if not 0 <= at < len(items):
+                where = base_locate(scope) or ()
+                return Undecided(where, f"missing: {ctx.text(node)} (only {len(items)} item"
+                                 f"{'' if len(items) == 1 else 's'} of {format_path(where) or 'the list'} match)"), where
+            path = items.paths[at] or ()
+        else:
+            path = (*(base_locate(scope) or ()), at)
+            if not 0 <= at < len(items):
+                return Missing(path), path
+        return coerce(items[at], item_type, path), path
 
     return Compiled(lambda scope: position(scope)[0], item_type, node, ctx.text(node), lambda scope: position(scope)[1])
 
@@ -383,8 +390,8 @@ def _condition_hint(c: Compiled) -> str:
 
 
 def best(failures: list[Failure]) -> Failure:
-    """The decisive failure: absence before wrong kinds before violations, then the shortest path."""
-    return min(failures, key=lambda f: (REASON_RANK.get(f.reason, 3), len(f.path or ()), format_path(f.path)))
+    """The decisive failure: absence before wrong kinds before violations, then the first as written."""
+    return min(failures, key=lambda f: REASON_RANK.get(f.reason, 3))  # min keeps the first of equals
 
 
 def check_registry() -> list[str]:

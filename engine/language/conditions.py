@@ -7,13 +7,15 @@ import operator
 import re
 from typing import Any
 
-from ..values.quantities import Quantity, QuantityError, parse_quantity
+from ..values.quantities import UNITS, Quantity, QuantityError, parse_quantity
 from ..values.verdicts import Reason
 from . import ast
+from .operations import apply_arithmetic
 from .compiler import (Compiled, Context, Local, Locate, _broken, _item_paths, best, compile_expr, constant,
                        explanation, type_of_value, _condition)
 from .errors import did_you_mean
-from .runtime import Failure, Mismatch, Missing, Scope, Unknown, format_path, kind_of, show, unknown_failure
+from .runtime import (Failure, Items, Mismatch, Missing, Scope, Unknown, approximate, format_path, kind_of, show,
+                      unknown_failure)
 from .types import ANY, BOOLEAN, NUMBER, Kind, assignable
 
 # ---- conditions ------------------------------------------------------------------------------
@@ -102,8 +104,10 @@ def _presence_of(inner: Compiled, present: bool, node: ast.Expr, ctx: Context) -
     def explain(scope: Scope) -> Failure:
         x = a(scope)
         if present:
-            path = x.path if isinstance(x, Missing) else locate(scope)
-            where = format_path(path) if path else text
+            if isinstance(x, Unknown):
+                return unknown_failure(x)
+            path = locate(scope)  # present but empty: say it as written (a filter reads better than its list)
+            where = format_path(path) if path and isinstance(inner.node, _PATHS) and not isinstance(x, Items) else text
             return Failure(Reason.MISSING, path, f"missing: {where}", ((where, "missing"),))
         where = format_path(locate(scope)) or text
         return Failure(Reason.VIOLATED, locate(scope), f"{where} is {show(x)}; the policy requires it to be absent",
@@ -255,12 +259,13 @@ def _violated(op: str, left: Compiled, right: Compiled, x: Any, y: Any, scope: S
         left, right, x, y, op = right, left, y, x, _FLIP[op]
     path = left.locate(scope)
     subject = format_path(path) if path and isinstance(left.node, _PATHS) else left.text
-    observed = show(x)
+    observed = show(x) if isinstance(left.node, _PATHS) else show(approximate(x))
     if isinstance(x, Quantity) and isinstance(y, Quantity) and x.unit != y.unit and x.dimension == y.dimension:
-        observed += f" ({x.to(y.unit)})"
-    required = show(y) if right.constant else f"{show(y)} ({right.text})"
+        observed += f" ({approximate(x.to(y.unit))})"
+    # A value the policy computed (energy × intensity) is shown to four significant digits.
+    required = show(y) if right.constant else f"{show(approximate(y))} ({right.text})"
     detail = f"{subject} is {observed}; the policy requires {_WORDS[op]}{required}"
-    values = ((subject, show(x)),) if right.constant else ((subject, show(x)), (right.text, show(y)))
+    values = ((subject, show(x)),) if right.constant else ((subject, show(x)), (right.text, show(approximate(y))))
     return Failure(Reason.VIOLATED, path, detail, values)
 
 
@@ -371,6 +376,8 @@ def _quantifier(node: ast.Quantifier, ctx: Context) -> Compiled:
     if var in ctx.locals or var in ctx.lets or var in ctx.params or (ctx.root.shape and ctx.root.shape.property(var)):
         ctx.error("OW023", f"'{var}' is already a name here; pick another name for the item", node)
     inner_ctx = ctx.within(locals={**ctx.locals, var: Local(ct.item or ANY)})
+    if node.kind == "sum":
+        return _sum(node, collection, compile_expr(node.condition, inner_ctx), ctx)
     condition = _condition(compile_expr(node.condition, inner_ctx), inner_ctx, f"the condition of {node.kind}(...)")
     items_run, test, kind = collection.run, condition.run, node.kind
     locate = collection.locate
@@ -435,3 +442,37 @@ def _quantifier(node: ast.Quantifier, ctx: Context) -> Compiled:
     if kind == "count":
         return Compiled(run, NUMBER, node, ctx.text(node), locate)
     return Compiled(run, BOOLEAN, node, ctx.text(node), locate, explain)
+
+
+def _sum(node: ast.Quantifier, collection: Compiled, term: Compiled, ctx: Context) -> Compiled:
+    """`sum(h in hardware: h.count * h.duration)`: the total of a number or quantity over a list."""
+    if term.type.kind not in (Kind.NUMBER, Kind.QUANTITY, Kind.ANY):
+        ctx.error("OW017", f"sum(...) adds numbers or quantities; {term.text} is {term.type.describe()}", term.node)
+        return _broken(node, ctx)
+    zero: Any = 0
+    if term.type.kind is Kind.QUANTITY and term.type.dimension is not None:
+        zero = Quantity(0, next(u for u in UNITS.values() if u.dimension == term.type.dimension))
+    items_run, value_run, locate, var = collection.run, term.run, collection.locate, node.variable
+
+    def run(scope: Scope) -> Any:
+        items = items_run(scope)
+        if isinstance(items, Unknown):
+            return items
+        if not isinstance(items, list):
+            return Mismatch(locate(scope) or (), items, "a list")
+        total = zero
+        vars_, where = scope.vars, scope.paths
+        saved = vars_.get(var), where.get(var)
+        try:
+            for value, path in zip(items, _item_paths(items, locate, scope)):
+                vars_[var], where[var] = value, path
+                x = value_run(scope)
+                if isinstance(x, Unknown):
+                    return x
+                total = apply_arithmetic("+", total, x, ctx.text(node)) if total is not zero else x
+                if isinstance(total, Unknown):
+                    return total
+        finally:
+            vars_[var], where[var] = saved
+        return total
+    return Compiled(run, term.type if term.type.kind is not Kind.ANY else ANY, node, ctx.text(node), locate)

@@ -39,7 +39,7 @@ WORDS = {
     "STRING": "a string",
     "LONG_STRING": "a string",
     "COMPARE": "a comparison",
-    "QUANTIFIER": "all(...), any(...), none(...) or count(...)",
+    "QUANTIFIER": "all(...), any(...), none(...), count(...) or sum(...)",
     "LEVEL": "error, warning or info",
     "$END": "the end of the file",
 }
@@ -78,6 +78,8 @@ def _describe_expected(expected: set[str]) -> str:
             left -= group
     singles = sorted({_word(t) for t in left})
     words = phrases + [w for w in singles if w not in phrases]
+    if not words:  # lark knows nothing that could follow: the expression is complete
+        return "the end of the expression"
     if len(words) == 1:
         return words[0]
     return ", ".join(words[:-1]) + " or " + words[-1]

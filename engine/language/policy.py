@@ -319,8 +319,19 @@ class _Compiler:
                 rule = self._rule(item, ctx, policy_id)
                 if rule is not None:
                     rules.append(rule)
+        # A policy imported twice (directly and through another) gives its rules once; a later
+        # import's own overrides still apply to them.
+        merged = {rule.id: rule for rule in rules}
         for node, imported_id in unit.imports:
-            rules.extend(self._imported(node, imported_id, ctx))
+            imported, overrides = self._imported(node, imported_id)
+            for rule in imported:
+                merged.setdefault(rule.id, rule)
+            for rule_id, severity in overrides.items():
+                if severity is None:
+                    merged.pop(rule_id, None)
+                elif rule_id in merged:
+                    merged[rule_id] = _replace(merged[rule_id], severity=severity)
+        rules = list(merged.values())
         sources = [SourceFile(policy_id, _text(fields.get("version")), unit.file, unit.sha256)]
         for _, imported_id in unit.imports:
             if imported_id in self.done:
@@ -461,9 +472,13 @@ class _Compiler:
             parts.append(_unescape_text(raw[pos:match.start()]))
             line, column = _position(node, match.start() + 1)
             try:
-                expr = parse_expression(token[1:-1], node.span.file, line, column)
+                # Inside "..." a quote in the expression is written \"; the expression itself has none.
+                expr = parse_expression(token[1:-1].replace('\\"', '"'), node.span.file, line, column)
             except PolicyErrors as err:
-                self.errors.extend(PolicyError("OW040", f"in {{...}}: {e.message}", e.span, e.hint) for e in err.errors)
+                first = err.errors[0]
+                self.errors.append(PolicyError(
+                    "OW040", f"{token} is not an expression ({first.message})", first.span,
+                    "write {path} to show a value, and {{ or }} for a literal brace"))
                 return Template((node.value,))
             parts.append(compile_expr(expr, ctx))
             pos = match.end()
@@ -472,60 +487,75 @@ class _Compiler:
 
     # -- imports --
 
-    def _imported(self, node: ast.Import, policy_id: str, ctx: Context) -> list[CompiledRule]:
+    def _imported(self, node: ast.Import, policy_id: str) -> tuple[list[CompiledRule], dict[str, Severity | None]]:
+        """The imported policy's rules, qualified `policy-id/rule-id`, with this import's overrides
+        applied; and those overrides by qualified id (None: disabled), for rules met twice."""
         imported = self._policy(policy_id)
-        by_id = {r.id: r for r in imported.rules}
-        severities: dict[str, Severity] = {}
-        disabled: set[str] = set()
+
+        def qualified(rule_id: str) -> str:
+            return rule_id if "/" in rule_id else f"{policy_id}/{rule_id}"
+        known = {qualified(r.id) for r in imported.rules}
+        overrides: dict[str, Severity | None] = {}
         for override in node.overrides:
             if isinstance(override, ast.SetParam):
                 continue
-            key = override.rule.removeprefix(f"{policy_id}/")
-            if key not in by_id:
-                qualified = {f"{policy_id}/{k}" if "/" not in k else k for k in by_id}
-                hint = did_you_mean(override.rule, [*by_id, *qualified]) or f"rules of {policy_id}: " + \
-                    ", ".join(sorted(by_id))
+            key = qualified(override.rule)
+            if key not in known:
+                hint = did_you_mean(key, known) or f"rules of {policy_id}: " + ", ".join(sorted(known))
                 self.errors.append(PolicyError("OW032", f"policy '{policy_id}' has no rule '{override.rule}'",
                                                override.span, hint))
                 continue
-            if isinstance(override, ast.Disable):
-                disabled.add(key)
-            else:
-                severities[key] = Severity(override.level)
-        out = []
+            overrides[key] = None if isinstance(override, ast.Disable) else Severity(override.level)
+        rules = []
         for rule in imported.rules:
-            if rule.id in disabled:
+            key = qualified(rule.id)
+            if key in overrides and overrides[key] is None:
                 continue
-            qualified = rule.id if "/" in rule.id else f"{policy_id}/{rule.id}"
-            out.append(_replace(rule, id=qualified, severity=severities.get(rule.id, rule.severity)))
-        return out
+            rules.append(_replace(rule, id=key, severity=overrides.get(key) or rule.severity))
+        return rules, overrides
+
+    def _subtree(self, policy_id: str) -> list[str]:
+        """`policy_id` and every policy it imports, directly or not."""
+        seen: list[str] = []
+        stack = [policy_id]
+        while stack:
+            current = stack.pop()
+            if current not in seen:
+                seen.append(current)
+                stack.extend(imported for _, imported in self.units[current].imports)
+        return seen
 
     def _apply_sets(self, policy_id: str, node: ast.Import, ctx: Context) -> None:
-        """Record the params an `import ... { set NAME = value }` gives the imported policy."""
-        unit = self.units[policy_id]
-        declared = {item.name for item in unit.tree.items if isinstance(item, ast.Param)}
+        """Record the params an `import ... { set NAME = value }` gives: to every policy of the imported
+        tree that declares NAME, as --set does."""
+        declaring: dict[str, list[str]] = {}
+        for member in self._subtree(policy_id):
+            for item in self.units[member].tree.items:
+                if isinstance(item, ast.Param):
+                    declaring.setdefault(item.name, []).append(member)
         for override in node.overrides:
             if not isinstance(override, ast.SetParam):
                 continue
             name = override.name
-            if name not in declared:
-                hint = did_you_mean(name, declared) or (f"params of {policy_id}: {', '.join(sorted(declared))}"
-                                                       if declared else f"{policy_id} declares no params")
+            if name not in declaring:
+                hint = did_you_mean(name, declaring) or (f"params: {', '.join(sorted(declaring))}"
+                                                         if declaring else f"{policy_id} declares no params")
                 self.errors.append(PolicyError("OW033", f"policy '{policy_id}' has no param '{name}'",
                                                override.span, hint))
                 continue
             value = self._constant(override.value, ctx, f"set {name}")
             if value is _BAD:
                 continue
-            earlier = self.param_sets.setdefault(policy_id, {}).get(name)
-            if earlier is not None and earlier[0] != value:
-                where = earlier[2].span
-                self.errors.append(PolicyError(
-                    "OW036", f"param '{name}' of '{policy_id}' is set to {text(value)} here and to "
-                    f"{text(earlier[0])} at {where.file}:{where.line}", override.span,
-                    "set it in one place, in the policy that imports both"))
-                continue
-            self.param_sets[policy_id][name] = (value, f"import in {ctx.file}", override)
+            for member in declaring[name]:
+                earlier = self.param_sets.setdefault(member, {}).get(name)
+                if earlier is not None and earlier[0] != value:
+                    where = earlier[2].span
+                    self.errors.append(PolicyError(
+                        "OW036", f"param '{name}' of '{member}' is set to {text(value)} here and to "
+                        f"{text(earlier[0])} at {where.file}:{where.line}", override.span,
+                        "set it in one place, in the policy that imports both"))
+                    continue
+                self.param_sets[member][name] = (value, f"import in {ctx.file}", override)
 
 
 _BAD = object()

@@ -47,7 +47,8 @@ class Mismatch(Unknown):
 
 
 class Undecided(Missing):
-    """Not enough evidence to judge, with the reason in words (e.g. an accelerator of unknown power)."""
+    """Not enough evidence to judge, with the whole explanation in words (an accelerator of unknown
+    power; no item at a position of a filtered list); `path` is where to point the reader."""
 
     __slots__ = ("detail",)
 
@@ -125,6 +126,15 @@ def show(value: Any) -> str:
     return text(value)
 
 
+def approximate(value: Any, digits: int = 4) -> Any:
+    """A computed number or quantity rounded for people: 37.6727272727 tCO2e -> 37.67 tCO2e."""
+    if isinstance(value, Quantity):
+        return Quantity(float(f"{value.magnitude:.{digits}g}"), value.unit)
+    if isinstance(value, float):
+        return float(f"{value:.{digits}g}")
+    return value
+
+
 def text(value: Any) -> str:
     """A value as a message interpolates it: strings as they are."""
     if isinstance(value, str):
@@ -196,5 +206,5 @@ def unknown_failure(value: Unknown) -> Failure:
         detail = f"{where} is {show(value.found)} ({kind_of(value.found)}); expected {value.expected}"
         return Failure(Reason.TYPE_MISMATCH, value.path, detail, ((where, show(value.found)),))
     if isinstance(value, Undecided):
-        return Failure(Reason.MISSING, value.path, f"{where}: {value.detail}", ((where, "undecided"),))
+        return Failure(Reason.MISSING, value.path, value.detail, ((where, "undecided"),))
     return Failure(Reason.MISSING, value.path, f"missing: {where}", ((where, "missing"),))

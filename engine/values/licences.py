@@ -422,7 +422,7 @@ def explain(predicate_name: str, expression: str) -> str:
     allowed, singular, plural = _CLASSES[predicate_name]
     failing = _failing(expression, allowed)
     if failing is None:
-        return f"{expression!r} is not an SPDX licence expression"
+        return f"{expression!r} is not an SPDX licence expression, so it {singular}"
     tree = parse_spdx(expression)
     single = isinstance(tree, LicenceRef) and not tree.or_later and tree.exception is None
     if not failing:

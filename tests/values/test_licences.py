@@ -185,7 +185,7 @@ def test_every_listed_id_is_on_the_spdx_list() -> None:
 
 
 EXPLAIN = [
-    ("osi_approved", "Llama 3 Community License", "'Llama 3 Community License' is not an SPDX licence expression"),
+    ("osi_approved", "Llama 3 Community License", "'Llama 3 Community License' is not an SPDX licence expression, so it is not OSI-approved"),
     ("osi_approved", "CC-BY-NC-4.0", "CC-BY-NC-4.0 is not OSI-approved"),
     ("osi_approved", "cc-by-nc-4.0", "CC-BY-NC-4.0 is not OSI-approved"),
     ("osi_approved", "MIT OR LicenseRef-x", "'MIT OR LicenseRef-x' includes LicenseRef-x, which is not OSI-approved"),
