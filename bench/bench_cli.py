@@ -38,14 +38,17 @@ def run(quick: bool = False) -> Result:
     }
     runs, warmup = (10, 1) if quick else (15, 2)
     times: dict[str, list[float]] = {name: [] for name in commands}
+    cpu_times: dict[str, list[float]] = {name: [] for name in commands}
     codes: dict[str, set[int]] = {name: set() for name in commands}
     for i in range(warmup + runs):
         for name, (cmd, env) in commands.items():
-            seconds, code = wall(cmd, env)
+            seconds, cpu, code = wall(cmd, env)
             codes[name].add(code)
             if i >= warmup:
                 times[name].append(seconds)
+                cpu_times[name].append(cpu)
     med = {name: statistics.median(t) * 1e3 for name, t in times.items()}
+    cpu_med = {name: statistics.median(t) * 1e3 for name, t in cpu_times.items()}
     bad = {name: sorted(c) for name, c in codes.items() if not c <= {0, 1}}  # 2: the run did not check
 
     phases = _phases([arg for arg in policy_args if arg != "-p"], runs=5 if quick else 10)
@@ -54,6 +57,8 @@ def run(quick: bool = False) -> Result:
     rows = [
         Row("cli", "openwatt check (cold wall)", med["openwatt"], "ms", "check-jsonschema", med["check-jsonschema"],
             note="target < 1" + (f"; EXIT CODES {bad}" if bad else "")),
+        Row("cli", "openwatt check (cold CPU user+sys)", cpu_med["openwatt"], "ms", "check-jsonschema",
+            cpu_med["check-jsonschema"], note="steadier than wall on a busy machine"),
         Row("cli", "check-jsonschema (cold wall)", med["check-jsonschema"], "ms", "python -c pass",
             med["python -c pass"]),
         Row("cli", "python -c pass (floor)", med["python -c pass"], "ms"),
@@ -63,6 +68,7 @@ def run(quick: bool = False) -> Result:
           if name != "wall"),
     ]
     extra = {"command": ran, "runs": runs, "wall_ms": {n: sorted(t * 1e3 for t in ts) for n, ts in times.items()},
+             "cpu_ms": {n: sorted(t * 1e3 for t in ts) for n, ts in cpu_times.items()},
              "exit_codes": {k: sorted(v) for k, v in codes.items()}, "phases_ms": phases, "importtime": imports}
     return Result(rows, extra)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -162,9 +163,14 @@ def child_env(bytecode: bool = True, **extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
-def wall(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
-    """Wall seconds and exit code of one subprocess run, output discarded."""
+def wall(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (user + system) and exit code of one subprocess run, output discarded.
+    CPU time barely moves when other processes compete for the cores; wall time does."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
                           env=env or child_env())
-    return time.perf_counter() - start, proc.returncode
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu, proc.returncode

@@ -66,6 +66,7 @@ class Context:
     locals: dict[str, Local] = field(default_factory=dict)
     item: Type | None = None  # the list item a filter condition's bare names refer to
     builtins: Mapping[str, Builtin] = field(default_factory=lambda: BUILTINS)
+    pending: Mapping[str, int] = field(default_factory=dict)  # params and lets of the policy, by line
 
     def error(self, code: str, message: str, node: ast.Node, hint: str | None = None) -> None:
         self.errors.append(PolicyError(code, message, node.span, hint))
@@ -81,7 +82,7 @@ class Context:
 
     def within(self, **changes: Any) -> Context:
         new = Context(self.file, self.source, self.root, self.errors, self.lets, self.params,
-                      dict(self.locals), self.item, self.builtins)
+                      dict(self.locals), self.item, self.builtins, self.pending)
         for name, value in changes.items():
             setattr(new, name, value)
         return new
@@ -206,6 +207,10 @@ def _name(node: ast.Name, ctx: Context) -> Compiled:
     known = [*ctx.locals, *ctx.lets, *ctx.params, *root_shape.names()]
     if ctx.item is not None and ctx.item.shape is not None:
         known += ctx.item.shape.names()
+    if ctx.pending.get(name, 0) > node.span.line:
+        ctx.error("OW011", f"unknown name '{name}'", node,
+                  f"'{name}' is defined below, at line {ctx.pending[name]}; move that line above this one")
+        return _broken(node, ctx)
     hint = did_you_mean(name, known) or (
         f"a name is a param, a let, a quantifier variable or a disclosure section ({', '.join(root_shape.names())})")
     ctx.error("OW011", f"unknown name '{name}'", node, hint)
@@ -238,9 +243,8 @@ def _attribute(node: ast.Attribute, ctx: Context) -> Compiled:
         child = shape.property(name)
         if child is None:
             where = f"{base.text}.{name}"
-            hint = did_you_mean(name, shape.names()) or f"{shape.name} has {', '.join(shape.names())}"
-            if (close := did_you_mean(name, shape.names())) is not None:
-                hint = close.replace("'", f"'{base.text}.", 1)
+            close = did_you_mean(name, shape.names())
+            hint = close.replace("'", f"'{base.text}.", 1) if close else f"{base.text} has {', '.join(shape.names())}"
             ctx.error("OW010", f"unknown path '{where}'", node, hint)
             return _broken(node, ctx)
     elif t.kind in (Kind.ANY, Kind.OBJECT) or (list_item is not None and list_item.kind in (Kind.ANY, Kind.OBJECT)):

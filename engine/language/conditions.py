@@ -280,9 +280,10 @@ def _in(node: ast.In, ctx: Context) -> Compiled:
         ctx.error("OW017", f"{item.text} is {item.type.describe()}, but {container.text} is {ct.describe()}", node)
         return _broken(node, ctx)
     if ct.kind is Kind.LIST and container.constant:
-        for element in container.run(None):  # type: ignore[arg-type]
-            literal = constant(element, node.container, ctx, type_of_value(element))
-            _check_enum("==", item, literal, node, ctx)
+        written = node.container.items if isinstance(node.container, ast.ListLiteral) else ()
+        for i, element in enumerate(container.run(None)):  # type: ignore[arg-type]
+            where = written[i] if i < len(written) else node.container  # the caret goes under the value itself
+            _check_enum("==", item, constant(element, where, ctx, type_of_value(element)), node, ctx)
     a, b, negated = item.run, container.run, node.negated
 
     def holds(x: Any, y: Any) -> Any:
@@ -378,7 +379,7 @@ def _quantifier(node: ast.Quantifier, ctx: Context) -> Compiled:
     inner_ctx = ctx.within(locals={**ctx.locals, var: Local(ct.item or ANY)})
     if node.kind == "sum":
         return _sum(node, collection, compile_expr(node.condition, inner_ctx), ctx)
-    condition = _condition(compile_expr(node.condition, inner_ctx), inner_ctx, f"the condition of {node.kind}(...)")
+    condition = _condition(compile_expr(node.condition, inner_ctx), inner_ctx, f"the test after ':' in {node.kind}(...)")
     items_run, test, kind = collection.run, condition.run, node.kind
     locate = collection.locate
 

@@ -118,6 +118,10 @@ def _hint(token: Token, expected: set[str], previous: Token | None) -> str | Non
         return "a quantity is a number and a unit, e.g. 500 MWh"
     if token.type == "$END" and "RBRACE" in expected:
         return "a rule ends with '}'"
+    if value == "=":
+        return "to compare, write == (two equals signs); a single = only gives a value to a param, let or set"
+    if token.type in _RULE_FIELDS and expected & _TOP_LEVEL:
+        return f"a {value} belongs inside a rule's {{ ... }}"
     return None
 
 
@@ -130,7 +134,8 @@ def _syntax_error(err: UnexpectedInput, file: str, text: str) -> PolicyError:
                 "OW002", "unterminated string", span,
                 'a string closes on the same line; use """...""" for text over several lines',
             )
-        return PolicyError("OW002", f"unexpected character '{char}'", span, _char_hint(char))
+        what = "single quote" if char == "'" else f"character '{char}'"
+        return PolicyError("OW002", f"unexpected {what}", span, _char_hint(char))
     if isinstance(err, UnexpectedEOF):
         expected = set(err.expected)
         line = text.count("\n") + 1
@@ -140,6 +145,8 @@ def _syntax_error(err: UnexpectedInput, file: str, text: str) -> PolicyError:
     assert isinstance(err, UnexpectedToken)
     token = err.token
     expected = set(err.accepts or err.expected)
+    if expected == {"$END"}:  # after a whole item, the file may go on with another one
+        expected = set(_TOP_LEVEL)
     previous = err.token_history[-1] if err.token_history else None
     if token.type == "$END":
         line, column = _end_position(text)
@@ -155,7 +162,7 @@ def _syntax_error(err: UnexpectedInput, file: str, text: str) -> PolicyError:
 
 def _char_hint(char: str) -> str | None:
     if char == "'":
-        return 'strings are written in double quotes, e.g. "osi"'
+        return 'strings are written in double quotes, e.g. "measured"'
     if char in "=!&|":
         return "comparisons are ==, !=, <, <=, >, >=; logic is and, or, not"
     return None

@@ -129,6 +129,7 @@ class PolicyLoader:
         self.overrides = dict(overrides or {})  # --set NAME=VALUE, as written
         self.config = dict(config or {})  # [params] from openwatt.toml, already typed by TOML
         self.override_origin = override_origin
+        self.sources: dict[str, str] = {}  # file -> text of every policy read, for rendering errors
 
     # -- finding policies --
 
@@ -147,7 +148,7 @@ class PolicyLoader:
         folder = path.parent
         if folder not in self.search_path:
             self.search_path = (folder, *self.search_path)
-        return self._compile_tree(self._read(path, None))
+        return self._compile_tree(self._read(path))
 
     def compile_source(self, source: str, file: str = "<policy>") -> CompiledPolicy:
         """Compile policy text that is not in a file (tests, notebooks); imports use the search path."""
@@ -161,7 +162,7 @@ class PolicyLoader:
         if path is None:
             where = span or _option_span("-p")
             raise PolicyErrors([self._unknown(policy_id, where)])
-        return self._compile_tree(self._read(path, policy_id))
+        return self._compile_tree(self._read(path))
 
     def _unknown(self, policy_id: str, span: ast.Span) -> PolicyError:
         known = sorted(self.available())
@@ -169,28 +170,33 @@ class PolicyLoader:
                                                    "no policies on the search path")
         return PolicyError("OW030", f"unknown policy '{policy_id}'", span, hint)
 
-    def _read(self, path: Path, expected_id: str | None) -> _Unit:
+    def _read(self, path: Path) -> _Unit:
         file = _display(path)
         try:
             raw = path.read_bytes()
+        except OSError as err:
+            raise PolicyErrors([PolicyError("OW050", f"cannot read policy file: {err.strerror or err}",
+                                            _option_span(file), "check the path and the file's permissions")]) from None
+        try:
             source = raw.decode("utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
-            raise PolicyErrors([PolicyError("OW050", f"cannot read policy file: {reason}", _option_span(file),
-                                            "check the path; policy files are UTF-8 text")]) from None
+        except UnicodeDecodeError as err:
+            line = raw[:err.start].count(b"\n") + 1
+            raise PolicyErrors([PolicyError("OW050", f"cannot read policy file: line {line} is not UTF-8 text",
+                                            _option_span(file), "save the policy file as UTF-8 text")]) from None
+        self.sources[file] = source  # every file read, so an error in any of them shows its line
         tree = parse_policy(source, file)
         return _Unit(tree, file, source, hashlib.sha256(raw).hexdigest())
 
     def _compile_tree(self, root: _Unit) -> CompiledPolicy:
         units = {root.tree.header.id: root}
         errors: list[PolicyError] = []
+        self.sources[root.file] = root.source
         self._resolve_imports(root, units, [root.tree.header.id], errors)
-        sources = {u.file: u.source for u in units.values()}
         if errors:
-            raise PolicyErrors(errors, sources)
+            raise PolicyErrors(errors, self.sources)
         compiled = _Compiler(units, self, errors).run(root)
         if errors:
-            raise PolicyErrors(errors, sources)
+            raise PolicyErrors(errors, self.sources)
         return compiled
 
     def _resolve_imports(self, unit: _Unit, units: dict[str, _Unit], chain: list[str],
@@ -212,7 +218,7 @@ class PolicyLoader:
                 errors.append(self._unknown(item.policy, item.span))
                 continue
             try:
-                child = self._read(path, item.policy)
+                child = self._read(path)
             except PolicyErrors as err:
                 errors.extend(err.errors)
                 continue
@@ -304,7 +310,8 @@ class _Compiler:
         ctx.lets = lets
         rules: list[CompiledRule] = []
         seen_rules: dict[str, ast.Rule] = {}
-        names = set(params)
+        ctx.pending = _declared(unit.tree.items)
+        names = {name: ctx.pending[name] for name in params}
         for item in unit.tree.items:
             if isinstance(item, ast.Let):
                 if self._new_name(item.name, names, item):
@@ -343,17 +350,18 @@ class _Compiler:
         self.done[policy_id] = compiled
         return compiled
 
-    def _new_name(self, name: str, names: set[str], node: ast.Node) -> bool:
+    def _new_name(self, name: str, names: dict[str, int], node: ast.Node) -> bool:
+        """Record a param or let name (with its line); an error when it is taken or hides a section."""
         if name in names:
-            self.errors.append(PolicyError("OW023", f"'{name}' is already defined", node.span,
-                                           "give each param and let its own name"))
+            self.errors.append(PolicyError("OW023", f"'{name}' is already defined (first at line {names[name]})",
+                                           node.span, "give each param and let its own name"))
             return False
         shape = disclosure().shape
         if shape is not None and shape.property(name) is not None:
             self.errors.append(PolicyError("OW024", f"'{name}' would hide the disclosure section '{name}'",
                                            node.span, f"pick another name, e.g. {name}_value"))
             return False
-        names.add(name)
+        names[name] = node.span.line
         return True
 
     def _fields(self, body: Sequence[ast.Field], owner: ast.Node, required: Sequence[str],
@@ -383,12 +391,14 @@ class _Compiler:
     def _params(self, unit: _Unit, ctx: Context) -> dict[str, ParamValue]:
         params: dict[str, ParamValue] = {}
         sets = self.param_sets.get(unit.tree.header.id, {})
-        names: set[str] = set()
+        names: dict[str, int] = {}
         for item in unit.tree.items:
             if not isinstance(item, ast.Param) or not self._new_name(item.name, names, item):
                 continue
             default = self._constant(item.value, ctx, f"the default of param '{item.name}'")
-            if default is _BAD:
+            if default is _BAD:  # reported; keep the name known so its uses are not reported again
+                params[item.name] = ParamValue(item.name, _BAD, "", "default")
+                ctx.params = {**ctx.params, item.name: _BAD}
                 continue
             value, by = default, "default"
             if item.name in sets:
@@ -414,15 +424,21 @@ class _Compiler:
         return compiled.run(None)  # type: ignore[arg-type]
 
     def _typed_override(self, param: ast.Param, default: Any, raw: Any, origin: str) -> Any:
-        value = _override_value(raw)
+        """A --set or config value for `param`, read as a literal and checked against its default."""
+        if origin == "config":  # as openwatt.toml writes it; quantities and dates are TOML strings
+            said = f"[params] {param.name} = {_toml(raw)}"
+            example = f"{param.name} = {_toml(default)}"
+        else:
+            said = f"{origin} {param.name}={raw if isinstance(raw, str) else json.dumps(raw)}"
+            example = f"{origin} {param.name}={literal(default)}"
+        value, problem = _override_value(raw)
+        if problem is not None:
+            self.errors.append(PolicyError("OW041", f"{said}: {problem.message}", _option_span(origin), problem.hint))
+            return default
         want, got = type_of_value(default), type_of_value(value)
         if not assignable(got, want):
-            example = want.example()
-            shown = raw if isinstance(raw, str) else json.dumps(raw)
-            self.errors.append(PolicyError(
-                "OW041", f"{origin} {param.name}={shown}: expected {want.describe()}, found {got.describe()}",
-                _option_span(origin),
-                f"e.g. {origin} {param.name}={example}" if example else f"the default is {text(default)}"))
+            self.errors.append(PolicyError("OW041", f"{said}: expected {want.describe()}, found {got.describe()}",
+                                           _option_span(origin), f"e.g. {example}"))
             return default
         return value
 
@@ -433,7 +449,8 @@ class _Compiler:
         fields_ = [f for f in node.body if isinstance(f, ast.Field)]
         found = self._fields(fields_, node, _REQUIRED_RULE, what)
         rule_ctx = ctx.within(locals={})
-        names = set(ctx.params) | set(ctx.lets)
+        rule_ctx.pending = {**ctx.pending, **_declared(node.body)}
+        names = {name: ctx.pending.get(name, 0) for name in (*ctx.params, *ctx.lets)}
         when: Compiled | None = None
         requires: list[Compiled] = []
         for item in node.body:  # in source order, so a let is visible below it
@@ -476,8 +493,11 @@ class _Compiler:
                 expr = parse_expression(token[1:-1].replace('\\"', '"'), node.span.file, line, column)
             except PolicyErrors as err:
                 first = err.errors[0]
+                why = first.message
+                if first.code == "OW003":  # the expression ended at the closing brace
+                    why = why.replace("unexpected end of file, expected ", "expected ") + " before '}'"
                 self.errors.append(PolicyError(
-                    "OW040", f"{token} is not an expression ({first.message})", first.span,
+                    "OW040", f"{token} is not an expression ({why})", first.span,
                     "write {path} to show a value, and {{ or }} for a literal brace"))
                 return Template((node.value,))
             parts.append(compile_expr(expr, ctx))
@@ -525,6 +545,21 @@ class _Compiler:
                 stack.extend(imported for _, imported in self.units[current].imports)
         return seen
 
+    def _set_fits(self, member: str, override: ast.SetParam, value: Any, ctx: Context) -> bool:
+        """Whether an import's `set` value has the type of the param's default in `member`."""
+        unit = self.units[member]
+        param = next(i for i in unit.tree.items if isinstance(i, ast.Param) and i.name == override.name)
+        probe = Context(unit.file, unit.source, disclosure(), [], {}, {})  # its errors are reported elsewhere
+        want, got = compile_expr(param.value, probe).type, type_of_value(value)
+        if probe.errors or assignable(got, want):
+            return True
+        written = ctx.text(override.value)
+        example = want.example()
+        self.errors.append(PolicyError(
+            "OW041", f"set {override.name} = {written}: expected {want.describe()}, found {got.describe()}",
+            override.value.span, f"e.g. set {override.name} = {example}" if example else None))
+        return False
+
     def _apply_sets(self, policy_id: str, node: ast.Import, ctx: Context) -> None:
         """Record the params an `import ... { set NAME = value }` gives: to every policy of the imported
         tree that declares NAME, as --set does."""
@@ -547,12 +582,16 @@ class _Compiler:
             if value is _BAD:
                 continue
             for member in declaring[name]:
+                if not self._set_fits(member, override, value, ctx):
+                    break
                 earlier = self.param_sets.setdefault(member, {}).get(name)
                 if earlier is not None and earlier[0] != value:
                     where = earlier[2].span
+                    same_import = earlier[2] in node.overrides
                     self.errors.append(PolicyError(
                         "OW036", f"param '{name}' of '{member}' is set to {text(value)} here and to "
                         f"{text(earlier[0])} at {where.file}:{where.line}", override.span,
+                        f"keep one 'set {name} = ...' line in this import" if same_import else
                         "set it in one place, in the policy that imports both"))
                     continue
                 self.param_sets[member][name] = (value, f"import in {ctx.file}", override)
@@ -566,6 +605,15 @@ _MISSING_HINTS = {
     "severity": "add severity error, severity warning or severity info",
     "require": "add at least one require <condition>",
 }
+
+
+def _declared(items: Sequence[ast.Node]) -> dict[str, int]:
+    """The params and lets among `items`, each with the line of its first definition."""
+    lines: dict[str, int] = {}
+    for item in items:
+        if isinstance(item, (ast.Param, ast.Let)):
+            lines.setdefault(item.name, item.span.line)
+    return lines
 
 
 def _text(value: Any) -> str:
@@ -583,19 +631,40 @@ def _position(node: ast.Text, offset: int) -> tuple[int, int]:
     return line, column
 
 
-def _override_value(raw: Any) -> Any:
-    """A --set value: a literal when it reads as one (500 MWh, 0.8, 2026-01-01, true), else text."""
+def _override_value(raw: Any) -> tuple[Any, PolicyError | None]:
+    """A --set value: a literal when it reads as one (500 MWh, 0.8, 2026-01-01, true), else text;
+    with the error of a literal that is almost right (an unknown unit or date)."""
     if not isinstance(raw, str):
-        return raw
+        return raw, None
     try:
         node = parse_expression(raw, "--set", 1, 1)
     except PolicyErrors:
-        return raw
+        return raw, None
     ctx = Context("--set", raw, disclosure(), [], {}, {})
     compiled = compile_expr(node, ctx)
+    literal_problems = [e for e in ctx.errors if e.code in ("OW015", "OW019")]
+    if literal_problems:
+        return raw, literal_problems[0]
     if ctx.errors or not compiled.constant:
-        return raw
-    return compiled.run(None)  # type: ignore[arg-type]
+        return raw, None
+    return compiled.run(None), None  # type: ignore[arg-type]
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, (bool, int, float, str)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return json.dumps(text(value), ensure_ascii=False)
+
+
+def literal(value: Any) -> str:
+    """A value as a policy would write it: "text", 500 MWh, 2026-01-01, ["a", "b"], true."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    return text(value)
 
 
 def _replace(rule: CompiledRule, **changes: Any) -> CompiledRule:
