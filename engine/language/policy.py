@@ -210,6 +210,12 @@ class PolicyLoader:
                 errors.append(PolicyError("OW031", f"import cycle: {cycle}", item.span,
                                           "a policy cannot import itself, directly or through others"))
                 continue
+            first = next((node for node, imported in unit.imports if imported == item.policy), None)
+            if first is not None:
+                errors.append(PolicyError("OW037", f"'{item.policy}' is imported twice (first at line "
+                                          f"{first.span.line})", item.span,
+                                          "import it once and put every override in that import's { ... }"))
+                continue
             unit.imports.append((item, item.policy))
             if item.policy in units:
                 continue
