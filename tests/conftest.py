@@ -23,3 +23,9 @@ def golden() -> Callable[[str, str], None]:
         assert got == path.read_text(encoding="utf-8")
 
     return check
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _policy_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests (and the processes they start) keep parsed policies in a folder of their own."""
+    os.environ["OPENWATT_CACHE_DIR"] = str(tmp_path_factory.mktemp("policy-cache"))

@@ -159,12 +159,14 @@ class Negate(Expr):
 
 @dataclass(frozen=True, slots=True)
 class Text(Node):
-    """A string in a header or rule field; `{...}` interpolation is parsed by the compiler."""
+    """A string in a header or rule field. In a message or a fix, `parts` is the text split into
+    literal pieces and the expressions written as `{...}`; elsewhere it is just the value."""
 
     value: str
-    raw: str  # the source text between the quotes, for interpolation positions
+    raw: str  # the source text between the quotes, for positions inside it
     raw_line: int
     raw_column: int
+    parts: tuple[str | Expr, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import dataclasses
 import re
 import textwrap
 
@@ -196,6 +197,7 @@ class _ToAst(Transformer):
     def __init__(self, file: str) -> None:
         super().__init__()
         self.file = file
+        self.errors: list[PolicyError] = []  # in message and fix texts, reported after the whole file
 
     def _s(self, meta: Meta | Token) -> ast.Span:
         return _span(self.file, meta)
@@ -226,10 +228,16 @@ class _ToAst(Transformer):
         return self._field("cite", meta, text)
 
     def message(self, meta: Meta, text: ast.Text) -> ast.Field:
-        return self._field("message", meta, text)
+        return self._field("message", meta, self._template(text))
 
     def fix(self, meta: Meta, text: ast.Text) -> ast.Field:
-        return self._field("fix", meta, text)
+        return self._field("fix", meta, self._template(text))
+
+    def _template(self, text: ast.Text) -> ast.Text:
+        """Split a message or fix at its `{...}` expressions; problems are kept for parse_policy."""
+        parts, errors = template_parts(text)
+        self.errors.extend(errors)
+        return dataclasses.replace(text, parts=parts)
 
     def severity(self, meta: Meta, level: str) -> ast.Field:
         return self._field("severity", meta, level)
@@ -380,7 +388,11 @@ def parse_policy(text: str, file: str) -> ast.PolicyFile:
         tree = _lark().parse(text, start="start")
     except UnexpectedInput as err:
         raise PolicyErrors(_all_syntax_errors(text, file, err), {file: text}) from None
-    return _ToAst(file).transform(tree)
+    builder = _ToAst(file)
+    policy = builder.transform(tree)
+    if builder.errors:
+        raise PolicyErrors(builder.errors, {file: text})
+    return policy
 
 
 def parse_expression(text: str, file: str, line: int, column: int) -> ast.Expr:
@@ -433,3 +445,54 @@ def _cut_off(error: PolicyError, text: str, next_start: int, file: str) -> Polic
 
 def _only_comments(text: str) -> bool:
     return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
+# ---- {...} in message and fix texts ---------------------------------------------------------
+
+_BRACES = re.compile(r"\{\{|\}\}|\{[^{}]*\}?|\}")
+_TEMPLATE_HINT = "write {path} to show a value, and {{ or }} for a literal brace"
+
+
+def template_parts(text: ast.Text) -> tuple[tuple[str | ast.Expr, ...], list[PolicyError]]:
+    """`"used {energy.training.energy}"` -> ("used ", <expression>). Pieces come from the text's value
+    (escapes read, long strings dedented); positions from where the same piece is in the raw source."""
+    parts: list[str | ast.Expr] = []
+    literal, pos, searched = "", 0, 0
+    for match in _BRACES.finditer(text.value):
+        token = match.group(0)
+        literal += text.value[pos:match.start()]
+        pos = match.end()
+        found = text.raw.find(token, searched)
+        offset = found if found >= 0 else 0
+        searched = offset + len(token) if found >= 0 else searched
+        if token in ("{{", "}}"):
+            literal += token[0]
+            continue
+        line, column = _raw_position(text, offset)
+        if token == "}" or not token.endswith("}"):
+            span = ast.Span(text.span.file, line, column, line, column + 1)
+            return (text.value,), [PolicyError("OW040", f"unbalanced '{token[0]}' in text", span, _TEMPLATE_HINT)]
+        try:
+            expr = parse_expression(token[1:-1], text.span.file, line, column + 1)
+        except PolicyErrors as err:
+            first = err.errors[0]
+            why = first.message
+            if first.code == "OW003":  # the expression ended at the closing brace
+                why = why.replace("unexpected end of file, expected ", "expected ") + " before '}'"
+            return (text.value,), [PolicyError("OW040", f"{token} is not an expression ({why})", first.span,
+                                               _TEMPLATE_HINT)]
+        if literal:
+            parts.append(literal)
+        parts.append(expr)
+        literal = ""
+    literal += text.value[pos:]
+    if literal:
+        parts.append(literal)
+    return tuple(parts), []
+
+
+def _raw_position(text: ast.Text, offset: int) -> tuple[int, int]:
+    before = text.raw[:offset]
+    if "\n" not in before:
+        return text.raw_line, text.raw_column + offset
+    return text.raw_line + before.count("\n"), len(before) - before.rfind("\n")

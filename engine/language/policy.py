@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -22,7 +21,7 @@ from ..values.verdicts import Severity
 from . import ast
 from .compiler import Compiled, Context, Explain, Local, compile_expr, explanation, type_of_value, _condition
 from .errors import PolicyError, PolicyErrors, did_you_mean
-from .parser import parse_expression, parse_policy
+from .cache import parse_policy_cached
 from .runtime import Scope, text
 from .types import Type, assignable, disclosure_type
 
@@ -153,7 +152,7 @@ class PolicyLoader:
     def compile_source(self, source: str, file: str = "<policy>") -> CompiledPolicy:
         """Compile policy text that is not in a file (tests, notebooks); imports use the search path."""
         raw = source.encode("utf-8")
-        unit = _Unit(parse_policy(source, file), file, source, hashlib.sha256(raw).hexdigest())
+        unit = _Unit(parse_policy_cached(source, file), file, source, hashlib.sha256(raw).hexdigest())
         return self._compile_tree(unit)
 
     def load_id(self, policy_id: str, span: ast.Span | None = None) -> CompiledPolicy:
@@ -184,7 +183,7 @@ class PolicyLoader:
             raise PolicyErrors([PolicyError("OW050", f"cannot read policy file: line {line} is not UTF-8 text",
                                             _option_span(file), "save the policy file as UTF-8 text")]) from None
         self.sources[file] = source  # every file read, so an error in any of them shows its line
-        tree = parse_policy(source, file)
+        tree = parse_policy_cached(source, file)
         return _Unit(tree, file, source, hashlib.sha256(raw).hexdigest())
 
     def _compile_tree(self, root: _Unit) -> CompiledPolicy:
@@ -477,39 +476,7 @@ class _Compiler:
                             tuple(explanation(r) for r in requires), message, fix, policy_id, node.span)
 
     def _template(self, node: ast.Text, ctx: Context) -> Template:
-        parts: list[str | Compiled] = []
-        raw, pos = node.raw, 0
-        # Positions come from the raw text between the quotes; a long string's lines are kept.
-        for match in _BRACES.finditer(raw):
-            token = match.group(0)
-            if token in ("{{", "}}"):
-                parts.append(_unescape_text(raw[pos:match.start()]) + token[0])
-                pos = match.end()
-                continue
-            if token == "}" or not token.endswith("}"):
-                line, column = _position(node, match.start())
-                span = ast.Span(node.span.file, line, column, line, column + 1)
-                self.errors.append(PolicyError("OW040", f"unbalanced '{token[0]}' in text", span,
-                                               "write {path} to show a value, and {{ or }} for a brace"))
-                return Template((node.value,))
-            parts.append(_unescape_text(raw[pos:match.start()]))
-            line, column = _position(node, match.start() + 1)
-            try:
-                # Inside "..." a quote in the expression is written \"; the expression itself has none.
-                expr = parse_expression(token[1:-1].replace('\\"', '"'), node.span.file, line, column)
-            except PolicyErrors as err:
-                first = err.errors[0]
-                why = first.message
-                if first.code == "OW003":  # the expression ended at the closing brace
-                    why = why.replace("unexpected end of file, expected ", "expected ") + " before '}'"
-                self.errors.append(PolicyError(
-                    "OW040", f"{token} is not an expression ({why})", first.span,
-                    "write {path} to show a value, and {{ or }} for a literal brace"))
-                return Template((node.value,))
-            parts.append(compile_expr(expr, ctx))
-            pos = match.end()
-        parts.append(_unescape_text(raw[pos:]))
-        return Template(tuple(p for p in parts if p != ""))
+        return Template(tuple(p if isinstance(p, str) else compile_expr(p, ctx) for p in node.parts))
 
     # -- imports --
 
@@ -604,7 +571,6 @@ class _Compiler:
 
 
 _BAD = object()
-_BRACES = re.compile(r"\{\{|\}\}|\{[^{}]*\}?|\}")
 _MISSING_HINTS = {
     "title": 'add a title "..." line',
     "version": 'add a version "1.0.0" line',
@@ -626,22 +592,13 @@ def _text(value: Any) -> str:
     return value.value if isinstance(value, ast.Text) else (value or "")
 
 
-def _unescape_text(raw: str) -> str:
-    return raw.replace('\\"', '"').replace("\\\\", "\\").replace("\\n", "\n").replace("\\t", "\t")
-
-
-def _position(node: ast.Text, offset: int) -> tuple[int, int]:
-    before = node.raw[:offset]
-    line = node.raw_line + before.count("\n")
-    column = (node.raw_column + offset) if "\n" not in before else len(before) - before.rfind("\n")
-    return line, column
-
-
 def _override_value(raw: Any) -> tuple[Any, PolicyError | None]:
     """A --set value: a literal when it reads as one (500 MWh, 0.8, 2026-01-01, true), else text;
     with the error of a literal that is almost right (an unknown unit or date)."""
     if not isinstance(raw, str):
         return raw, None
+    from .parser import parse_expression
+
     try:
         node = parse_expression(raw, "--set", 1, 1)
     except PolicyErrors:
