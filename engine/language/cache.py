@@ -65,5 +65,16 @@ def _store(entry: Path, data: bytes) -> None:
         with tempfile.NamedTemporaryFile(dir=entry.parent, delete=False) as stream:
             stream.write(data)
         os.replace(stream.name, entry)  # atomic: a concurrent reader sees the old entry or the new one
+        _evict(entry.parent)
     except OSError:
         pass
+
+
+_KEEP = 256  # entries; each edit of a policy leaves one behind
+
+
+def _evict(folder: Path) -> None:
+    """Forget the least recently written entries beyond _KEEP (only when writing, so hits stay cheap)."""
+    entries = sorted(folder.glob("*.ast"), key=lambda p: p.stat().st_mtime)
+    for stale in entries[:-_KEEP]:
+        stale.unlink(missing_ok=True)

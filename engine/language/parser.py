@@ -11,20 +11,33 @@ from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedEOF, 
 from lark.tree import Meta
 
 from . import ast
+from .cache import cache_dir
 from .errors import PolicyError, PolicyErrors, did_you_mean
 
 
 @functools.cache
 def _lark() -> Lark:
-    # cache=True keeps the LALR tables between runs: a cold `openwatt check` must be quick.
+    # Building the LALR tables takes about 0.4 s; Lark keeps them in a file, checked against the
+    # grammar's digest. openwatt's cache folder survives a cleaned /tmp; without it, Lark's default.
     return Lark.open_from_package(
         "openwatt.language",
         "grammar.lark",
         parser="lalr",
         propagate_positions=True,
-        cache=True,
+        cache=_tables_file() or True,
         start=["start", "header", "item", "expr"],
     )
+
+
+def _tables_file() -> str | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return str(folder / "lark-tables.pickle")
 
 
 # ---- words for terminals, so errors read "expected a rule id, found 'A'" -------------------

@@ -197,8 +197,9 @@ def _suggestion(word: str, following: tuple[str, ...], table: Mapping[str, str])
 class _Parser:
     """Recursive descent over Annex D: or := and (OR and)*; and := term (AND term)*; term := ref [WITH exc] | (or)."""
 
-    def __init__(self, expression: str) -> None:
+    def __init__(self, expression: str, suggest: bool = True) -> None:
         self.expression = expression
+        self.suggest = suggest  # "did you mean" costs a fuzzy search of ~700 ids: only for messages
         self.tokens = list(_tokens(expression))
         self.pos = 0
         self.last_simple = False  # the last term was a bare licence, so WITH may follow
@@ -299,7 +300,8 @@ class _Parser:
             raise self.fail(f"{_exceptions()[lowered]!r} is a licence exception, not a licence; "
                             "it can only follow WITH")
         names = {k: e.id for k, e in _licences().items()}
-        raise self.fail(f"unknown licence id {text!r}{_suggestion(text, self.following_words(), names)}")
+        suggestion = _suggestion(text, self.following_words(), names) if self.suggest else ""
+        raise self.fail(f"unknown licence id {text!r}{suggestion}")
 
     def exception(self, operator: _Token) -> str:
         token = self.advance()
@@ -318,7 +320,7 @@ class _Parser:
         if lowered in _licences():
             raise self.fail(f"{_licences()[lowered].id!r} after WITH at column {operator.column} is a licence, "
                             "not a licence exception")
-        suggestion = _suggestion(text, self.following_words(), _exceptions())
+        suggestion = _suggestion(text, self.following_words(), _exceptions()) if self.suggest else ""
         raise self.fail(f"unknown licence exception {text!r}{suggestion}")
 
 
@@ -336,13 +338,18 @@ def parse_spdx(expression: str) -> Expression:
     return _Parser(expression).parse()
 
 
+@functools.lru_cache(maxsize=4096)  # disclosures repeat the same few licences
+def _parsed(expression: str) -> Expression | None:
+    """The parse of `expression`, or None when it is not valid (without a "did you mean")."""
+    try:
+        return _Parser(expression, suggest=False).parse()
+    except LicenceError:
+        return None
+
+
 def spdx_valid(expression: str) -> bool:
     """True if `expression` is a valid SPDX licence expression. PASS: "MIT OR Apache-2.0"; FAIL: "Apache 2.0"."""
-    try:
-        parse_spdx(expression)
-    except LicenceError:
-        return False
-    return True
+    return _parsed(expression) is not None
 
 
 def _refs(node: Expression) -> Iterator[LicenceRef]:
@@ -368,10 +375,10 @@ def _is_osi(licence_id: str) -> bool:
 
 def _failing(expression: str, allowed: frozenset[str] | None) -> tuple[str, ...] | None:
     """The ids outside `allowed` (None: not OSI-approved), or None if `expression` is not valid."""
-    try:
-        ids = licence_ids(expression)
-    except LicenceError:
+    tree = _parsed(expression)
+    if tree is None:
         return None
+    ids = tuple(dict.fromkeys(ref.id for ref in _refs(tree)))
     return tuple(i for i in ids if not (_is_osi(i) if allowed is None else i in allowed))
 
 

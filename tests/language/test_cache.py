@@ -68,3 +68,10 @@ def test_a_warm_check_does_not_import_lark(cache: Path) -> None:
     cold = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     warm = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert (cold.stdout, warm.stdout) == ("True\n", "False\n")
+
+
+def test_old_entries_are_evicted(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("openwatt.language.cache._KEEP", 2)
+    for i in range(4):
+        parse_policy_cached(SOURCE, f"p{i}.policy")
+    assert len(list(cache.glob("*.ast"))) == 2
