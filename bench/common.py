@@ -150,6 +150,7 @@ def _run(fn: Callable[[], object], number: int) -> float:
 
 
 _PYCACHE = tempfile.mkdtemp(prefix="openwatt-bench-pycache-")
+_POLICY_CACHE = tempfile.mkdtemp(prefix="openwatt-bench-cache-")  # parsed policies and Lark tables
 atexit.register(shutil.rmtree, _PYCACHE, True)
 
 
@@ -160,6 +161,7 @@ def child_env(bytecode: bool = True, **extra: str) -> dict[str, str]:
     Without, PYTHONDONTWRITEBYTECODE=1: openwatt's sources (an editable install) compile every run."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
     env.update({"PYTHONPYCACHEPREFIX": _PYCACHE} if bytecode else {"PYTHONDONTWRITEBYTECODE": "1"})
+    env["OPENWATT_CACHE_DIR"] = _POLICY_CACHE  # openwatt's own cache, private to this run (warmed by the first)
     return {**env, **extra}
 
 
