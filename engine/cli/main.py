@@ -1,17 +1,19 @@
-"""The `openwatt` command: argument parsing and wiring; every error is printed here and nowhere else."""
+"""The `openwatt` command: argument parsing and wiring; every error is printed here and nowhere else.
+
+Each command is a module of this package with `register(commands)`, which adds its parser and sets
+`run`, the function that does the work and returns the exit code.
+"""
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
-# Exit codes, as the README documents them.
-EXIT_CLEAR, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
-_FAIL_ON = ("error", "warning", "info", "never")
+from . import check
+from .common import EXIT_BAD_INPUT, EXIT_CLEAR
+
+COMMANDS = (check,)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -25,121 +27,22 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="openwatt", description="Policy-as-code for AI openness and energy transparency.")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    check = commands.add_parser("check", help="check disclosures against policies",
-                                description="Check disclosures (files or folders) against policies. "
-                                "With no -p, the recommended pack applies.")
-    check.add_argument("paths", nargs="+", metavar="PATH", help="disclosure files, or folders to search")
-    check.add_argument("-p", "--policy", action="append", default=[], metavar="POLICY",
-                       help="a policy file (x.policy) or a policy id; repeatable")
-    check.add_argument("--policy-path", action="append", default=[], metavar="DIR",
-                       help="a folder of policies for ids and imports; repeatable")
-    check.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="params",
-                       help="override a param, e.g. --set max_training_energy='500 MWh'; repeatable")
-    check.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
-    check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
-    check.add_argument("--fail-on", choices=_FAIL_ON, default=None,
-                       help="exit 1 when a failure is at least this severe (default error)")
-    check.add_argument("--waivers", action="append", default=[], metavar="FILE",
-                       help="a YAML/JSON file with a 'waivers' list; repeatable")
-    check.add_argument("--as-of", metavar="YYYY-MM-DD", help="judge waiver expiry on this date (default today)")
-    check.add_argument("-v", "--verbose", action="store_true", help="list passing and not applicable rules too")
-    check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                       help="colour the text output (default auto: on a terminal, unless NO_COLOR is set)")
+    for command in COMMANDS:
+        command.register(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     if args.version:
-        from ..checking import VERSION
-        print(f"openwatt {VERSION}")
+        from .. import __version__
+        print(f"openwatt {__version__}")
         return EXIT_CLEAR
-    if args.command == "check":
-        return _check(args)
-    _parser().print_help(sys.stderr)
-    return EXIT_BAD_INPUT
-
-
-def _fail(message: str, hint: str | None = None) -> int:
-    sys.stderr.write(f"openwatt: error: {message}\n")
-    if hint:
-        sys.stderr.write(f"    hint: {hint}\n")
-    return EXIT_BAD_INPUT
-
-
-def _check(args: argparse.Namespace) -> int:
-    from ..checking import DEFAULT_POLICY, Engine
-    from ..config import ConfigError, find_config
-    from ..documents.source import DocumentError
-    from ..language.errors import PolicyErrors, render_errors
-    from ..reports import REPORTERS, RenderOptions
-    from ..values.verdicts import Severity
-    from ..waivers import load_waivers
-
-    params: dict[str, str] = {}
-    for item in args.params:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            return _fail(f"--set {item!r}: expected NAME=VALUE", "e.g. --set max_training_energy='500 MWh'")
-        params[name.strip()] = value.strip()
-    as_of = None
-    if args.as_of:
-        try:
-            as_of = dt.date.fromisoformat(args.as_of)
-        except ValueError:
-            return _fail(f"--as-of {args.as_of!r} is not a date", "write YYYY-MM-DD, e.g. --as-of 2026-01-31")
-    try:
-        config = find_config(Path.cwd())
-    except ConfigError as err:
-        return _fail(str(err), err.hint)
-    engine = Engine(search_path=[*map(Path, args.policy_path), *config.policy_path], params=params,
-                    config_params=config.params)
-    try:
-        policies = engine.policies(args.policy or config.policies or [DEFAULT_POLICY])
-    except PolicyErrors as err:
-        sys.stderr.write(render_errors(err) + "\n")
-        count = len(err.errors)
-        sys.stderr.write(f"\n{count} error{'s' if count != 1 else ''} in policy; nothing was checked\n")
+    if getattr(args, "run", None) is None:
+        parser.print_help(sys.stderr)
         return EXIT_BAD_INPUT
-    try:
-        waivers = [w for file in [*args.waivers, *config.waivers] for w in load_waivers(file)]
-    except DocumentError as err:
-        return _fail(f"waivers: {err}", err.hint)
-    fail_on_name = args.fail_on or config.fail_on or "error"
-    fail_on = None if fail_on_name == "never" else Severity(fail_on_name)
-    report = engine.check(args.paths, policies, waivers=waivers, as_of=as_of, fail_on=fail_on,
-                          generated_at=_source_date())
-    options = RenderOptions(color=_color(args.color, args.output), verbose=args.verbose, width=_width())
-    output = REPORTERS[args.format](report, options)
-    if args.output:
-        try:
-            Path(args.output).write_text(output, encoding="utf-8")
-        except OSError as err:
-            return _fail(f"cannot write {args.output}: {err.strerror or err}")
-    else:
-        sys.stdout.write(output)
-    return report.exit_code
-
-
-def _source_date() -> str | None:
-    """The report time from SOURCE_DATE_EPOCH, for reproducible builds; None for now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch or not epoch.isdigit():
-        return None
-    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).isoformat().replace("+00:00", "Z")
-
-
-def _color(choice: str, output: str | None) -> bool:
-    if choice != "auto":
-        return choice == "always"
-    return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-
-
-def _width() -> int:
-    try:
-        return max(60, min(os.get_terminal_size().columns, 140))
-    except OSError:
-        return 100
+    return int(args.run(args))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,112 @@
+"""`openwatt check`: disclosures against policies, a report on stdout or in a file."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from .common import EXIT_BAD_INPUT, FAIL_ON, fail
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    check = commands.add_parser("check", help="check disclosures against policies",
+                                description="Check disclosures (files or folders) against policies. "
+                                "With no -p, the recommended pack applies.")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="disclosure files, or folders to search")
+    check.add_argument("-p", "--policy", action="append", default=[], metavar="POLICY",
+                       help="a policy file (x.policy) or a policy id; repeatable")
+    check.add_argument("--policy-path", action="append", default=[], metavar="DIR",
+                       help="a folder of policies for ids and imports; repeatable")
+    check.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="params",
+                       help="override a param, e.g. --set max_training_energy='500 MWh'; repeatable")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    check.add_argument("--fail-on", choices=FAIL_ON, default=None,
+                       help="exit 1 when a failure is at least this severe (default error)")
+    check.add_argument("--waivers", action="append", default=[], metavar="FILE",
+                       help="a YAML/JSON file with a 'waivers' list; repeatable")
+    check.add_argument("--as-of", metavar="YYYY-MM-DD", help="judge waiver expiry on this date (default today)")
+    check.add_argument("-v", "--verbose", action="store_true", help="list passing and not applicable rules too")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                       help="colour the text output (default auto: on a terminal, unless NO_COLOR is set)")
+    check.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..checking import DEFAULT_POLICY, Engine
+    from ..config import ConfigError, find_config
+    from ..documents.source import DocumentError
+    from ..language.errors import PolicyErrors, render_errors
+    from ..reports import REPORTERS, RenderOptions
+    from ..values.verdicts import Severity
+    from ..waivers import load_waivers
+
+    params: dict[str, str] = {}
+    for item in args.params:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            return fail(f"--set {item!r}: expected NAME=VALUE", "e.g. --set max_training_energy='500 MWh'")
+        params[name.strip()] = value.strip()
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = dt.date.fromisoformat(args.as_of)
+        except ValueError:
+            return fail(f"--as-of {args.as_of!r} is not a date", "write YYYY-MM-DD, e.g. --as-of 2026-01-31")
+    try:
+        config = find_config(Path.cwd())
+    except ConfigError as err:
+        return fail(str(err), err.hint)
+    engine = Engine(search_path=[*map(Path, args.policy_path), *config.policy_path], params=params,
+                    config_params=config.params)
+    try:
+        policies = engine.policies(args.policy or config.policies or [DEFAULT_POLICY])
+    except PolicyErrors as err:
+        sys.stderr.write(render_errors(err) + "\n")
+        count = len(err.errors)
+        sys.stderr.write(f"\n{count} error{'s' if count != 1 else ''} in policy; nothing was checked\n")
+        return EXIT_BAD_INPUT
+    try:
+        waivers = [w for file in [*args.waivers, *config.waivers] for w in load_waivers(file)]
+    except DocumentError as err:
+        return fail(f"waivers: {err}", err.hint)
+    fail_on_name = args.fail_on or config.fail_on or "error"
+    fail_on = None if fail_on_name == "never" else Severity(fail_on_name)
+    report = engine.check(args.paths, policies, waivers=waivers, as_of=as_of, fail_on=fail_on,
+                          generated_at=_source_date())
+    options = RenderOptions(color=_color(args.color, args.output), verbose=args.verbose, width=_width())
+    output = REPORTERS[args.format](report, options)
+    if args.output:
+        try:
+            Path(args.output).write_text(output, encoding="utf-8")
+        except OSError as err:
+            return fail(f"cannot write {args.output}: {err.strerror or err}")
+    else:
+        sys.stdout.write(output)
+    return report.exit_code
+
+
+def _source_date() -> str | None:
+    """The report time from SOURCE_DATE_EPOCH, for reproducible builds; None for now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch or not epoch.isdigit():
+        return None
+    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def _color(choice: str, output: str | None) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _width() -> int:
+    try:
+        return max(60, min(os.get_terminal_size().columns, 140))
+    except OSError:
+        return 100
+
+
