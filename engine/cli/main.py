@@ -10,10 +10,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import check
+from . import check, schema
 from .common import EXIT_BAD_INPUT, EXIT_CLEAR
 
-COMMANDS = (check,)
+COMMANDS = (check, schema)
 
 
 class _Parser(argparse.ArgumentParser):
