@@ -16,8 +16,8 @@ from typing import Any
 from ..values import hardware, licences
 from ..values.quantities import ENERGY, TIME, POWER, Quantity, QuantityError, parse_quantity
 from ..values.paths import format_path
-from .runtime import Missing, Mismatch, Path, Undecided
-from .types import ANY, BOOLEAN, LIST, NUMBER, STRING, Kind, Type, quantity
+from .runtime import EvalError, Missing, Mismatch, Path, Undecided
+from .types import ANY, BOOLEAN, LIST, NUMBER, STRING, Kind, Type, assignable, quantity
 
 _CHECKS: Mapping[Kind, Callable[[Any], bool]] = {
     Kind.STRING: lambda x: isinstance(x, str),
@@ -29,11 +29,20 @@ _CHECKS: Mapping[Kind, Callable[[Any], bool]] = {
 }
 
 
+_KIND_OF = {str: Kind.STRING, list: Kind.LIST}
+
+
 @dataclass(frozen=True, slots=True)
 class Param:
     name: str
     type: Type
     kinds: tuple[type, ...] = ()  # for an ANY parameter: the Python types it takes at run time
+
+    def admits(self, type_: Type) -> bool:
+        """Whether an argument of static type `type_` may be passed (checked at compile time)."""
+        if self.kinds and type_.kind is not Kind.ANY:
+            return any(_KIND_OF[k] is type_.kind for k in self.kinds)
+        return assignable(type_, self.type)
 
     def accepts(self, value: Any) -> bool:
         """Whether a value met at run time (from an untyped path) fits this parameter."""
@@ -155,7 +164,9 @@ def _plausibility(reported: Quantity, hardware_list: list[Any], pue: float, fact
         return uses
     if reported.base < 0:
         return Mismatch(paths[0] or ("energy",), str(reported), "a non-negative energy")
-    return hardware.energy_plausibility(reported.base, uses, pue, max(factor, 1.0))
+    if not factor >= 1:
+        raise EvalError(f"energy_plausible(): factor must be at least 1, not {factor:g}")
+    return hardware.energy_plausibility(reported.base, uses, pue, factor)
 
 
 def energy_plausible(reported: Quantity, hardware_list: list[Any], pue: float, factor: float, *,
@@ -166,8 +177,8 @@ def energy_plausible(reported: Quantity, hardware_list: list[Any], pue: float, f
     docs/language.md, a disclosed `power` where given); the least is 15 % of that (the lowest measured
     training draw). `factor` (at least 1) widens the range both ways. Hardware without a known board
     power leaves the rule undecided (missing evidence), never passed.
-    PASS: energy_plausible(433 MWh, [{type: "A100 SXM4", count: 1, duration: "1082990 h"}], 1.2, 1.5);
-    FAIL: the same with 1.2 GWh reported.
+    PASS: energy_plausible(energy.training.energy, energy.training.hardware, energy.training.pue, 1.5)
+    with 433 MWh reported for one A100 SXM4 over 1,082,990 h at PUE 1.2; FAIL: the same with 1.2 GWh.
     """
     result = _plausibility(reported, hardware_list, pue, factor, paths)
     if not isinstance(result, hardware.Plausibility):

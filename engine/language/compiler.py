@@ -188,15 +188,16 @@ def _name(node: ast.Name, ctx: Context) -> Compiled:
         def run_var(scope: Scope) -> Any:
             return scope.vars[name]
         return Compiled(run_var, local.type, node, text, lambda scope: scope.paths[name])
-    if name in ctx.lets:
-        return _memoised(ctx.lets[name], name, node, ctx)
-    if name in ctx.params:
-        value = ctx.params[name]
-        return constant(value, node, ctx, type_of_value(value))
+    # Inside a filter, a bare name is a field of the item first: components[kind == "datasets"].
     if ctx.item is not None and ctx.item.shape is not None and (t := ctx.item.shape.property(name)) is not None:
         def run_item(scope: Scope) -> Any:
             return coerce(scope.vars[ITEM].get(name), t, (*scope.paths[ITEM], name))
         return Compiled(run_item, t, node, text, lambda scope: (*scope.paths[ITEM], name))
+    if name in ctx.lets:
+        return _memoised(ctx.lets[name], f"{ctx.file}\0{name}", node, ctx)  # two policies may both have it
+    if name in ctx.params:
+        value = ctx.params[name]
+        return constant(value, node, ctx, type_of_value(value))
     root_shape = ctx.root.shape
     assert root_shape is not None
     if (t := root_shape.property(name)) is not None:

@@ -92,12 +92,25 @@ def _presence(node: ast.Presence, ctx: Context) -> Compiled:
     return _presence_of(inner, node.present, node, ctx)
 
 
+def _present(x: Any) -> bool:
+    """Evidence is there: not missing, not blank text, not an empty list or mapping; a projection
+    (`components.license`) is there when at least one item has it."""
+    if isinstance(x, Missing) or x is None:
+        return False
+    if isinstance(x, str):
+        return x.strip() != ""
+    if isinstance(x, Items):
+        return any(_present(v) for v in x)
+    if isinstance(x, (list, dict)):
+        return len(x) > 0
+    return True
+
+
 def _presence_of(inner: Compiled, present: bool, node: ast.Expr, ctx: Context) -> Compiled:
     a, locate, text = inner.run, inner.locate, inner.text
 
     def exists(scope: Scope) -> bool:
-        x = a(scope)
-        return not isinstance(x, Missing) and x is not None and x != [] and x != ""
+        return _present(a(scope))
 
     run = exists if present else (lambda scope: not exists(scope))
 
@@ -187,6 +200,8 @@ def _kind(value: Any) -> str:
         return f"q{value.dimension}"
     if isinstance(value, dt.date):
         return "date"
+    if isinstance(value, list):  # a filter's or projection's Items too
+        return "list"
     return type(value).__name__
 
 
@@ -259,13 +274,19 @@ def _violated(op: str, left: Compiled, right: Compiled, x: Any, y: Any, scope: S
         left, right, x, y, op = right, left, y, x, _FLIP[op]
     path = left.locate(scope)
     subject = format_path(path) if path and isinstance(left.node, _PATHS) else left.text
-    observed = show(x) if isinstance(left.node, _PATHS) else show(approximate(x))
+    # A value the policy computed (energy × intensity) is shown to four significant digits, or as many
+    # more as it takes for the shown values still to break the rule (117760 h is not "117800 h").
+    for digits in (4, 6, 9, 12, 17):
+        shown_x = x if isinstance(left.node, _PATHS) else approximate(x, digits)
+        shown_y = y if right.constant else approximate(y, digits)
+        if compare_values(op, shown_x, shown_y) is False:
+            break
+    observed = show(shown_x)
     if isinstance(x, Quantity) and isinstance(y, Quantity) and x.unit != y.unit and x.dimension == y.dimension:
-        observed += f" ({approximate(x.to(y.unit))})"
-    # A value the policy computed (energy × intensity) is shown to four significant digits.
-    required = show(y) if right.constant else f"{show(approximate(y))} ({right.text})"
+        observed += f" ({approximate(x.to(y.unit), digits)})"
+    required = show(shown_y) if right.constant else f"{show(shown_y)} ({right.text})"
     detail = f"{subject} is {observed}; the policy requires {_WORDS[op]}{required}"
-    values = ((subject, show(x)),) if right.constant else ((subject, show(x)), (right.text, show(approximate(y))))
+    values = ((subject, show(x)),) if right.constant else ((subject, show(x)), (right.text, show(shown_y)))
     return Failure(Reason.VIOLATED, path, detail, values)
 
 
@@ -275,6 +296,10 @@ def _in(node: ast.In, ctx: Context) -> Compiled:
     ct = container.type
     if ct.kind not in (Kind.LIST, Kind.STRING, Kind.ANY):
         ctx.error("OW017", f"'in' needs a list or a string on its right; {container.text} is {ct.describe()}", node)
+        return _broken(node, ctx)
+    if ct.kind is Kind.STRING and item.type.kind not in (Kind.STRING, Kind.ANY):
+        ctx.error("OW017", f"'in' text needs text on its left; {item.text} is {item.type.describe()}", node,
+                  f'write it in quotes, e.g. "{item.text}" in {container.text}')
         return _broken(node, ctx)
     if ct.kind is Kind.LIST and ct.item is not None and item.type.kind is not Kind.ANY and not assignable(item.type, ct.item):
         ctx.error("OW017", f"{item.text} is {item.type.describe()}, but {container.text} is {ct.describe()}", node)
@@ -309,10 +334,15 @@ def _in(node: ast.In, ctx: Context) -> Compiled:
         x = run(scope)
         if isinstance(x, Unknown):
             return unknown_failure(x)
-        value, path = a(scope), item.locate(scope)
+        value, path, listed = a(scope), item.locate(scope), b(scope)
+        if item.constant and not container.constant:  # `"GPL" in model.license`: the container is the evidence
+            where = container.locate(scope)
+            subject = format_path(where) if where and isinstance(container.node, _PATHS) else container.text
+            verb = "contain" if isinstance(listed, str) else "include"
+            return Failure(Reason.VIOLATED, where, f"{subject} is {show(listed)}; the policy requires it "
+                           f"{'not ' if negated else ''}to {verb} {show(value)}", ((subject, show(listed)),))
         subject = format_path(path) if path else item.text
         wanted = "not one of " if negated else "one of "
-        listed = b(scope)
         shown = show(listed) if container.constant else f"{container.text} ({show(listed)})"
         if isinstance(listed, list) and container.constant:
             shown = ", ".join(show(v) for v in listed)
@@ -320,7 +350,7 @@ def _in(node: ast.In, ctx: Context) -> Compiled:
             wanted = "not a part of " if negated else "a part of "
         return Failure(Reason.VIOLATED, path, f"{subject} is {show(value)}; the policy requires {wanted}{shown}",
                        ((subject, show(value)),))
-    return Compiled(run, BOOLEAN, node, ctx.text(node), item.locate, explain)
+    return Compiled(run, BOOLEAN, node, ctx.text(node), _subject(item, container), explain)
 
 
 @compile_expr.register
@@ -403,7 +433,7 @@ def _quantifier(node: ast.Quantifier, ctx: Context) -> Compiled:
     def run(scope: Scope) -> Any:
         results = outcomes(scope)
         if isinstance(results, Unknown):
-            return 0 if kind == "count" and isinstance(results, Missing) else results
+            return results
         if kind == "count":
             return sum(1 for r in results if r is True)
         if kind == "all":
@@ -423,7 +453,9 @@ def _quantifier(node: ast.Quantifier, ctx: Context) -> Compiled:
             return unknown_failure(results)
         items = items_run(scope)
         paths = _item_paths(items, locate, scope)
-        where = format_path(locate(scope)) or collection.text
+        # A filtered list is named as written ("components[kind == ...]"), a plain one by its path.
+        pure_path = isinstance(collection.node, _PATHS) and not isinstance(items, Items)
+        where = (format_path(locate(scope)) if pure_path else "") or collection.text
         if kind == "all" or kind == "any" and any(isinstance(r, Unknown) for r in results):
             bad = [i for i, r in enumerate(results) if r is not True]
             failures = []

@@ -12,8 +12,8 @@ from ..values.verdicts import Reason
 from . import ast
 from .compiler import Compiled, Context, _broken, _nowhere, compile_expr, constant
 from .errors import did_you_mean
-from .runtime import EvalError, Failure, Mismatch, Scope, Unknown, format_path, show, unknown_failure
-from .types import ANY, DATE, NUMBER, Kind, Type, assignable, quantity
+from .runtime import EvalError, Path, Failure, Mismatch, Scope, Unknown, format_path, show, unknown_failure
+from .types import ANY, DATE, NUMBER, Kind, Type, quantity
 
 # ---- arithmetic ------------------------------------------------------------------------------
 
@@ -70,7 +70,24 @@ def _arithmetic(node: ast.Arithmetic, ctx: Context) -> Compiled:
             ctx.error("OW017", str(err), node)
             return _broken(node, ctx)
         return constant(value, node, ctx, t)
-    return Compiled(run, t, node, text)
+    def locate(scope: Scope) -> Path | None:  # the evidence a calculation is made of, for the finding
+        return left.locate(scope) or right.locate(scope)
+    return Compiled(run, t, node, text, locate)
+
+
+_CALENDAR = {"month": 1, "months": 1, "year": 12, "years": 12, "yr": 12}
+
+
+def shift_date(date: dt.date, by: Quantity) -> dt.date:
+    """`date + 6 months` on the calendar, as a deadline is read: 2025-08-31 + 6 months is 2026-02-28
+    (the day kept, or the month's last day). Days, weeks and hours are exact; a part-day is dropped."""
+    per_unit = _CALENDAR.get(by.unit.symbol)
+    if per_unit is not None and float(by.magnitude).is_integer():
+        months = date.month - 1 + int(by.magnitude) * per_unit
+        year, month = date.year + months // 12, months % 12 + 1
+        last_day = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+        return dt.date(year, month, min(date.day, last_day))
+    return date + dt.timedelta(days=int(by.to("days").magnitude))
 
 
 def apply_arithmetic(op: str, x: Any, y: Any, text: str, where: Callable[[], tuple[Any, Any]] | None = None) -> Any:
@@ -78,8 +95,7 @@ def apply_arithmetic(op: str, x: Any, y: Any, text: str, where: Callable[[], tup
     if isinstance(x, dt.date) and isinstance(y, dt.date) and op == "-":
         return Quantity((x - y).days, unit("days"))
     if isinstance(x, dt.date) and isinstance(y, Quantity) and y.dimension == TIME and op in "+-":
-        days = dt.timedelta(days=y.to("days").magnitude)
-        return x + days if op == "+" else x - days
+        return shift_date(x, y if op == "+" else -y)
     numeric = (int, float, Quantity)
     if not (isinstance(x, numeric) and isinstance(y, numeric)) or isinstance(x, bool) or isinstance(y, bool):
         paths = where() if where else (None, None)
@@ -135,7 +151,7 @@ def _call(node: ast.Call, ctx: Context) -> Compiled:
         return _broken(node, ctx)
     ok = True
     for arg, param in zip(args, builtin.params):
-        if not assignable(arg.type, param.type):
+        if not param.admits(arg.type):
             ctx.error("OW014", f"{builtin.name}() needs {param.type.describe()} for {param.name}; "
                       f"{arg.text} is {arg.type.describe()}", arg.node)
             ok = False
@@ -151,7 +167,7 @@ def _call(node: ast.Call, ctx: Context) -> Compiled:
             x = run_arg(scope)
             if isinstance(x, Unknown):
                 return x
-            if param.type.kind is not Kind.ANY and not param.accepts(x):
+            if not param.accepts(x):
                 return Mismatch(locate(scope) or (), x, param.type.describe())
             out.append(x)
         return out

@@ -331,15 +331,18 @@ class _Compiler:
                 rule = self._rule(item, ctx, policy_id)
                 if rule is not None:
                     rules.append(rule)
-        # A policy imported twice (directly and through another) gives its rules once; a later
-        # import's own overrides still apply to them.
+        # A policy imported twice (directly and through another) gives its rules once; every import's
+        # own overrides apply to them, and a rule one import disables stays disabled.
         merged = {rule.id: rule for rule in rules}
+        disabled: set[str] = set()
         for node, imported_id in unit.imports:
             imported, overrides = self._imported(node, imported_id)
             for rule in imported:
-                merged.setdefault(rule.id, rule)
+                if rule.id not in disabled:
+                    merged.setdefault(rule.id, rule)
             for rule_id, severity in overrides.items():
                 if severity is None:
+                    disabled.add(rule_id)
                     merged.pop(rule_id, None)
                 elif rule_id in merged:
                     merged[rule_id] = _replace(merged[rule_id], severity=severity)
@@ -436,6 +439,8 @@ class _Compiler:
         else:
             said = f"{origin} {param.name}={raw if isinstance(raw, str) else json.dumps(raw)}"
             example = f"{origin} {param.name}={literal(default)}"
+        if isinstance(default, str) and isinstance(raw, str):
+            return raw  # a text param takes the text as written: --set label=2026 is "2026"
         value, problem = _override_value(raw)
         if problem is not None:
             self.errors.append(PolicyError("OW041", f"{said}: {problem.message}", _option_span(origin), problem.hint))

@@ -64,7 +64,9 @@ class Type:
         if self.kind is Kind.LIST:
             return "a list" if self.item is None or self.item.kind is Kind.ANY else f"a list of {_plain(self.item)}"
         if self.kind is Kind.OBJECT:
-            return f"a {self.shape.name}" if self.shape else "an object"
+            if self.shape is None:
+                return "an object"
+            return f"{'an' if self.shape.name[0] in 'aeiou' else 'a'} {self.shape.name}"
         return _ARTICLE[self.kind]
 
     def example(self) -> str | None:
@@ -80,7 +82,9 @@ def _plain(t: Type) -> str:
         if described.startswith(article):
             described = described[len(article):]
             break
-    return described + ("s" if t.kind in (Kind.OBJECT, Kind.STRING, Kind.NUMBER, Kind.DATE) else "")
+    uncountable = described.endswith(("ware", "data", "s"))  # "a list of hardware", not "hardwares"
+    return described + ("" if uncountable or t.kind not in (Kind.OBJECT, Kind.STRING, Kind.NUMBER, Kind.DATE)
+                        else "s")
 
 
 ANY = Type(Kind.ANY)

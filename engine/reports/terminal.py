@@ -141,6 +141,8 @@ def _finding(f: Finding, *, verbose: bool) -> Iterator[_Block]:
         yield detail(("cite: ", "dim"), (_clean(f.cite), ""))
     if f.status is Status.WAIVED and f.waiver:
         yield detail(("waived: ", "blue"), (_clean(f.waiver), ""))
+    elif f.waiver:  # a waiver that no longer applies (expired): say so beside the failure
+        yield detail(("waiver: ", "yellow"), (_clean(f.waiver), ""))
     if f.status in ACTIONABLE and f.fix:
         yield detail(("fix: ", "green"), (_clean(f.fix), ""))
 
