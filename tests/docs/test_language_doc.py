@@ -1,0 +1,96 @@
+"""docs/language.md tells the truth: every `$ openwatt ...` output, every `require` -> result line and the
+JSON finding it shows are what openwatt gives today. Files the examples use are in tests/docs/language/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from openwatt.documents.loading import parse_document
+from openwatt.evaluation import evaluate
+from openwatt.language.policy import PolicyLoader
+
+ROOT = Path(__file__).resolve().parents[2]
+DOC = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
+EXAMPLES = Path(__file__).parent / "language"
+PLAUSIBILITY = ('openwatt: "1.0"\nenergy:\n  training:\n    energy: 1.2 GWh\n    pue: 1.2\n    hardware:\n'
+                '      - {type: A100 SXM4, count: 1, duration: 1082990 h}\n')
+CONSOLE = re.compile(r"```console\n\$ (openwatt [^\n]*)\n(.*?)```", re.S)
+REQUIRE = re.compile(r"```\n(require [^\n]*)\n```\n→ ([^\n]*)")
+# Blocks that elide cite/fix lines to stay short, by the policy they run.
+ELIDED = ("acme-energy",)
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The samples and the doc's own policies and files side by side, as the doc's reader has them."""
+    work = tmp_path_factory.mktemp("language-doc")
+    for sample in (ROOT / "samples").glob("*.yaml"):
+        shutil.copy(sample, work)
+    shutil.copytree(EXAMPLES, work, dirs_exist_ok=True)
+    shutil.copy(ROOT / "samples" / "cirrus-70b-custom-licence.yaml", work / "typo")
+    return work
+
+
+def _run(command: str, cwd: Path) -> str:
+    args = shlex.split(command)[1:]  # as a shell would: --set budget="1.5 GWh" is one argument
+    result = subprocess.run([sys.executable, "-m", "openwatt", *args], cwd=cwd, capture_output=True, text=True,
+                            env={**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}, timeout=120)
+    return result.stdout + result.stderr
+
+
+def _without_cite_and_fix(text: str) -> str:
+    kept, skipping = [], False
+    for line in text.splitlines(True):
+        if line.startswith((" " * 18 + "cite:", " " * 18 + "fix:")):
+            skipping = True
+            continue
+        if skipping and line.startswith(" " * 18):
+            continue
+        skipping = False
+        kept.append(line)
+    return "".join(kept)
+
+
+@pytest.mark.parametrize("command, expected", CONSOLE.findall(DOC), ids=[c for c, _ in CONSOLE.findall(DOC)])
+def test_console_example(command: str, expected: str, workdir: Path) -> None:
+    cwd = workdir / "typo" if "energy.trainig" in expected else workdir
+    out = _run(command, cwd)
+    if any(name in command for name in ELIDED):
+        out = _without_cite_and_fix(out)
+    assert out == expected
+
+
+@pytest.mark.parametrize("require, result", REQUIRE.findall(DOC), ids=[r for r, _ in REQUIRE.findall(DOC)])
+def test_require_example(require: str, result: str) -> None:
+    text = PLAUSIBILITY if "energy_plausible" in require else (EXAMPLES / "example.yaml").read_text(encoding="utf-8")
+    source = "\n".join(["policy probe", 'title "Probe"', 'version "1"', "rule r {", '  title "r"', "  severity error",
+                        f"  {require}", "}", ""])
+    policy = PolicyLoader().compile_source(source, "probe.policy")
+    [finding] = evaluate(policy, parse_document(text.encode("utf-8"), "doc.yaml"), as_of=dt.date(2026, 1, 1))
+    match = re.match(r"(\w+)(?: \((\w+)\))?(?::\s*`(.*)`)?", result)
+    assert match is not None, result
+    status, reason, detail = match.groups()
+    assert finding.status == status
+    if reason is not None:
+        assert finding.reason == reason
+    if detail is not None:
+        assert finding.detail == detail
+
+
+def test_json_example(workdir: Path) -> None:
+    shown = json.loads(re.search(r"```json\n(.*?)```", DOC, re.S).group(1))  # type: ignore[union-attr]
+    out = _run("openwatt check cirrus-70b-custom-licence.yaml delta-3b-estimated.yaml -p acme-grant.policy "
+               "--format json", workdir)
+    [finding] = [f for f in json.loads(out)["findings"]
+                 if f["rule"] == "within-budget" and f["file"].startswith("cirrus")]
+    assert finding == shown
