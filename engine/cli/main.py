@@ -10,10 +10,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import check, schema
+from . import check, init, schema
 from .common import EXIT_BAD_INPUT, EXIT_CLEAR
 
-COMMANDS = (check, schema)
+COMMANDS = (check, init, schema)
 
 
 class _Parser(argparse.ArgumentParser):
