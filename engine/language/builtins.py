@@ -110,11 +110,7 @@ def _licence_check(name: str, check: Callable[[str], bool]) -> Builtin:
 
 
 def _explain_spdx(expression: str) -> str:
-    try:
-        licences.parse_spdx(expression)
-    except licences.LicenceError as err:
-        return err.message
-    return f"{expression!r} is a valid SPDX licence expression"
+    return licences.diagnose(expression) or f"{expression!r} is a valid SPDX licence expression"
 
 
 # ---- energy ---------------------------------------------------------------------------------

@@ -205,8 +205,18 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
+_SAME_KIND_FAST = {str: False, int: True, float: True, dt.date: True}  # type -> can be ordered
+
+
 def compare_values(op: str, a: Any, b: Any) -> Any:
     """a op b for present values; None when they cannot be compared (kinds differ)."""
+    kind = type(a)
+    if kind is type(b) and kind in _SAME_KIND_FAST:  # the common case, e.g. kind == "datasets" in a filter
+        if op == "==":
+            return a == b
+        if op == "!=":
+            return a != b
+        return _ORDER[op](a, b) if _SAME_KIND_FAST[kind] else None
     a, b = _values_of(a, b)
     b, a = _values_of(b, a)
     if _kind(a) != _kind(b):

@@ -347,6 +347,16 @@ def _parsed(expression: str) -> Expression | None:
         return None
 
 
+@functools.lru_cache(maxsize=1024)  # the fuzzy "did you mean" is slow, and audits repeat the same mistakes
+def diagnose(expression: str) -> str | None:
+    """Why `expression` is not a valid SPDX licence expression (with a "did you mean"), or None if it is."""
+    try:
+        parse_spdx(expression)
+    except LicenceError as err:
+        return err.message
+    return None
+
+
 def spdx_valid(expression: str) -> bool:
     """True if `expression` is a valid SPDX licence expression. PASS: "MIT OR Apache-2.0"; FAIL: "Apache 2.0"."""
     return _parsed(expression) is not None
