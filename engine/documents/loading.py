@@ -10,12 +10,14 @@ import re
 from typing import Any, NoReturn
 
 import yaml
+from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
+from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from openwatt.documents.source import DEFAULT_LIMITS, Document, DocumentError, Format, Limits, Path
 
-__all__ = ["load_document", "parse_document"]
+__all__ = ["decode_text", "load_document", "parse_document", "parse_yaml", "read_file"]
 
 # libyaml's composer when it is there (several times faster); the pure-Python one otherwise.
 _FastLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -45,6 +47,7 @@ _SYNTAX_HINTS = (  # (words in the parser's problem, hint), first match wins
 )
 _SYNTAX_HINT = "check the indentation and quoting on this line and the one before"
 _FINITE_HINT = "write a finite number, or leave the field out"
+_MANY_HINT = "a disclosure has a few hundred values; use fewer aliases (*name)"
 _LONG_HINT = "write it with an exponent, e.g. 1.5e+30, or quote it to keep it as text"
 _JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?P<fraction>(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)")
 
@@ -53,19 +56,25 @@ def load_document(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMI
     """Read and parse the file at ``path``; JSON if it ends in .json, YAML otherwise.
     Raises DocumentError, with a location and a hint, for anything that is not a readable document."""
     file = os.fspath(path)
+    return parse_document(read_file(file, limits=limits), file, limits=limits)
+
+
+def read_file(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """The bytes of the file at ``path``, refusing files over ``limits.max_bytes`` before reading them.
+    DocumentError (at 0:0) for a file that is missing, a directory, unreadable or too large."""
+    file = os.fspath(path)
     try:
         with open(file, "rb") as stream:
             size = os.fstat(stream.fileno()).st_size
             if size > limits.max_bytes:
                 _too_big(file, size, limits)
-            raw = stream.read(limits.max_bytes + 1)  # the file may grow after fstat
+            return stream.read(limits.max_bytes + 1)  # the file may grow after fstat
     except IsADirectoryError:
         raise DocumentError(file, 0, 0, "is a directory, not a file", "give the path of a disclosure file") from None
     except FileNotFoundError:
         raise DocumentError(file, 0, 0, "no such file or directory", "check the path") from None
     except OSError as error:
         raise DocumentError(file, 0, 0, f"cannot read the file: {error.strerror or error}".lower(), None) from None
-    return parse_document(raw, file, limits=limits)
 
 
 def parse_document(raw: bytes, file: str, *, limits: Limits = DEFAULT_LIMITS,
@@ -73,20 +82,36 @@ def parse_document(raw: bytes, file: str, *, limits: Limits = DEFAULT_LIMITS,
     """Parse ``raw`` as the contents of ``file``; ``format`` defaults to JSON for a .json name, else YAML."""
     syntax = Format(format) if format is not None else (
         Format.JSON if file.lower().endswith(".json") else Format.YAML)
-    if len(raw) > limits.max_bytes:
-        _too_big(file, len(raw), limits)
-    text = _decode(raw, file)
+    text = decode_text(raw, file, limits=limits)
     if not text.strip():
         raise DocumentError(file, 1, 1, "the file is empty", _EMPTY_HINT)
     if syntax is Format.JSON:
         data, positions = _parse_json(text, file, limits)
     else:
-        data, positions = _Builder(file, limits).document(_compose(text, file))
+        data, positions = _Builder(file, limits).document(_compose(text, file, limits))
     if not isinstance(data, dict):
         found = _Builder.describe(data)
         raise DocumentError(file, 1, 1, f"a disclosure is a mapping at the top level; found {found}",
                             _EMPTY_HINT)
     return Document(file, data, positions, hashlib.sha256(raw).hexdigest(), syntax)
+
+
+def decode_text(raw: bytes, file: str, *, limits: Limits = DEFAULT_LIMITS) -> str:
+    """``raw`` as text: UTF-8, within the size limit, without NUL bytes. A UTF-8 byte-order mark is
+    dropped (editors on Windows write one, and it carries no meaning); UTF-16 and UTF-32 are refused."""
+    if len(raw) > limits.max_bytes:
+        _too_big(file, len(raw), limits)
+    return _decode(raw, file)
+
+
+def parse_yaml(text: str, file: str, *, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, dict[Path, tuple[int, int]]]:
+    """One YAML document, of any shape, to (data, source map) with every limit and check of
+    parse_document; (None, {(): (1, 1)}) for text that holds only comments. Importers use it for
+    YAML inside other files: lines are counted from the start of ``text``."""
+    root = _compose(text, file, limits)
+    if root is None:
+        return None, {(): (1, 1)}
+    return _Builder(file, limits).document(root)
 
 
 def _too_big(file: str, size: int, limits: Limits) -> NoReturn:
@@ -95,6 +120,8 @@ def _too_big(file: str, size: int, limits: Limits) -> NoReturn:
 
 
 def _decode(raw: bytes, file: str) -> str:
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16: FF FE starts both
+        raise DocumentError(file, 1, 1, "the file is UTF-32, not UTF-8", "save the file as UTF-8")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DocumentError(file, 1, 1, "the file is UTF-16, not UTF-8", "save the file as UTF-8")
     if (nul := raw.find(b"\0")) >= 0:
@@ -121,9 +148,50 @@ def _text_location(text: str, index: int) -> tuple[int, int]:
     return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
-def _compose(text: str, file: str) -> Node | None:
+class _CountingLoader(Composer, _FastLoader):  # type: ignore[misc, valid-type]
+    """The pure-Python composer over the fast parser's events, counting nodes as it goes.
+
+    libyaml composes a whole document before the builder can count anything, and a 10 MiB file of
+    `[0,0,0,...]` is five million nodes (gigabytes, and tens of seconds). Counting while composing
+    stops such a file after ``cap`` nodes. Used only for text long enough to hold that many."""
+
+    def __init__(self, text: str, cap: int) -> None:
+        _FastLoader.__init__(self, text)
+        Composer.__init__(self)
+        self.cap, self.count = cap, 0
+
+    def compose_node(self, parent: Node | None, index: object) -> Node:
+        self.count += 1
+        if self.count > self.cap:
+            raise _TooManyNodes(self.peek_event().start_mark)
+        return Composer.compose_node(self, parent, index)
+
+
+class _TooManyNodes(Exception):
+    """More nodes than the builder could ever accept, found while composing."""
+
+    def __init__(self, mark: Mark) -> None:
+        super().__init__(mark)
+        self.mark = mark
+
+
+def _node_cap(limits: Limits) -> int:
+    # Composed nodes are keys and values, one key per value at most, so more than 2 * max_nodes + 1
+    # of them means more than max_nodes values for certain; the builder reports every case below.
+    return 2 * limits.max_nodes + 1
+
+
+def _loader(text: str, limits: Limits) -> yaml.SafeLoader:
+    # A composed node takes at least one character, so short text cannot exceed the cap: it keeps
+    # libyaml's composer, several times faster than the counting one.
+    return _FastLoader(text) if len(text) <= _node_cap(limits) else _CountingLoader(text, _node_cap(limits))
+
+
+def _compose(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Node | None:
     try:
-        return _FastLoader(text).get_single_node()
+        return _loader(text, limits).get_single_node()
+    except _TooManyNodes as error:
+        raise _too_many(file, error.mark, limits) from None
     except yaml.YAMLError as error:
         if len(text) <= _REREAD_BYTES and _FastLoader is not yaml.SafeLoader:
             try:
@@ -133,6 +201,12 @@ def _compose(text: str, file: str) -> Node | None:
             except RecursionError:
                 pass
         raise _syntax_error(error, text, file) from None
+
+
+def _too_many(file: str, mark: Mark, limits: Limits) -> DocumentError:
+    return DocumentError(file, mark.line + 1, mark.column + 1,
+                         f"the document has more than {limits.max_nodes} values once aliases are expanded",
+                         _MANY_HINT)
 
 
 def _syntax_error(error: yaml.YAMLError, text: str, file: str) -> DocumentError:
@@ -184,8 +258,7 @@ class _Builder:
     def build(self, node: Node, path: Path) -> Any:
         self.nodes += 1
         if self.nodes > self.limits.max_nodes:
-            self.fail(node, f"the document has more than {self.limits.max_nodes} values once aliases are "
-                            "expanded", "a disclosure has a few hundred values; use fewer aliases (*name)")
+            raise _too_many(self.file, node.start_mark, self.limits)
         if isinstance(node, ScalarNode):
             return self.scalar(node)
         if len(path) >= self.limits.max_depth:
@@ -349,8 +422,10 @@ def _parse_json(text: str, file: str, limits: Limits) -> tuple[Any, dict[Path, t
     # characters) keeps only the root's position.
     builder = _Builder(file, limits, json=True)
     try:
-        if (root := _FastLoader(text).get_single_node()) is not None:
+        if (root := _loader(text, limits).get_single_node()) is not None:
             builder.build(root, ())
+    except _TooManyNodes as error:
+        raise _too_many(file, error.mark, limits) from None
     except yaml.YAMLError:
         builder.positions = {(): (1, 1)}
         _check_limits(data, file, limits)

@@ -14,10 +14,13 @@ __all__ = ["DEFAULT_LIMITS", "Document", "DocumentError", "Format", "Limits", "P
 
 
 class Format(StrEnum):
-    """The syntax a document was written in."""
+    """What a document was read from: a disclosure in YAML or JSON, or a format imported into one."""
 
     YAML = "yaml"
     JSON = "json"
+    MODEL_CARD = "model-card"  # a Hugging Face model card: README.md with YAML front matter
+    MOT = "mot"                # a Model Openness Tool model file (YAML)
+    CODECARBON = "codecarbon"  # a CodeCarbon emissions.csv
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,146 @@
+"""What every importer shares: a disclosure built value by value with the source position of each value."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from openwatt.documents.loading import decode_text
+from openwatt.documents.source import Document, DocumentError, Format, Limits, Path
+from openwatt.resources import SCHEMAS_DIR
+from openwatt.values.quantities import format_number
+
+__all__ = ["Output", "Position", "decode", "is_url", "number_text", "schema_ordered", "sha256"]
+
+Position = tuple[int, int]
+"""A 1-based (line, column) in the original file."""
+
+FORMAT_VERSION = "1.0"
+
+
+class Output:
+    """A disclosure under construction. Each value is put at a disclosure path together with where
+    the original file says it, so findings on the converted disclosure point into the original file.
+    A container is located where its first value was found unless it is placed explicitly."""
+
+    __slots__ = ("data", "positions")
+
+    def __init__(self, start: Position = (1, 1)) -> None:
+        self.data: dict[str, Any] = {}
+        self.positions: dict[Path, Position] = {(): (1, 1)}
+        self.put(("openwatt",), FORMAT_VERSION, start)
+
+    def put(self, path: Path, value: Any, at: Position) -> None:
+        """Set the value at ``path`` (a list index must be the next free one), creating the mappings
+        and lists on the way; ``at`` becomes the position of the value and of every value inside it."""
+        container: Any = self.data
+        for depth, (part, following) in enumerate(zip(path, path[1:])):
+            self.positions.setdefault(path[:depth + 1], at)
+            if isinstance(part, int) and part == len(container):
+                container.append({} if isinstance(following, str) else [])
+            elif isinstance(part, str) and part not in container:
+                container[part] = {} if isinstance(following, str) else []
+            container = container[part]
+        last = path[-1]
+        if isinstance(last, int) and last == len(container):
+            container.append(value)
+        else:
+            container[last] = value
+        self.positions[path] = at
+        for inner in _paths(value, path):
+            self.positions[inner] = at
+
+    def place(self, path: Path, at: Position) -> None:
+        """Locate an existing or future container at ``at``, e.g. a component at its list item."""
+        self.positions[path] = at
+
+    def has(self, path: Path) -> bool:
+        value: Any = self.data
+        for part in path:
+            if isinstance(value, dict) and part in value:
+                value = value[part]
+            elif isinstance(value, list) and isinstance(part, int) and part < len(value):
+                value = value[part]
+            else:
+                return False
+        return True
+
+    def document(self, file: str, digest: str, format: Format) -> Document:
+        """The finished disclosure, keys in schema order; ``digest`` is the sha256 of the original bytes."""
+        return Document(file, schema_ordered(self.data), self.positions, digest, format)
+
+
+def sha256(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _paths(value: Any, prefix: Path) -> list[Path]:
+    found: list[Path] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found.append((*prefix, key))
+            found.extend(_paths(item, (*prefix, key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.append((*prefix, index))
+            found.extend(_paths(item, (*prefix, index)))
+    return found
+
+
+def decode(raw: bytes, file: str, limits: Limits, what: str) -> str:
+    """The text of an imported file; ``what`` names the kind of file in the hint for binary data."""
+    try:
+        return decode_text(raw, file, limits=limits)
+    except DocumentError as error:
+        if error.message.startswith("the file is binary"):
+            raise DocumentError(error.file, error.line, error.column, error.message,
+                                f"{what} is a text file; check that this is the right file") from None
+        raise
+
+
+def is_url(text: str) -> bool:
+    """An absolute http(s) URL, the only kind a `license_url` or `location` can be taken from as is."""
+    lowered = text.strip().lower()
+    return lowered.startswith(("https://", "http://")) and " " not in text.strip() and len(lowered) > 8
+
+
+def number_text(value: float) -> str:
+    """A sum or a parsed number as a disclosure writes it: 12 significant digits, so float noise from
+    adding (0.1 + 0.2) never reaches the text, and no trailing '.0'."""
+    if not math.isfinite(value):
+        raise ValueError(f"not a finite number: {value!r}")
+    return format_number(float(f"{value:.12g}"))
+
+
+@functools.cache
+def _schema() -> Mapping[str, Any]:
+    return json.loads((SCHEMAS_DIR / "disclosure.schema.json").read_text(encoding="utf-8"))
+
+
+def schema_ordered(data: Any) -> Any:
+    """``data`` with the keys of every mapping in the order the disclosure schema declares them, so
+    an imported disclosure reads (and converts) in the same order as a hand-written one."""
+    return _ordered(data, _schema())
+
+
+def _ordered(value: Any, node: Mapping[str, Any]) -> Any:
+    node = _resolved(node)
+    if isinstance(value, dict):
+        properties: Mapping[str, Any] = node.get("properties", {})
+        rank = {name: index for index, name in enumerate(properties)}
+        keys = sorted(value, key=lambda key: (rank.get(key, len(rank)), key))
+        return {key: _ordered(value[key], properties.get(key, {})) for key in keys}
+    if isinstance(value, list):
+        return [_ordered(item, node.get("items", {})) for item in value]
+    return value
+
+
+def _resolved(node: Mapping[str, Any]) -> Mapping[str, Any]:
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        return _resolved(_schema()["$defs"][ref.removeprefix("#/$defs/")])
+    return node

@@ -1,0 +1,241 @@
+"""Evidence files a disclosure references, merged into it: gaps filled, disagreements reported.
+
+A phase of a disclosure (`energy.training`, `energy.fine_tuning`) may name an evidence file in its
+`evidence` field, e.g. `evidence: evidence/emissions.csv`: a CodeCarbon log, a Hugging Face model card,
+a MOT file or another disclosure, in any format `load_any` reads. The figures of the matching phase of
+the evidence (the phase of the same name, or the evidence's only phase) are merged by these rules:
+
+1. **Stated values win.** A field the disclosure states is never replaced by the evidence.
+2. **Evidence fills gaps.** A field the disclosure's phase leaves out is taken from the evidence. Its
+   position is the `evidence:` line of the disclosure, the statement that brought it in, so a finding on
+   it points there.
+3. **Disagreements are findings.** A stated value that differs from the evidence beyond rounding is a
+   `Conflict`, for the caller to report; the stated value stays. Compared, with units: the quantities
+   (energy, emissions, duration, accelerator_time, compute, water, carbon_intensity), which agree if within
+   1 % of each other or if the evidence rounds to the stated figure at the precision it is written with
+   ('74 MWh' agrees with 74.4 MWh, '4.1 tCO2e' with 4.14 tCO2e); `pue`, within 1 %; and `method`, exactly.
+   Text that may be worded differently and be right (tool, methodology, location, provider) and the
+   hardware list are filled when missing but not compared.
+
+An evidence path is relative to the disclosure's folder and must stay inside that folder's tree: an
+absolute path, a URL, a path that climbs out with `..` or through a symbolic link is refused, as is a
+file that cannot be read; each is an `EvidenceProblem`, located at the `evidence:` line, and the rest of
+the disclosure is checked all the same. Evidence files are not followed further: the evidence of an
+evidence file is ignored.
+"""
+
+from __future__ import annotations
+
+import copy
+import ntpath
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from openwatt.documents.importers.detection import load_any
+from openwatt.documents.source import Document, DocumentError, Path, format_path
+from openwatt.values.quantities import QUANTITY_RE, Quantity, QuantityError, parse_quantity
+
+__all__ = ["TOLERANCE", "Conflict", "EvidenceProblem", "EvidenceReference", "evidence_references", "merge_evidence"]
+
+TOLERANCE = 0.01
+"""Relative difference (1 %) within which a stated quantity agrees with its evidence."""
+
+PHASES = ("training", "fine_tuning")
+_QUANTITIES = ("energy", "emissions", "duration", "accelerator_time", "compute", "water", "carbon_intensity")
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """A value the disclosure states at ``path`` that its evidence contradicts. ``line`` and
+    ``column`` locate the evidenced value in ``evidence_file``; the disclosure's own position is
+    ``document.locate(path)``."""
+
+    path: Path
+    stated: Any
+    evidenced: Any
+    evidence_file: str
+    line: int
+    column: int
+
+    @property
+    def message(self) -> str:
+        return (f"{format_path(self.path)} is {_shown(self.stated)}, but the evidence {self.evidence_file} "
+                f"gives {_shown(self.evidenced)} (line {self.line})")
+
+    @property
+    def hint(self) -> str:
+        return ("correct whichever is wrong: the stated value is the one checked, so make it agree with the "
+                "evidence or explain the difference in methodology")
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceProblem:
+    """An evidence reference at ``path`` (e.g. energy.training.evidence), at ``line``:``column`` of the
+    disclosure, that could not be used: refused, missing or unreadable (the evidence file's own error,
+    with its location, is in the message)."""
+
+    path: Path
+    line: int
+    column: int
+    message: str
+    hint: str | None
+    evidence_file: str
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceReference:
+    """An `evidence:` field of a disclosure: where it is, what it says and the file it names."""
+
+    path: Path
+    line: int
+    column: int
+    written: str
+    file: str
+
+
+def evidence_references(document: Document) -> list[EvidenceReference]:
+    """The evidence fields of ``document`` that name a file, in phase order; ``file`` is the path joined
+    to the disclosure's folder (not yet checked: merge_evidence refuses paths that leave it)."""
+    found = []
+    folder = os.path.dirname(document.file)
+    energy = document.data.get("energy") if isinstance(document.data, dict) else None
+    for phase in PHASES:
+        section = energy.get(phase) if isinstance(energy, dict) else None
+        written = section.get("evidence") if isinstance(section, dict) else None
+        if isinstance(written, str) and written.strip():
+            path: Path = ("energy", phase, "evidence")
+            line, column, _ = document.locate(path)
+            found.append(EvidenceReference(path, line, column, written.strip(),
+                                           os.path.normpath(os.path.join(folder, written.strip()))))
+    return found
+
+
+def merge_evidence(document: Document, load: Callable[[str], Document] = load_any
+                   ) -> tuple[Document, list[Conflict | EvidenceProblem]]:
+    """``document`` with the figures of its evidence files merged in (rules in the module docstring),
+    and the conflicts and problems found, in phase order. ``load`` reads one evidence file (default:
+    load_any with the default limits). The document returned keeps the file, digest and format of the
+    disclosure; without evidence references it is ``document`` itself."""
+    references = evidence_references(document)
+    if not references:
+        return document, []
+    data = copy.deepcopy(document.data)
+    positions = dict(document.positions)
+    issues: list[Conflict | EvidenceProblem] = []
+    for reference in references:
+        refusal = _refusal(document.file, reference)
+        if refusal is not None:
+            issues.append(refusal)
+            continue
+        try:
+            evidence = load(reference.file)
+        except DocumentError as error:
+            where = f" (line {error.line}, column {error.column})" if error.line else ""
+            issues.append(_problem(reference, f"cannot read the evidence file {reference.file}: "
+                                              f"{error.message}{where}", error.hint))
+            continue
+        phase = reference.path[1]
+        source = _phase(evidence, str(phase))
+        if source is None:
+            issues.append(_problem(reference, f"the evidence file {reference.file} has no energy figures",
+                                   "name a CodeCarbon emissions.csv, a model card with co2_eq_emissions, or a "
+                                   "disclosure with this phase"))
+            continue
+        stated = data["energy"][phase]
+        for key, value in evidence.data["energy"][source].items():
+            if key == "evidence":
+                continue
+            target: Path = ("energy", phase, key)
+            if key not in stated:
+                stated[key] = copy.deepcopy(value)
+                for inner in _paths(value, target):
+                    positions[inner] = (reference.line, reference.column)
+            elif (conflict := _compare(stated[key], value, key)) is not None:
+                line, column, _ = evidence.locate(("energy", source, key))
+                issues.append(Conflict(target, conflict[0], conflict[1], reference.file, line, column))
+    return Document(document.file, data, positions, document.digest, document.format), issues
+
+
+def _problem(reference: EvidenceReference, message: str, hint: str | None) -> EvidenceProblem:
+    return EvidenceProblem(reference.path, reference.line, reference.column, message, hint, reference.file)
+
+
+def _refusal(disclosure: str, reference: EvidenceReference) -> EvidenceProblem | None:
+    written = reference.written
+    if _URL.match(written):
+        return _problem(reference, f"evidence {written!r} is a URL; evidence is a file next to the disclosure",
+                        "download the file into the disclosure's folder and give its relative path")
+    if os.path.isabs(written) or ntpath.isabs(written) or ntpath.splitdrive(written)[0] or written.startswith("~"):
+        return _problem(reference, f"evidence {written!r} is an absolute path",
+                        "give the path relative to the disclosure's folder, e.g. evidence/emissions.csv")
+    folder = os.path.realpath(os.path.dirname(disclosure) or ".")
+    target = os.path.realpath(os.path.join(folder, written))
+    if os.path.commonpath([folder, target]) != folder:
+        return _problem(reference, f"evidence {written!r} is outside the disclosure's folder",
+                        "keep evidence files in the disclosure's folder or below it")
+    return None
+
+
+def _phase(evidence: Document, phase: str) -> str | None:
+    energy = evidence.data.get("energy") if isinstance(evidence.data, dict) else None
+    if not isinstance(energy, dict):
+        return None
+    present = [name for name in PHASES if isinstance(energy.get(name), dict)]
+    if phase in present:
+        return phase
+    return present[0] if len(present) == 1 else None
+
+
+def _compare(stated: Any, evidenced: Any, key: str) -> tuple[Any, Any] | None:
+    """(stated, evidenced) if they disagree; None if they agree or cannot be compared (a stated value
+    the schema rejects is reported by validation, not here)."""
+    if key in _QUANTITIES:
+        if not isinstance(stated, str) or not isinstance(evidenced, str):
+            return None
+        try:
+            a, b = parse_quantity(stated), parse_quantity(evidenced)
+        except QuantityError:
+            return None
+        if a.dimension != b.dimension or _agrees(stated, a, b):
+            return None
+        return stated, evidenced
+    if key == "pue":
+        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (stated, evidenced))
+        if numbers and abs(stated - evidenced) > TOLERANCE * max(abs(stated), abs(evidenced)):
+            return stated, evidenced
+        return None
+    if key == "method" and isinstance(stated, str) and isinstance(evidenced, str) and stated != evidenced:
+        return stated, evidenced
+    return None
+
+
+def _agrees(written: str, stated: Quantity, evidenced: Quantity) -> bool:
+    a, b = stated.base, evidenced.base
+    if abs(a - b) <= TOLERANCE * max(abs(a), abs(b)):
+        return True
+    match = QUANTITY_RE.match(written.strip())
+    if match is None:
+        return False
+    mantissa, _, exponent = match["number"].lower().partition("e")
+    decimals = len(mantissa.partition(".")[2])
+    step = 10.0 ** (int(exponent or 0) - decimals)  # '4.1' -> 0.1, '74' -> 1, '1.66e23' -> 1e21
+    in_stated_unit = evidenced.to(stated.unit).magnitude
+    return abs(in_stated_unit - stated.magnitude) <= step / 2 * (1 + 1e-9)
+
+
+def _paths(value: Any, prefix: Path) -> Iterator[Path]:
+    yield prefix
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, (*prefix, index))
+
+
+def _shown(value: Any) -> str:
+    return value if isinstance(value, str) else str(value)

@@ -1,0 +1,635 @@
+"""Policy tests: cases of a disclosure and the statuses its rules must reach, run with rule coverage.
+
+A test file (`policies/<pack>.test.yaml`, schema `schemas/policy-test.schema.json`) names the policy
+under test and its cases; `run_tests` runs every case and returns a `TestReport`, which the CLI
+renders. Nothing here prints.
+
+Rule coverage counts what the cases *assert*, not what they happen to produce: an expectation that
+held shows the rule reaching that status. A rule is covered when the cases assert it passing and
+failing (a `waived` expectation counts as failing: the rule's requirement did not hold); for a rule
+with a `when`, `not_applicable` may stand in for failing, as it shows the rule not passing on a
+document. Only the policy's own rules are counted; imported rules are covered by their own pack's
+tests (expectations on them are still checked).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+
+from .checking import Engine, is_policy_path
+from .documents.loading import load_document, parse_document
+from .documents.source import Document, DocumentError, Format
+from .documents.validation import validate
+from .evaluation import evaluate
+from .findings import INPUT_POLICY, SCHEMA_RULE, Finding, Location
+from .language.ast import Span
+from .language.errors import PolicyError, PolicyErrors, did_you_mean, render_error
+from .language.policy import POLICY_SUFFIX, CompiledPolicy, PolicyLoader, literal
+from .resources import SCHEMAS_DIR
+from .values.paths import format_path
+from .values.verdicts import Reason, Severity, Status
+
+__all__ = ["DEFAULT_AS_OF", "TEST_SUFFIX", "CaseResult", "Expectation", "Mismatch", "PolicyCoverage", "Problem",
+           "RuleCoverage", "TestFileResult", "TestReport", "Verdict", "find_test_files", "run_tests"]
+
+TEST_SUFFIX = ".test.yaml"
+DEFAULT_AS_OF = dt.date(2026, 1, 1)  # fixed, so that a test with a waiver does not start failing one day
+SCHEMA_CHECK = f"{INPUT_POLICY}/{SCHEMA_RULE}"  # the disclosure schema check, as an expectation names it
+_PARAMS_ORIGIN = "params"  # how a bad param value is introduced: "params budget=5 kg: expected ..."
+_FILE_HINT = "a test file is a mapping with policy: (the policy under test) and cases: (a list)"
+
+
+class Verdict(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"  # an expectation did not hold, or the file has no cases
+    ERROR = "error"  # the test itself is broken: bad file, unknown rule, unreadable document
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with a test rather than with the policy's behaviour; 1-based place, line 0 for none."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+    hint: str | None = None
+    detail: str = ""  # more lines, e.g. the policy's own errors rendered with their carets
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    """What a case asserts about one rule's finding."""
+
+    rule: str
+    status: Status
+    reason: Reason | None
+    message: str | None  # a fragment the finding's message must contain
+    line: int
+    column: int
+
+    def holds(self, finding: Finding) -> bool:
+        return (finding.status is self.status and (self.reason is None or finding.reason is self.reason)
+                and (self.message is None or self.message in finding.message))
+
+    def describe(self) -> str:
+        text = self.status.value + (f" ({self.reason.value})" if self.reason else "")
+        return text + (f" with a message containing {json.dumps(self.message, ensure_ascii=False)}"
+                       if self.message is not None else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Mismatch:
+    """An expectation that did not hold, and what the finding said instead."""
+
+    expectation: Expectation
+    status: Status
+    reason: Reason | None
+    message: str
+
+    def describe(self) -> str:
+        return self.status.value + (f" ({self.reason.value})" if self.reason else "")
+
+
+@dataclass(frozen=True, slots=True)
+class CaseResult:
+    name: str
+    file: str
+    line: int
+    verdict: Verdict
+    checked: int  # expectations evaluated
+    mismatches: tuple[Mismatch, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RuleCoverage:
+    """The statuses the cases asserted, and held, for one of the policy's own rules."""
+
+    rule: str
+    has_when: bool
+    seen: tuple[Status, ...]  # in Status order
+
+    @property
+    def passing(self) -> bool:
+        return Status.PASS in self.seen
+
+    @property
+    def failing(self) -> bool:
+        stand_ins = {Status.FAIL, Status.WAIVED} | ({Status.NOT_APPLICABLE} if self.has_when else set())
+        return bool(stand_ins & set(self.seen))
+
+    @property
+    def covered(self) -> bool:
+        return self.passing and self.failing
+
+    @property
+    def missing(self) -> str:
+        """What the cases still have to assert for the rule to be covered; "" when it is covered."""
+        failing = "fail or not_applicable" if self.has_when else "fail"
+        if not self.passing and not self.failing:
+            return f"needs cases expecting pass, and {failing}"
+        if not self.passing:
+            return "needs a case expecting pass"
+        return "" if self.failing else f"needs a case expecting {failing}"
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyCoverage:
+    policy: str
+    file: str
+    rules: tuple[RuleCoverage, ...]  # the policy's own rules, in policy order
+    tested: bool = True  # False: a policy in a tested folder that no test file names
+
+    @property
+    def covered(self) -> int:
+        return sum(r.covered for r in self.rules)
+
+    @property
+    def total(self) -> int:
+        return len(self.rules)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.covered / self.total if self.total else 100.0
+
+    def meets(self, minimum: float) -> bool:
+        return self.covered * 100 >= minimum * self.total  # exact: 99.96 % is not 100 %
+
+
+@dataclass(frozen=True, slots=True)
+class TestFileResult:
+    __test__ = False  # not a pytest test class, despite the name
+
+    file: str
+    policy: str  # the policy's id; as written in the file when it could not be compiled
+    cases: tuple[CaseResult, ...]
+    problems: tuple[Problem, ...] = ()  # the file could not be run (as a whole)
+
+    @property
+    def verdict(self) -> Verdict:
+        if self.problems or any(c.verdict is Verdict.ERROR for c in self.cases):
+            return Verdict.ERROR
+        if not self.cases or any(c.verdict is Verdict.FAILED for c in self.cases):
+            return Verdict.FAILED
+        return Verdict.PASSED
+
+    @property
+    def empty(self) -> bool:
+        """No cases to run: a file that tests nothing fails."""
+        return not self.problems and not self.cases
+
+
+@dataclass(frozen=True, slots=True)
+class TestReport:
+    __test__ = False  # not a pytest test class, despite the name
+
+    files: tuple[TestFileResult, ...]
+    coverage: tuple[PolicyCoverage, ...]
+    problems: tuple[Problem, ...] = ()  # paths that do not exist, no test files at all, untested policy broken
+    min_coverage: float = 100.0
+    counts: Mapping[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        cases = [c for f in self.files for c in f.cases]
+        object.__setattr__(self, "counts", {v.value: sum(c.verdict is v for c in cases) for v in Verdict})
+
+    @property
+    def cases(self) -> int:
+        return sum(len(f.cases) for f in self.files)
+
+    @property
+    def short(self) -> tuple[PolicyCoverage, ...]:
+        """Policies whose rule coverage is below the minimum."""
+        return tuple(c for c in self.coverage if not c.meets(self.min_coverage))
+
+    @property
+    def percent(self) -> float:
+        """Rule coverage over every policy tested."""
+        total = sum(c.total for c in self.coverage)
+        return 100.0 * sum(c.covered for c in self.coverage) / total if total else 100.0
+
+    @property
+    def exit_code(self) -> int:
+        """0 every expectation held and coverage is met; 1 an expectation failed, a file has no cases or
+        coverage is short; 2 a test file, a policy or a document could not be used."""
+        if self.problems or any(f.verdict is Verdict.ERROR for f in self.files):
+            return 2
+        return 1 if self.short or any(f.verdict is Verdict.FAILED for f in self.files) else 0
+
+
+# ---- running ---------------------------------------------------------------------------------
+
+
+def find_test_files(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], list[Problem]]:
+    """Files as given; each folder's *.test.yaml files, recursively, sorted, hidden ones left out."""
+    found: dict[Path, None] = {}
+    problems: list[Problem] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for root, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.update(dict.fromkeys(sorted(Path(root, n) for n in names
+                                                  if n.endswith(TEST_SUFFIX) and not n.startswith("."))))
+        elif path.is_file():
+            found[path] = None
+        else:
+            problems.append(Problem(os.fspath(given), 0, 0, "no such file or directory",
+                                    "give policy test files (*.test.yaml) or folders that hold them"))
+    return sorted(found), problems
+
+
+def run_tests(paths: Sequence[str | os.PathLike[str]], engine: Engine | None = None, *,
+              min_coverage: float = 100.0) -> TestReport:
+    """Run every test file under `paths` (files, or folders searched for *.test.yaml).
+
+    `engine` gives the search path for policy ids and base params (under each file's own); config
+    params are not used, so that a test gives the same result wherever it runs. Policies in the
+    folders given that no test file names are reported with no coverage."""
+    engine = engine or Engine()
+    files, problems = find_test_files(paths)
+    if not files and not problems:
+        shown = ", ".join(os.fspath(p) for p in paths)
+        problems.append(Problem(shown, 0, 0, f"no policy test files (*{TEST_SUFFIX}) found",
+                                f"write one beside the policy, e.g. policies/<policy-id>{TEST_SUFFIX}"))
+    runner = _Runner(engine)
+    results = [runner.run_file(path) for path in files]
+    folders = [Path(p) for p in paths if Path(p).is_dir()]
+    problems.extend(runner.untested(folders))
+    coverage = sorted(runner.coverage(), key=lambda c: (c.policy, c.file))
+    return TestReport(tuple(results), tuple(coverage), tuple(problems), min_coverage)
+
+
+@dataclass(slots=True)
+class _Seen:
+    policy: CompiledPolicy
+    statuses: dict[str, set[Status]] = field(default_factory=dict)
+    tested: bool = True
+
+
+class _Runner:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.seen: dict[tuple[str, str], _Seen] = {}  # (policy id, file) -> asserted statuses
+        self.compiled: dict[tuple[Any, ...], CompiledPolicy] = {}
+        self.documents: dict[Path, Document | DocumentError] = {}
+        self.sources: dict[str, str] = {}  # test file -> its text, to show a line with a caret
+        self.attempted: set[Path] = set()  # policy files some test file named, compiled or not
+
+    # -- one file --
+
+    def run_file(self, path: Path) -> TestFileResult:
+        file = _display(path)
+        try:
+            raw = path.read_bytes()
+            test = parse_document(raw, file, limits=self.engine.limits, format=Format.YAML)
+        except OSError as err:
+            return TestFileResult(file, "", (), (Problem(file, 0, 0, f"cannot read: {err.strerror or err}"),))
+        except DocumentError as err:
+            message, hint = err.message, err.hint
+            if "disclosure" in message or (hint and "disclosure" in hint):
+                message, hint = message.replace("a disclosure", "a test file"), _FILE_HINT
+            return TestFileResult(file, "", (), (Problem(file, err.line, err.column, message, hint),))
+        self.sources[file] = raw.decode("utf-8-sig")  # parse_document has decoded it once already
+        ref = test.data.get("policy") if isinstance(test.data.get("policy"), str) else ""
+        problems = _schema_problems(test) or _duplicate_names(test)
+        if problems:
+            return TestFileResult(file, ref, (), tuple(problems))
+        base = {**self.engine.params, **_params(test.data.get("params"))}
+        policy, problems = self._policy(path, test, ref, base, ("params",))
+        if policy is None:
+            return TestFileResult(file, ref, (), tuple(problems))
+        seen = self.seen.setdefault((policy.id, policy.file), _Seen(policy))
+        cases = [self._case(path, test, i, base, policy, seen) for i in range(len(test.data["cases"]))]
+        return TestFileResult(file, policy.id, tuple(cases))
+
+    def _policy(self, path: Path, test: Document, ref: str, params: Mapping[str, str],
+                params_at: tuple[str | int, ...]) -> tuple[CompiledPolicy | None, list[Problem]]:
+        """The policy under test with `params`; or the problems, located in the test file."""
+        target: Path | str = (path.parent / ref) if is_policy_path(ref) else ref
+        key = (str(target.resolve()) if isinstance(target, Path) else target, path.parent.resolve(),
+               tuple(sorted(params.items())))
+        if key in self.compiled:
+            return self.compiled[key], []
+        loader = PolicyLoader((path.parent, *self.engine.search_path), params, override_origin=_PARAMS_ORIGIN)
+        found = target if isinstance(target, Path) else loader.available().get(ref)
+        if found is not None:
+            self.attempted.add(found.resolve())
+        try:
+            policy = loader.load(target) if isinstance(target, Path) else loader.load_id(ref, self._span(test, ref))
+        except PolicyErrors as err:
+            return None, _policy_problems(err, test, params_at, ref, self.sources.get(test.file, ""))
+        self.compiled[key] = policy
+        return policy, []
+
+    def _span(self, test: Document, ref: str) -> Span:
+        """Where the `policy:` value is in the test file, for an unknown policy id."""
+        line, column, _ = test.locate(("policy",))
+        lines = self.sources.get(test.file, "").splitlines()
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        start = text.find(ref, column + len("policy")) + 1 or column
+        return Span(test.file, line, start, line, start + len(ref))
+
+    def _case(self, path: Path, test: Document, index: int, base: Mapping[str, str], policy: CompiledPolicy,
+              seen: _Seen) -> CaseResult:
+        at: tuple[str | int, ...] = ("cases", index)
+        case = test.data["cases"][index]
+        line = test.locate(at)[0]
+
+        def error(*problems: Problem) -> CaseResult:
+            return CaseResult(case["name"], test.file, line, Verdict.ERROR, 0, (), tuple(problems))
+
+        if "params" in case:
+            own_params, problems = self._policy(path, test, test.data["policy"],
+                                                {**base, **_params(case["params"])}, (*at, "params"))
+            if own_params is None:
+                return error(*problems)
+            policy = own_params
+        expectations = [_expectation(rule, value, test.locate((*at, "expect", rule)))
+                        for rule, value in case["expect"].items()]
+        unknown = [_unknown_rule(e, policy, test.file) for e in expectations
+                   if e.rule != SCHEMA_CHECK and e.rule not in {r.id for r in policy.rules}]
+        if unknown:
+            return error(*unknown)
+        document = self._document(path, test, (*at, "document")) if "document" in case else \
+            _inline(test, (*at, "disclosure"))
+        if isinstance(document, Problem):
+            return error(document)
+        schema = validate(document)
+        if schema and SCHEMA_CHECK not in case["expect"]:
+            return error(*(Problem(document.file, p.line, p.column, f"the disclosure does not fit the schema: "
+                                   f"{p.message}", p.hint or f"fix the disclosure, or expect {SCHEMA_CHECK}: "
+                                   "error in a case that means it") for p in schema))
+        as_of = _date(case.get("as_of")) or DEFAULT_AS_OF
+        findings = {f.rule: f for f in evaluate(policy, document, as_of=as_of)}
+        findings[SCHEMA_CHECK] = _schema_finding(document, schema)
+        mismatches = []
+        for expectation in expectations:
+            finding = findings[expectation.rule]
+            if not expectation.holds(finding):
+                mismatches.append(Mismatch(expectation, finding.status, finding.reason, finding.message))
+            elif _own(policy, expectation.rule):
+                seen.statuses.setdefault(expectation.rule, set()).add(expectation.status)
+        verdict = Verdict.FAILED if mismatches else Verdict.PASSED
+        return CaseResult(case["name"], test.file, line, verdict, len(expectations), tuple(mismatches))
+
+    def _document(self, path: Path, test: Document, at: tuple[str | int, ...]) -> Document | Problem:
+        target = path.parent / test.data["cases"][at[1]]["document"]
+        key = target.resolve()
+        if key not in self.documents:
+            try:
+                self.documents[key] = load_document(_display(target), limits=self.engine.limits)
+            except DocumentError as err:
+                self.documents[key] = err
+        loaded = self.documents[key]
+        if isinstance(loaded, Document):
+            return loaded
+        line, column, _ = test.locate(at)
+        where = f"{loaded.file}:{loaded.line}:{loaded.column}" if loaded.line else loaded.file
+        return Problem(test.file, line, column, f"cannot load the document: {where}: {loaded.message}", loaded.hint)
+
+    # -- coverage --
+
+    def untested(self, folders: Iterable[Path]) -> list[Problem]:
+        """Every policy in `folders` that no test file named joins the coverage report, with nothing covered."""
+        problems = []
+        for folder in folders:
+            for policy_path in sorted(folder.rglob(f"*{POLICY_SUFFIX}")):
+                hidden = any(part.startswith(".") for part in policy_path.relative_to(folder).parts)
+                if hidden or policy_path.resolve() in self.attempted:
+                    continue
+                try:
+                    policy = PolicyLoader(self.engine.search_path).load(policy_path)
+                except PolicyErrors as err:
+                    problems.append(Problem(_display(policy_path), 0, 0, "the policy does not compile", None,
+                                            _render_policy_errors(err.errors, err.sources)))
+                    continue
+                self.seen.setdefault((policy.id, policy.file), _Seen(policy, tested=False))
+        return problems
+
+    def coverage(self) -> list[PolicyCoverage]:
+        result = []
+        for (policy_id, file), seen in self.seen.items():
+            rules = tuple(RuleCoverage(r.id, r.when is not None,
+                                       tuple(s for s in Status if s in seen.statuses.get(r.id, ())))
+                          for r in seen.policy.rules if r.origin == policy_id)
+            result.append(PolicyCoverage(policy_id, file, rules, seen.tested))
+        return result
+
+
+# ---- pieces ----------------------------------------------------------------------------------
+
+
+def _display(path: Path) -> str:
+    """A file as messages name it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return os.path.normpath(path)
+
+
+def _own(policy: CompiledPolicy, rule_id: str) -> bool:
+    return any(r.id == rule_id and r.origin == policy.id for r in policy.rules)
+
+
+def _params(raw: Any) -> dict[str, str]:
+    """A test file's params as --set writes them: strings as they are, other YAML values as literals."""
+    out: dict[str, str] = {}
+    for name, value in (raw or {}).items():
+        if isinstance(value, str):
+            out[name] = value
+        elif isinstance(value, dt.date):
+            out[name] = value.isoformat()
+        else:
+            out[name] = literal(value)
+    return out
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value) if isinstance(value, str) else None  # the schema checked the form
+
+
+def _expectation(rule: str, value: Any, place: tuple[int, int, Any]) -> Expectation:
+    line, column, _ = place
+    if isinstance(value, str):
+        return Expectation(rule, Status(value), None, None, line, column)
+    reason = Reason(value["reason"]) if "reason" in value else None
+    return Expectation(rule, Status(value["status"]), reason, value.get("message"), line, column)
+
+
+def _unknown_rule(expectation: Expectation, policy: CompiledPolicy, file: str) -> Problem:
+    known = [r.id for r in policy.rules]
+    # An imported rule named bare ("training-energy") is the usual slip: point at its qualified id.
+    qualified = sorted(r for r in known if r.rsplit("/", 1)[-1] == expectation.rule.rsplit("/", 1)[-1])
+    hint = (f"did you mean '{qualified[0]}'?" if qualified else did_you_mean(expectation.rule, known)) \
+        or f"rules of {policy.id}: {', '.join(known)}"
+    return Problem(file, expectation.line, expectation.column,
+                   f"unknown rule '{expectation.rule}': policy {policy.id} has no such rule", hint)
+
+
+def _inline(test: Document, at: tuple[str | int, ...]) -> Document:
+    """An inline disclosure as a document of its own, located in the test file."""
+    data = test.data["cases"][at[1]]["disclosure"]
+    positions = {path[len(at):]: place for path, place in test.positions.items() if path[:len(at)] == at}
+    return Document(test.file, data, positions, test.digest, test.format)
+
+
+def _schema_finding(document: Document, problems: Sequence[Any]) -> Finding:
+    """The schema check as a finding, for an expectation on `openwatt/schema`."""
+    status, reason = (Status.ERROR, Reason.INVALID_INPUT) if problems else (Status.PASS, None)
+    message = "; ".join(p.message for p in problems)
+    return Finding(document.file, INPUT_POLICY, "", SCHEMA_CHECK, "", status, Severity.ERROR, reason, message,
+                   message, (), Location(document.file, 1, 1, ""), "", "")
+
+
+def _policy_problems(err: PolicyErrors, test: Document, params_at: tuple[str | int, ...], ref: str,
+                     source: str) -> list[Problem]:
+    """A policy that could not be loaded, as problems of the test file: a bad param at the params, an
+    unknown id at `policy:`, an unreadable file at `policy:`; errors inside the policy's own text
+    together, rendered with their carets."""
+    problems = []
+    in_policy = []
+    for error in err.errors:
+        span = error.span
+        if span.line == 0 and span.file == _PARAMS_ORIGIN:
+            line, column, _ = test.locate(params_at)
+            problems.append(Problem(test.file, line, column, f"{error.code} {error.message}", error.hint))
+        elif span.file == test.file:
+            problems.append(Problem(test.file, span.line, span.column, f"{error.code} {error.message}", error.hint))
+        elif span.line == 0:
+            line, column, _ = test.locate(("policy",))
+            problems.append(Problem(test.file, line, column, str(error), error.hint))
+        else:
+            in_policy.append(error)
+    if in_policy:
+        line, column, _ = test.locate(("policy",))
+        count = len(in_policy)
+        problems.append(Problem(test.file, line, column, f"policy {ref} does not compile "
+                                f"({count} error{'s' if count != 1 else ''})", None,
+                                _render_policy_errors(in_policy, {**err.sources, test.file: source})))
+    return problems
+
+
+def _render_policy_errors(errors: Iterable[PolicyError], sources: Mapping[str, str]) -> str:
+    return "\n\n".join(render_error(e, sources.get(e.span.file)) for e in errors)
+
+
+def _duplicate_names(test: Document) -> list[Problem]:
+    first: dict[str, int] = {}
+    problems = []
+    for i, case in enumerate(test.data["cases"]):
+        line, column, _ = test.locate(("cases", i, "name"))
+        if case["name"] in first:
+            problems.append(Problem(test.file, line, column, f"duplicate case name {json.dumps(case['name'])} "
+                                    f"(first at line {first[case['name']]})", "give each case its own name"))
+        first.setdefault(case["name"], line)
+    return problems
+
+
+# ---- the test file's own schema --------------------------------------------------------------
+
+
+@functools.cache
+def _validator() -> Draft202012Validator:
+    schema = json.loads((SCHEMAS_DIR / "policy-test.schema.json").read_text(encoding="utf-8"))
+    return Draft202012Validator(schema, format_checker=FormatChecker(formats=("date",)))
+
+
+def _schema_problems(test: Document) -> list[Problem]:
+    """Every way the test file breaks schemas/policy-test.schema.json, located and in words."""
+    found: dict[tuple[int, int, str], Problem] = {}
+    for error in _validator().iter_errors(_jsonable(test.data)):
+        for path, message, hint in _explain(error):
+            line, column, _ = test.locate(path)
+            found.setdefault((line, column, message), Problem(test.file, line, column, message, hint))
+    return sorted(found.values(), key=lambda p: (p.line, p.column, p.message))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(item) for item in value]
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+_TYPES = {"string": "a string", "number": "a number", "boolean": "true or false", "object": "a mapping",
+          "array": "a list", "null": "null", "integer": "a whole number"}
+_REQUIRED_HINTS = {
+    "policy": "name the policy under test, e.g. policy: osaid-1.0",
+    "cases": "add cases: a list of named cases, each with a document or disclosure and expect",
+    "name": "give the case a name, e.g. name: fully open model passes",
+    "expect": "add expect: with rule ids and the status each must reach, e.g. weights-licence: pass",
+    "status": "give the status: pass, fail, not_applicable, waived or error",
+}
+
+
+def _kind(value: Any) -> str:
+    for kind, test in (("a mapping", dict), ("a list", list), ("true or false", bool), ("a string", str)):
+        if isinstance(value, test):
+            return kind
+    return "null" if value is None else "a number"
+
+
+def _explain(error: ValidationError) -> Iterable[tuple[tuple[str | int, ...], str, str | None]]:
+    path = tuple(error.absolute_path)
+    where = format_path(path) or "the test file"
+    kind, value = error.validator, error.instance
+    if kind == "required":
+        for name in error.validator_value:
+            if name not in value:
+                yield path, f"{where}: missing {name!r}" if path else f"missing {name!r}", _REQUIRED_HINTS.get(name)
+    elif kind == "additionalProperties":
+        known = list(error.schema.get("properties", {}))
+        for name in value:
+            if name not in known:
+                yield (*path, name), f"{where}: unknown field {name!r}" if path else f"unknown field {name!r}", \
+                    did_you_mean(name, known) or f"the fields here are {', '.join(known)}"
+    elif kind == "enum":
+        choices = [str(c) for c in error.validator_value]
+        what = "reason" if path and path[-1] == "reason" else "status"
+        shown = json.dumps(value) if isinstance(value, str) else _kind(value)
+        guess = did_you_mean(value.lower(), choices) if isinstance(value, str) else None
+        plural = "statuses" if what == "status" else "reasons"
+        yield path, f"{where}: {shown} is not a {what}", guess or f"{plural}: {', '.join(choices)}"
+    elif kind == "type":
+        types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        yield path, f"{where} is {_kind(value)}; expected {' or '.join(_TYPES.get(str(t), str(t)) for t in types)}", None
+    elif kind == "format":
+        yield path, f"{where}: {json.dumps(value)} is not a date", "write the date as YYYY-MM-DD, e.g. 2026-01-01"
+    elif kind == "minProperties":
+        yield path, f"{where} names no rules", _REQUIRED_HINTS["expect"]
+    elif kind == "minLength":
+        yield path, f"{where} is empty", None
+    elif kind == "oneOf" and isinstance(value, dict):  # a case with neither or both of document, disclosure
+        both = "document" in value and "disclosure" in value
+        yield path, f"{where} has {'both document and' if both else 'neither document nor'} disclosure", \
+            "give a disclosure file (document: ../samples/x.yaml) or an inline disclosure (disclosure: {...})" \
+            + (", not both" if both else "")
+    elif kind == "not":
+        status = value.get("status") if isinstance(value, dict) else None
+        extra = "reason or message" if status == "pass" else "reason"
+        yield path, f"{where}: a {status} finding has no {extra} to expect", \
+            f"leave out {'reason and message' if status == 'pass' else 'reason'}, or expect another status"
+    elif kind == "pattern":  # the only pattern: param names
+        yield path, f"{where}: {json.dumps(value)} is not a param name", None
+    elif kind != "oneOf":
+        yield path, f"{where}: {error.message}", None
