@@ -161,7 +161,10 @@ class PolicyLoader:
         if path is None:
             where = span or _option_span("-p")
             raise PolicyErrors([self._unknown(policy_id, where)])
-        return self._compile_tree(self._read(path))
+        unit = self._read(path)
+        if (mismatch := _id_mismatch(unit, policy_id)) is not None:
+            raise PolicyErrors([mismatch], self.sources)
+        return self._compile_tree(unit)
 
     def _unknown(self, policy_id: str, span: ast.Span) -> PolicyError:
         known = sorted(self.available())
@@ -227,13 +230,19 @@ class PolicyLoader:
             except PolicyErrors as err:
                 errors.extend(err.errors)
                 continue
-            if child.tree.header.id != item.policy:
-                errors.append(PolicyError(
-                    "OW034", f"policy file {child.file} declares 'policy {child.tree.header.id}', not '{item.policy}'",
-                    child.tree.header.id_span, f"a policy's id must match its file name: policy {item.policy}"))
+            if (mismatch := _id_mismatch(child, item.policy)) is not None:
+                errors.append(mismatch)
                 continue
             units[item.policy] = child
             self._resolve_imports(child, units, [*chain, item.policy], errors)
+
+
+def _id_mismatch(unit: _Unit, policy_id: str) -> PolicyError | None:
+    """A policy found by id must declare that id: the file name is how the search path finds it."""
+    if unit.tree.header.id == policy_id:
+        return None
+    return PolicyError("OW034", f"policy file {unit.file} declares 'policy {unit.tree.header.id}', not '{policy_id}'",
+                       unit.tree.header.id_span, f"a policy's id must match its file name: policy {policy_id}")
 
 
 def _display(path: Path) -> str:
