@@ -75,6 +75,8 @@ def read_file(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) 
         raise DocumentError(file, 0, 0, "no such file or directory", "check the path") from None
     except OSError as error:
         raise DocumentError(file, 0, 0, f"cannot read the file: {error.strerror or error}".lower(), None) from None
+    except ValueError:  # open() refuses a path with a NUL character
+        raise DocumentError(file.replace("\0", "\\0"), 0, 0, "the path has a NUL character", "check the path") from None
 
 
 def parse_document(raw: bytes, file: str, *, limits: Limits = DEFAULT_LIMITS,

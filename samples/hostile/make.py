@@ -114,8 +114,8 @@ CASES: tuple[Case, ...] = (
     # --- Hugging Face model cards ---------------------------------------------------------------------
     Case("model-card-without-metadata/README.md", b"# Example model\n\nA model card with no metadata.\n",
          "error", 1, 1, "the model card has no metadata: it does not start with a '---' line",
-         "a Hugging Face model card starts with YAML metadata between two '---' lines, e.g. ---, "
-         "license: apache-2.0, --- on three lines"),
+         "start the README with a line '---', then the metadata (e.g. license: apache-2.0), then another "
+         "line '---'"),
     Case("model-card-unclosed-metadata/README.md", _CARD.encode() + b"\n# Example model\n", "error", 1, 1,
          "the metadata block that starts on line 1 is never closed",
          "end the metadata with a line that holds only '---'"),

@@ -135,7 +135,7 @@ def merge_evidence(document: Document, load: Callable[[str], Document] = load_an
             evidence = load(reference.file)
         except DocumentError as error:
             where = f" (line {error.line}, column {error.column})" if error.line else ""
-            issues.append(_problem(reference, f"cannot read the evidence file {reference.file}: "
+            issues.append(_problem(reference, f"cannot read the evidence file {_clip(reference.file)}: "
                                               f"{error.message}{where}", error.hint))
             continue
         phase = reference.path[1]
@@ -165,15 +165,23 @@ def _problem(reference: EvidenceReference, message: str, hint: str | None) -> Ev
 
 
 def _refusal(disclosure: str, reference: EvidenceReference) -> EvidenceProblem | None:
-    written = reference.written
-    if _URL.match(written):
+    written = _clip(reference.written)
+    if any(ord(character) < 32 for character in reference.written):
+        return _problem(reference, f"evidence {written!r} has a control character in its path",
+                        "give the path relative to the disclosure's folder, e.g. evidence/emissions.csv")
+    if _URL.match(reference.written):
         return _problem(reference, f"evidence {written!r} is a URL; evidence is a file next to the disclosure",
                         "download the file into the disclosure's folder and give its relative path")
-    if os.path.isabs(written) or ntpath.isabs(written) or ntpath.splitdrive(written)[0] or written.startswith("~"):
+    path = reference.written
+    if os.path.isabs(path) or ntpath.isabs(path) or ntpath.splitdrive(path)[0] or path.startswith("~"):
         return _problem(reference, f"evidence {written!r} is an absolute path",
                         "give the path relative to the disclosure's folder, e.g. evidence/emissions.csv")
-    folder = os.path.realpath(os.path.dirname(disclosure) or ".")
-    target = os.path.realpath(os.path.join(folder, written))
+    try:
+        folder = os.path.realpath(os.path.dirname(disclosure) or ".")
+        target = os.path.realpath(os.path.join(folder, path))
+    except (OSError, ValueError) as error:  # a symbolic link loop, a path too long to resolve
+        return _problem(reference, f"evidence {written!r} cannot be resolved: {str(error).lower()}",
+                        "check the path")
     if os.path.commonpath([folder, target]) != folder:
         return _problem(reference, f"evidence {written!r} is outside the disclosure's folder",
                         "keep evidence files in the disclosure's folder or below it")
@@ -235,6 +243,10 @@ def _paths(value: Any, prefix: Path) -> Iterator[Path]:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _paths(item, (*prefix, index))
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 120 else f"{text[:117]}..."
 
 
 def _shown(value: Any) -> str:

@@ -35,8 +35,8 @@ from openwatt.documents.source import DEFAULT_LIMITS, Document, DocumentError, F
 
 __all__ = ["import_model_card"]
 
-_NO_METADATA_HINT = ("a Hugging Face model card starts with YAML metadata between two '---' lines, e.g. "
-                     "---, license: apache-2.0, --- on three lines")
+_NO_METADATA_HINT = ("start the README with a line '---', then the metadata (e.g. license: apache-2.0), "
+                     "then another line '---'")
 _MAPPING_HINT = "write the metadata as 'key: value' lines, e.g. license: apache-2.0"
 _EMISSIONS_HINT = "write the emissions in grams of CO2 equivalent as a number, e.g. emissions: 1710"
 

@@ -11,7 +11,7 @@ from openwatt.documents import Document, DocumentError, validate
 ROOT = Path(__file__).resolve().parents[3]
 SAMPLES = ROOT / "samples"
 CARD = SAMPLES / "model-cards" / "glacier-1b-instruct" / "README.md"
-MOT = SAMPLES / "mot" / "glacier-1b.yaml"
+MOT = SAMPLES / "mot" / "glacier-1b-mot.yaml"
 EMISSIONS = SAMPLES / "evidence" / "emissions.csv"
 GLACIER = SAMPLES / "glacier-1b.yaml"
 

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 
 from openwatt.documents import Document, load_document, parse_document
 from openwatt.documents.importers.evidence import (
@@ -171,7 +172,7 @@ def problem(tmp_path: Path, evidence: str, setup: object = None) -> EvidenceProb
     if callable(setup):
         setup(tmp_path)
     merged, issues = merge_evidence(load_document(disclosure_path))
-    assert merged.data["energy"]["training"] == {"energy": "1 MWh", "evidence": evidence.strip("'")}
+    assert merged.data["energy"]["training"] == {"energy": "1 MWh", "evidence": yaml.safe_load(evidence)}
     assert len(issues) == 1 and isinstance(issues[0], EvidenceProblem)
     assert (issues[0].path, issues[0].line, issues[0].column) == (("energy", "training", "evidence"), 7, 5)
     return issues[0]
@@ -259,3 +260,16 @@ def test_merge_takes_any_loader(tmp_path: Path) -> None:
 
     merge_evidence(load_document(write(tmp_path, "    evidence: sub/e.yaml\n")), load=load)
     assert seen == [str(tmp_path / "sub" / "e.yaml")]
+
+
+def test_a_control_character_in_the_path_is_refused(tmp_path: Path) -> None:
+    found = problem(tmp_path, '"logs/a\\0b.csv"')
+    assert (found.message, found.hint) == (
+        "evidence 'logs/a\\x00b.csv' has a control character in its path",
+        "give the path relative to the disclosure's folder, e.g. evidence/emissions.csv")
+
+
+def test_a_long_path_is_clipped_in_the_message(tmp_path: Path) -> None:
+    found = problem(tmp_path, "x" * 500)
+    assert found.message.startswith(f"cannot read the evidence file {tmp_path}/model/xxx")
+    assert "..." in found.message and len(found.message) < 250

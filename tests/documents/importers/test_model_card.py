@@ -250,11 +250,11 @@ def test_a_horizontal_rule_later_in_the_body_is_not_metadata() -> None:
 
 @pytest.mark.parametrize(("text", "rendered"), [
     ("# Model\n", "m/README.md:1:1: the model card has no metadata: it does not start with a '---' line\n"
-     "a Hugging Face model card starts with YAML metadata between two '---' lines, e.g. ---, license: "
-     "apache-2.0, --- on three lines"),
+     "start the README with a line '---', then the metadata (e.g. license: apache-2.0), then another line "
+     "'---'"),
     ("", "m/README.md:1:1: the model card has no metadata: it does not start with a '---' line\n"
-     "a Hugging Face model card starts with YAML metadata between two '---' lines, e.g. ---, license: "
-     "apache-2.0, --- on three lines"),
+     "start the README with a line '---', then the metadata (e.g. license: apache-2.0), then another line "
+     "'---'"),
     ("\n\n---\nlicense: mit\n", "m/README.md:3:1: the metadata block that starts on line 3 is never closed\n"
      "end the metadata with a line that holds only '---'"),
     ("---\n---\n", "m/README.md:1:1: the metadata block is empty\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from openwatt.documents import DocumentError, Limits, load_document, parse_document
+from openwatt.documents import Limits, load_document, parse_document
 from openwatt.documents.loading import decode_text, parse_yaml, read_file
 
 from conftest import SAMPLES, error_of
