@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from .documents.discovery import discover
-from .documents.loading import load_document
+from .documents.importers.detection import load_any
 from .documents.source import DEFAULT_LIMITS, Document, DocumentError, Limits
 from .documents.validation import validate
 from .evaluation import evaluate
-from .findings import (INPUT_POLICY, LOAD_RULE, SCHEMA_RULE, Finding, InputSource, Location, PolicySource,
-                       Provenance, Report)
-from .values.paths import format_path
+from .findings import (EVIDENCE_RULE, INPUT_POLICY, LOAD_RULE, SCHEMA_RULE, Finding, InputSource, Location,
+                       PolicySource, Provenance, Report)
 from .language.policy import POLICY_SUFFIX, CompiledPolicy, PolicyLoader
+from .values.paths import format_path
 from .values.verdicts import Reason, Severity, Status
 from .waivers import Waiver
 
@@ -53,9 +53,12 @@ class Engine:
 
     def check(self, paths: Sequence[str | os.PathLike[str]], policies: Sequence[CompiledPolicy], *,
               waivers: Sequence[Waiver] = (), as_of: dt.date | None = None,
-              fail_on: Severity | None = Severity.ERROR, generated_at: str | None = None) -> Report:
+              fail_on: Severity | None = Severity.ERROR, generated_at: str | None = None,
+              input_format: str | None = None) -> Report:
         """Every document found under `paths` checked against every policy. A file that cannot be read
-        or does not fit the schema gets error findings; the others are checked all the same."""
+        or does not fit the schema gets error findings; the others are checked all the same.
+        Model cards, MOT files and CodeCarbon logs are imported (`input_format` forces one format);
+        evidence files a disclosure references are merged in, and their conflicts are findings."""
         as_of = as_of or dt.date.today()
         findings: list[Finding] = []
         inputs: list[InputSource] = []
@@ -65,12 +68,15 @@ class Engine:
             inputs.append(InputSource(error.file, ""))
         for path in files:
             try:
-                document = load_document(path, limits=self.limits)
+                document = load_any(path, limits=self.limits, input_format=input_format)
             except DocumentError as error:
                 findings.append(_load_finding(error))
                 inputs.append(InputSource(os.fspath(path), ""))
                 continue
             inputs.append(InputSource(document.file, document.digest))
+            document, evidence, evidence_inputs = self._with_evidence(document)
+            inputs.extend(evidence_inputs)
+            findings.extend(evidence)
             findings.extend(check_document(document, policies, waivers=waivers, as_of=as_of))
         sources = {(s.id, s.file): PolicySource(s.id, s.version, s.file, s.sha256)
                    for p in policies for s in p.sources}
@@ -78,6 +84,21 @@ class Engine:
                                 tuple(sorted(sources.values(), key=lambda s: (s.id, s.file))),
                                 tuple(sorted(inputs, key=lambda i: i.file)))
         return Report(tuple(findings), provenance)
+
+
+    def _with_evidence(self, document: Document) -> tuple[Document, list[Finding], list[InputSource]]:
+        """The document with its evidence files merged in, the conflicts and problems as findings, and
+        the evidence files read (their digests go into the report's provenance)."""
+        from .documents.importers.evidence import merge_evidence  # only disclosures that cite evidence need it
+
+        read: list[InputSource] = []
+
+        def load(file: str) -> Document:
+            evidence = load_any(file, limits=self.limits)
+            read.append(InputSource(evidence.file, evidence.digest))
+            return evidence
+        merged, issues = merge_evidence(document, load)
+        return merged, [_evidence_finding(merged, issue) for issue in issues], read
 
 
 def check_document(document: Document, policies: Sequence[CompiledPolicy], *, waivers: Sequence[Waiver] = (),
@@ -119,6 +140,26 @@ def _input_finding(file: str, rule: str, title: str, line: int, column: int, pat
 def _load_finding(error: DocumentError) -> Finding:
     return _input_finding(error.file, LOAD_RULE, "The file can be read as a disclosure", error.line, error.column,
                           "", error.message, error.hint)
+
+
+def _evidence_finding(document: Document, issue: Any) -> Finding:
+    """A Conflict (the disclosure contradicts its evidence) or an EvidenceProblem (unusable evidence)."""
+    from .documents.importers.evidence import Conflict
+
+    title = "Stated figures agree with their evidence files"
+    path = format_path(issue.path)
+    if isinstance(issue, Conflict):  # a failure of the disclosure, not of its reading
+        line, column, _ = document.locate(issue.path)
+        return Finding(document.file, INPUT_POLICY, VERSION, EVIDENCE_RULE, title, Status.FAIL, Severity.ERROR,
+                       Reason.VIOLATED, issue.message, issue.message,
+                       ((path, _shown(issue.stated)), (issue.evidence_file, _shown(issue.evidenced))),
+                       Location(document.file, line, column, path), "", issue.hint)
+    return _input_finding(document.file, EVIDENCE_RULE, title, issue.line, issue.column, path, issue.message,
+                          issue.hint)
+
+
+def _shown(value: Any) -> str:
+    return str(value) if not isinstance(value, str) else value
 
 
 def _schema_finding(document: Document, problem: Any) -> Finding:

@@ -12,6 +12,7 @@ from .values.verdicts import Reason, Severity, Status
 INPUT_POLICY = "openwatt"
 LOAD_RULE = "load"  # the file could not be read or parsed
 SCHEMA_RULE = "schema"  # the file does not fit the disclosure schema
+EVIDENCE_RULE = "evidence"  # an evidence file disagrees with the disclosure, or cannot be used
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from openwatt.checking import DEFAULT_POLICY, Engine
 from openwatt.reports import REPORTERS, RenderOptions
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = sorted((ROOT / "samples").rglob("*.yaml"))
+SAMPLES = sorted([*(ROOT / "samples").glob("*.yaml"), *(ROOT / "samples" / "malformed").glob("*.yaml")])
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)

@@ -22,6 +22,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                        help="a folder of policies for ids and imports; repeatable")
     check.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="params",
                        help="override a param, e.g. --set max_training_energy='500 MWh'; repeatable")
+    check.add_argument("--input-format", choices=("disclosure", "model-card", "mot", "codecarbon"), default=None,
+                       help="read every PATH as this format (default: detected from name and content)")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
     check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     check.add_argument("--fail-on", choices=FAIL_ON, default=None,
@@ -76,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     fail_on_name = args.fail_on or config.fail_on or "error"
     fail_on = None if fail_on_name == "never" else Severity(fail_on_name)
     report = engine.check(args.paths, policies, waivers=waivers, as_of=as_of, fail_on=fail_on,
-                          generated_at=_source_date())
+                          generated_at=_source_date(), input_format=args.input_format)
     options = RenderOptions(color=_color(args.color, args.output), verbose=args.verbose, width=_width())
     output = REPORTERS[args.format](report, options)
     if args.output:

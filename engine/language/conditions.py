@@ -39,8 +39,10 @@ def _and(node: ast.And, ctx: Context) -> Compiled:
     ea, eb = explanation(left), explanation(right)
 
     def explain(scope: Scope) -> Failure:
-        failures = [e(scope) for e, r in ((ea, a), (eb, b)) if r(scope) is not True]
-        return best(failures)
+        # A side that is false decides `and` on its own (false and unknown is false): explain that one.
+        outcomes = [(r(scope), e) for e, r in ((ea, a), (eb, b))]
+        decisive = [e for value, e in outcomes if value is False] or [e for value, e in outcomes if value is not True]
+        return best([e(scope) for e in decisive])
     return Compiled(run, BOOLEAN, node, ctx.text(node), explain=explain)
 
 
@@ -64,7 +66,11 @@ def _or(node: ast.Or, ctx: Context) -> Compiled:
     def explain(scope: Scope) -> Failure:
         first, second = ea(scope), eb(scope)
         decisive = best([first, second])
-        return Failure(decisive.reason, decisive.path, f"neither holds: {first.detail}; {second.detail}",
+        if all(f.detail.startswith("missing: ") for f in (first, second)):  # missing: a, or b
+            detail = f"{first.detail}, or {second.detail.removeprefix('missing: ')}"
+        else:
+            detail = f"neither holds: {first.detail}; {second.detail}"
+        return Failure(decisive.reason, decisive.path, detail,
                        first.values + second.values)
     return Compiled(run, BOOLEAN, node, ctx.text(node), explain=explain)
 

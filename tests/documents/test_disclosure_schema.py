@@ -22,6 +22,7 @@ VALID_SAMPLES = [
     "cirrus-70b-custom-licence.yaml",
     "delta-3b-estimated.yaml",
     "ember-1b-no-energy.yaml",
+    "glacier-1b.yaml",
 ]
 MALFORMED_SAMPLE = SAMPLES / "malformed" / "fjord-2b-malformed.yaml"
 MALFORMED_ERRORS = {

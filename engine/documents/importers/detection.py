@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 
-from openwatt.documents.importers.codecarbon import import_codecarbon, is_codecarbon_header
-from openwatt.documents.importers.model_card import import_model_card
-from openwatt.documents.importers.mot import is_mot, mot_disclosure
+from typing import Any
+
 from openwatt.documents.loading import parse_document, read_file
 from openwatt.documents.source import DEFAULT_LIMITS, Document, DocumentError, Limits
 
-__all__ = ["INPUT_FORMATS", "guess_format", "load_any", "parse_any"]
+__all__ = ["INPUT_FORMATS", "guess_format", "is_mot", "load_any", "parse_any"]
 
 INPUT_FORMATS = ("disclosure", "model-card", "mot", "codecarbon")
 """The values of `input_format` (and of the command line's --input-format)."""
@@ -29,7 +28,16 @@ def guess_format(file: str, raw: bytes) -> str | None:
     if name.endswith(".csv"):
         return "codecarbon"
     first_line = raw[:_SNIFF_BYTES].decode("utf-8", "replace").lstrip("\ufeff").split("\n", 1)[0]
-    return "codecarbon" if "," in first_line and is_codecarbon_header(first_line) else None
+    if "," not in first_line or "energy_consumed" not in first_line:  # cheap: most files are disclosures
+        return None
+    from openwatt.documents.importers.codecarbon import is_codecarbon_header
+
+    return "codecarbon" if is_codecarbon_header(first_line) else None
+
+
+def is_mot(data: Any) -> bool:
+    """A MOT model file: a mapping with `framework` and `release` (and no `openwatt` version field)."""
+    return isinstance(data, dict) and "framework" in data and "release" in data and "openwatt" not in data
 
 
 def parse_any(raw: bytes, file: str, *, limits: Limits = DEFAULT_LIMITS, input_format: str | None = None) -> Document:
@@ -42,11 +50,14 @@ def parse_any(raw: bytes, file: str, *, limits: Limits = DEFAULT_LIMITS, input_f
                             f"use one of {', '.join(INPUT_FORMATS)}")
     chosen = input_format or guess_format(file, raw)
     if chosen == "model-card":
+        from openwatt.documents.importers.model_card import import_model_card
         return import_model_card(raw, file, limits)
     if chosen == "codecarbon":
+        from openwatt.documents.importers.codecarbon import import_codecarbon
         return import_codecarbon(raw, file, limits)
     document = parse_document(raw, file, limits=limits)
     if chosen == "mot" or (chosen is None and is_mot(document.data)):
+        from openwatt.documents.importers.mot import mot_disclosure
         return mot_disclosure(document)
     return document
 

@@ -42,7 +42,7 @@ from openwatt.documents.importers.common import Output, Position, is_url
 from openwatt.documents.loading import parse_document
 from openwatt.documents.source import DEFAULT_LIMITS, Document, DocumentError, Format, Limits, Path, format_path
 
-__all__ = ["MOT_COMPONENTS", "MotComponent", "import_mot", "is_mot", "mot_disclosure"]
+__all__ = ["MOT_COMPONENTS", "MotComponent", "import_mot", "mot_disclosure"]
 
 FRAMEWORK = "Model Openness Framework"
 
@@ -82,11 +82,6 @@ _BY_ID: Mapping[int, MotComponent] = {c.id: c for c in MOT_COMPONENTS}
 _NOT_INCLUDED = "Component not included"          # legacy: the component is not part of the release
 _NO_LICENCE = frozenset({"License not specified", "Pending evaluation"})  # legacy: listed, no licence
 _UNLICENSED = frozenset({"", "unlicensed"})        # current: listed, no licence, no release default
-
-
-def is_mot(data: Any) -> bool:
-    """A MOT model file: a mapping with `framework` and `release` (and no `openwatt` version field)."""
-    return isinstance(data, dict) and "framework" in data and "release" in data and "openwatt" not in data
 
 
 def import_mot(raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> Document:

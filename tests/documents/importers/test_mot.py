@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from openwatt.documents import Format, load_document
-from openwatt.documents.importers.mot import MOT_COMPONENTS, import_mot, is_mot, mot_disclosure
+from openwatt.documents.importers.detection import is_mot
+from openwatt.documents.importers.mot import MOT_COMPONENTS, import_mot, mot_disclosure
 
 from conftest import MOT, assert_valid, error_of, located
 
