@@ -57,6 +57,9 @@ def test_installed_copy_is_imported_with_its_data(installed: Path, tmp_path: Pat
 def test_installed_check_runs_the_default_pack(installed: Path, tmp_path: Path) -> None:
     sample = tmp_path / "aurora.yaml"
     sample.write_bytes((ROOT / "samples" / "aurora-7b.yaml").read_bytes())
+    evidence = tmp_path / "evidence" / "aurora-7b" / "emissions.csv"  # the log the disclosure cites
+    evidence.parent.mkdir(parents=True)
+    evidence.write_bytes((ROOT / "samples" / "evidence" / "aurora-7b" / "emissions.csv").read_bytes())
     result = _run(installed, "check", "aurora.yaml", "--format", "json", cwd=tmp_path)
     assert result.returncode in (0, 1), result.stderr
     report = json.loads(result.stdout)
