@@ -10,10 +10,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import check, init, policy, schema
+from . import check, convert, init, policy, schema
 from .common import EXIT_BAD_INPUT, EXIT_CLEAR
 
-COMMANDS = (check, init, policy, schema)
+COMMANDS = (check, convert, init, policy, schema)
 
 
 class _Parser(argparse.ArgumentParser):

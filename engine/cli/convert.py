@@ -1,0 +1,46 @@
+"""`openwatt convert`: a model card, MOT file, CodeCarbon log or disclosure as a normalised disclosure."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .common import EXIT_CLEAR, fail
+
+FORMATS = ("disclosure", "model-card", "mot", "codecarbon")
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    convert = commands.add_parser("convert", help="convert a model card, MOT file or CodeCarbon log to a disclosure",
+                                  description="Read any supported input and write it as an openwatt disclosure, "
+                                  "keys in the schema's order. Evidence references are kept, not merged.")
+    convert.add_argument("input", metavar="INPUT", help="the file to convert")
+    convert.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output); "
+                         "a .json name writes JSON")
+    convert.add_argument("--input-format", choices=FORMATS, default=None,
+                         help="read INPUT as this format (default: detected from name and content)")
+    convert.add_argument("--to", choices=("yaml", "json"), default=None,
+                         help="output format (default: from the output file's name, else YAML)")
+    convert.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..documents.importers.detection import load_any
+    from ..documents.source import DocumentError
+    from ..documents.writing import dump
+
+    try:
+        document = load_any(args.input, input_format=args.input_format)
+    except DocumentError as err:
+        return fail(str(err), err.hint)
+    form = args.to or ("json" if args.output and args.output.lower().endswith(".json") else "yaml")
+    text = dump(document.data, form)
+    if args.output is None:
+        sys.stdout.write(text)
+        return EXIT_CLEAR
+    try:
+        Path(args.output).write_text(text, encoding="utf-8")
+    except OSError as err:
+        return fail(f"cannot write {args.output}: {err.strerror or err}")
+    return EXIT_CLEAR
