@@ -95,7 +95,7 @@ class Engine:
 
         def load(file: str) -> Document:
             evidence = load_any(file, limits=self.limits)
-            read.append(InputSource(evidence.file, evidence.digest))
+            read.append(InputSource(evidence.file, evidence.digest, "evidence"))
             return evidence
         merged, issues = merge_evidence(document, load)
         return merged, [_evidence_finding(merged, issue) for issue in issues], read

@@ -34,6 +34,8 @@ def _finding(policy: CompiledPolicy, rule: CompiledRule, document: Document, sco
         # A rule's message speaks of a violation; absent or mistyped evidence is said in the evaluator's words.
         violated = failure is not None and failure.reason is Reason.VIOLATED
         message = rule.message.render(scope) if rule.message is not None and violated else ""
+        if status is Status.PASS and rule.success is not None:
+            message = rule.success.render(scope)
         fix = rule.fix.render(scope) if failure is not None else ""
     except _RULE_ERRORS as err:
         status, failure = Status.ERROR, Failure(Reason.RULE_ERROR, None, f"the rule could not be evaluated: {err}")
@@ -42,7 +44,7 @@ def _finding(policy: CompiledPolicy, rule: CompiledRule, document: Document, sco
         detail = f"not applicable: {rule.when.text if rule.when else ''} does not hold"
         return _stamp(policy, rule, document, status, None, detail, detail, (), None, "", "")
     if failure is None:
-        return _stamp(policy, rule, document, Status.PASS, None, "", "", (), _first_path(rule, scope), "", "")
+        return _stamp(policy, rule, document, Status.PASS, None, message, "", (), _first_path(rule, scope), "", "")
     waiver_text = ""
     if status is Status.FAIL:
         waiver = next((w for w in waivers if w.covers(policy.id, rule)), None)

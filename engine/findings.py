@@ -64,6 +64,7 @@ class PolicySource:
 class InputSource:
     file: str
     sha256: str  # "" when the file could not be read at all
+    role: str = "document"  # "document": checked; "evidence": read for a document that cites it
 
 
 @dataclass(frozen=True, slots=True)

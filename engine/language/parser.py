@@ -59,7 +59,8 @@ WORDS = {
 }
 _EXPRESSION_START = {"NAME", "NUMBER", "STRING", "DATE", "LPAR", "LSQB", "MINUS", "QUANTIFIER", "_TRUE", "_FALSE", "_NULL", "_NOT"}
 _OPERATORS = {"_AND", "_OR", "COMPARE", "PLUS", "MINUS", "STAR", "SLASH", "_IN", "_NOT", "_MATCHES", "_EXISTS", "_MISSING", "DOT", "LSQB"}
-_RULE_FIELDS = {"_TITLE", "_SEVERITY", "_CITE", "_WHEN", "_REQUIRE", "_MESSAGE", "_FIX", "_LET", "_DESCRIPTION"}
+_RULE_FIELDS = {"_TITLE", "_SEVERITY", "_CITE", "_WHEN", "_REQUIRE", "_MESSAGE", "_SUCCESS", "_FIX", "_LET",
+                "_DESCRIPTION"}
 _HEADER_FIELDS = {"_TITLE", "_VERSION", "_SOURCE", "_DESCRIPTION"}
 _TOP_LEVEL = {"_IMPORT", "_PARAM", "_LET", "_RULE"}
 # (terminal group, phrase): a group mostly present in an expected set is named by its phrase.
@@ -242,6 +243,9 @@ class _ToAst(Transformer):
 
     def message(self, meta: Meta, text: ast.Text) -> ast.Field:
         return self._field("message", meta, self._template(text))
+
+    def success(self, meta: Meta, text: ast.Text) -> ast.Field:
+        return self._field("success", meta, self._template(text))
 
     def fix(self, meta: Meta, text: ast.Text) -> ast.Field:
         return self._field("fix", meta, self._template(text))

@@ -65,7 +65,8 @@ class CompiledRule:
     when: Compiled | None
     requires: tuple[Compiled, ...]
     explains: tuple[Explain, ...]
-    message: Template | None
+    message: Template | None  # said when a condition is violated
+    success: Template | None  # said when the rule passes (e.g. "reaches MOF Class II")
     fix: Template
     origin: str  # the id of the policy that defines the rule
     span: ast.Span
@@ -482,12 +483,13 @@ class _Compiler:
             elif item.keyword == "require":
                 requires.append(_condition(compile_expr(item.value, rule_ctx), rule_ctx, "'require'"))
         message = self._template(found["message"], rule_ctx) if "message" in found else None
+        success = self._template(found["success"], rule_ctx) if "success" in found else None
         fix = self._template(found["fix"], rule_ctx) if "fix" in found else EMPTY
         if not {"title", "severity", "require"} <= found.keys():
             return None
         return CompiledRule(node.id, _text(found["title"]), Severity(found["severity"]), _text(found.get("cite")),
                             _text(found.get("description")), when, tuple(requires),
-                            tuple(explanation(r) for r in requires), message, fix, policy_id, node.span)
+                            tuple(explanation(r) for r in requires), message, success, fix, policy_id, node.span)
 
     def _template(self, node: ast.Text, ctx: Context) -> Template:
         return Template(tuple(p if isinstance(p, str) else compile_expr(p, ctx) for p in node.parts))

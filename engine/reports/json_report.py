@@ -52,11 +52,11 @@ def _policy(s: PolicySource) -> dict[str, Any]:
 
 
 def _input(s: InputSource) -> dict[str, Any]:
-    return {"file": s.file, "sha256": s.sha256}
+    return {"file": s.file, "sha256": s.sha256, "role": s.role}
 
 
 def _summary(report: Report) -> dict[str, Any]:
-    files = {i.file for i in report.provenance.inputs} | {f.file for f in report.findings}
+    files = {i.file for i in report.provenance.inputs if i.role == "document"} | {f.file for f in report.findings}
     return {
         "files": len(files),
         "findings": len(report.findings),

@@ -97,15 +97,15 @@ def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
 
 def _blocks(report: Report, *, verbose: bool, width: int) -> Iterator[_Block]:
     groups = by_file(report.findings)
-    files = sorted({i.file for i in report.provenance.inputs} | groups.keys())
+    files = sorted({i.file for i in report.provenance.inputs if i.role == "document"} | groups.keys())
     for file in files:
         findings = groups.get(file, [])
         yield _Block(((_clean(file), "bold"),))
         # What stopped a file being read or checked comes first: it is the first thing to fix.
         for finding in sorted(findings, key=lambda f: f.policy != INPUT_POLICY):
-            if verbose or finding.status not in QUIET:
+            if verbose or finding.status not in QUIET or _announces(finding):
                 yield from _finding(finding, verbose=verbose)
-        if not verbose and (quiet := _tally(f for f in findings if f.status in QUIET)):
+        if not verbose and (quiet := _tally(f for f in findings if f.status in QUIET and not _announces(f))):
             yield _Block(quiet, INDENT)
         if not findings:
             yield _Block((("no findings", "dim"),), INDENT)
@@ -114,6 +114,11 @@ def _blocks(report: Report, *, verbose: bool, width: int) -> Iterator[_Block]:
     if report.exit_code:
         head = f"exit code {report.exit_code}: "
         yield _Block(((_exit_reason(report), "bold red"),), len(head), lead=((head, "bold red"),))
+
+
+def _announces(f: Finding) -> bool:
+    """A passing rule with something to say (its `success` text, e.g. "reaches MOF Class II") is shown."""
+    return f.status is Status.PASS and bool(f.message)
 
 
 def _finding(f: Finding, *, verbose: bool) -> Iterator[_Block]:

@@ -34,6 +34,8 @@ def _policy(case: dict[str, Any]) -> str:
     body += [f"  require {r}" for r in requires]
     if "message" in case:
         body.append(f"  message {case['message']}")
+    if "success" in case:
+        body.append(f"  success {case['success']}")
     return "\n".join([
         "policy cases", 'title "Cases"', 'version "1"', case.get("preamble", ""),
         "rule r {", '  title "r"', "  severity error", *body, "}", ""])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from rich.cells import cell_len
@@ -177,3 +178,24 @@ def test_summary_wraps_between_its_parts_never_inside_one(width: int, representa
 def test_multiline_message_keeps_its_indent(make_finding: MakeFinding, make_report: MakeReport) -> None:
     failing = make_finding(status=Status.FAIL, reason=Reason.VIOLATED, message="first\nsecond")
     assert "                  first\n                  second\n" in render(make_report((failing,)))
+
+
+def test_a_passing_rule_with_a_success_text_is_shown(make_finding: Any, make_report: Any) -> None:
+    reached = make_finding(rule="mof-class-ii/class-reached", title="MOF Class II is reached",
+                           message="reaches MOF Class II (Open Tooling)", location=Location("samples/a.yaml", 3, 1, ""))
+    quiet = make_finding(rule="other")
+    text = render(make_report((reached, quiet)), RenderOptions())
+    assert "  PASS   error    mof-class-ii/class-reached  MOF Class II is reached\n" in text
+    assert "                  reaches MOF Class II (Open Tooling)\n" in text
+    assert "  1 passed\n" in text  # the other pass is only counted
+
+
+def test_evidence_files_are_not_listed_as_checked_files(make_finding: Any) -> None:
+    from openwatt.findings import InputSource, Provenance, Report
+
+    finding = make_finding(file="samples/a.yaml")
+    provenance = Provenance("0.1.0", "2026-01-01T00:00:00Z", "2026-01-01", None, (),
+                            (InputSource("samples/a.yaml", ""), InputSource("samples/evidence.csv", "", "evidence")))
+    text = render(Report((finding,), provenance), RenderOptions())
+    assert "samples/evidence.csv" not in text
+    assert text.endswith("1 file checked: 1 passed\n")
