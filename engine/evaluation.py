@@ -22,7 +22,7 @@ _RULE_ERRORS = (EvalError, ArithmeticError, DimensionError, ValueError)
 def evaluate(policy: CompiledPolicy, document: Document, *, waivers: Sequence[Waiver] = (),
              as_of: dt.date) -> list[Finding]:
     """Every rule of `policy` applied to `document`, in rule order."""
-    scope = Scope(document.data if isinstance(document.data, dict) else {})
+    scope = Scope(document.data if isinstance(document.data, dict) else {}, as_of)
     all_waivers = [*waivers_in(document), *waivers]
     return [_finding(policy, rule, document, scope, all_waivers, as_of) for rule in policy.rules]
 

@@ -37,6 +37,7 @@ class Param:
     name: str
     type: Type
     kinds: tuple[type, ...] = ()  # for an ANY parameter: the Python types it takes at run time
+    missing_ok: bool = False  # absent evidence is passed in (as Missing) rather than making the call unknown
 
     def admits(self, type_: Type) -> bool:
         """Whether an argument of static type `type_` may be passed (checked at compile time)."""
@@ -63,6 +64,7 @@ class Builtin:
     impl: Callable[..., Any]
     explain: Callable[..., str] | None = None  # why a boolean built-in is false, in words
     wants_paths: bool = False  # impl also gets the document paths of its arguments (paths=...)
+    result: Callable[[Sequence[Type]], Type] | None = None  # the result's type from the arguments' types
 
     @property
     def signature(self) -> str:
@@ -98,6 +100,16 @@ def length(value: str | list[Any]) -> int:
 def lower(text: str) -> str:
     """`text` in lower case, for comparisons that ignore case: lower(model.license) == "mit"."""
     return text.lower()
+
+
+def default(value: Any, otherwise: Any) -> Any:
+    """`value`, or `otherwise` when the disclosure does not give it (a value of the wrong kind is still a
+    type mismatch). default(energy.fine_tuning.emissions, 0 tCO2e) is 0 tCO2e for a model never fine-tuned."""
+    return otherwise if isinstance(value, Missing) else value
+
+
+def _same_as_otherwise(types: Sequence[Type]) -> Type:
+    return types[1] if types[1].kind is not Kind.ANY else types[0]
 
 
 # ---- licences -------------------------------------------------------------------------------
@@ -197,6 +209,8 @@ BUILTINS: Mapping[str, Builtin] = MappingProxyType({b.name: b for b in (
     _licence_check("open_content_license", licences.open_content_license),
     Builtin("is_url", (Param("text", STRING),), BOOLEAN, is_url, _explain_url),
     Builtin("len", (Param("value", ANY, (str, list)),), NUMBER, length),
+    Builtin("default", (Param("value", ANY, missing_ok=True), Param("otherwise", ANY)), ANY, default,
+            result=_same_as_otherwise),
     Builtin("lower", (Param("text", STRING),), STRING, lower),
     Builtin("energy_plausible", (Param("reported", quantity(ENERGY)), Param("hardware", LIST),
                                  Param("pue", NUMBER), Param("factor", NUMBER)),

@@ -88,6 +88,13 @@ class Context:
         return new
 
 
+TODAY = "today"
+
+
+def _today(scope: Scope) -> Any:
+    return scope.as_of
+
+
 ITEM = "\x00item"  # scope.vars key of the list item a filter is looking at (not a writable name)
 
 
@@ -198,6 +205,8 @@ def _name(node: ast.Name, ctx: Context) -> Compiled:
     if name in ctx.params:
         value = ctx.params[name]
         return constant(value, node, ctx, type_of_value(value))
+    if name == TODAY:  # the date the check judges as of (--as-of, default the day it runs)
+        return Compiled(_today, DATE, node, text)
     root_shape = ctx.root.shape
     assert root_shape is not None
     if (t := root_shape.property(name)) is not None:
@@ -205,7 +214,7 @@ def _name(node: ast.Name, ctx: Context) -> Compiled:
         def run_root(scope: Scope) -> Any:
             return coerce(scope.root.get(name), t, path)
         return Compiled(run_root, t, node, text, lambda scope: path)
-    known = [*ctx.locals, *ctx.lets, *ctx.params, *root_shape.names()]
+    known = [*ctx.locals, *ctx.lets, *ctx.params, *root_shape.names(), TODAY]
     if ctx.item is not None and ctx.item.shape is not None:
         known += ctx.item.shape.names()
     if ctx.pending.get(name, 0) > node.span.line:

@@ -306,6 +306,9 @@ def _violated(op: str, left: Compiled, right: Compiled, x: Any, y: Any, scope: S
     return Failure(Reason.VIOLATED, path, detail, values)
 
 
+_LISTED = 8  # a constant list longer than this is named in explanations, not spelled out
+
+
 @compile_expr.register
 def _in(node: ast.In, ctx: Context) -> Compiled:
     item, container = compile_expr(node.item, ctx), compile_expr(node.container, ctx)
@@ -326,8 +329,13 @@ def _in(node: ast.In, ctx: Context) -> Compiled:
             where = written[i] if i < len(written) else node.container  # the caret goes under the value itself
             _check_enum("==", item, constant(element, where, ctx, type_of_value(element)), node, ctx)
     a, b, negated = item.run, container.run, node.negated
+    # A constant list of text (a licence list of hundreds of ids) is looked up, not scanned.
+    texts = container.run(None) if container.constant and ct.kind is Kind.LIST else None  # type: ignore[arg-type]
+    lookup = frozenset(texts) if texts is not None and all(isinstance(v, str) for v in texts) else None
 
     def holds(x: Any, y: Any) -> Any:
+        if lookup is not None and isinstance(x, str):
+            return x in lookup
         if isinstance(y, str):
             return x in y if isinstance(x, str) else None
         for element in y:
@@ -362,6 +370,9 @@ def _in(node: ast.In, ctx: Context) -> Compiled:
         shown = show(listed) if container.constant else f"{container.text} ({show(listed)})"
         if isinstance(listed, list) and container.constant:
             shown = ", ".join(show(v) for v in listed)
+            if len(listed) > _LISTED:  # a param's long list by its name; a written one by its first values
+                shown = (f"{container.text} ({len(listed)} values)" if isinstance(node.container, ast.Name) else
+                         ", ".join(show(v) for v in listed[:_LISTED]) + f", … ({len(listed)} values)")
         if isinstance(listed, str):
             wanted = "not a part of " if negated else "a part of "
         return Failure(Reason.VIOLATED, path, f"{subject} is {show(value)}; the policy requires {wanted}{shown}",

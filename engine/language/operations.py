@@ -12,8 +12,8 @@ from ..values.verdicts import Reason
 from . import ast
 from .compiler import Compiled, Context, _broken, _nowhere, compile_expr, constant
 from .errors import did_you_mean
-from .runtime import EvalError, Path, Failure, Mismatch, Scope, Unknown, format_path, show, unknown_failure
-from .types import ANY, DATE, NUMBER, Kind, Type, quantity
+from .runtime import EvalError, Failure, Mismatch, Missing, Path, Scope, Unknown, format_path, show, unknown_failure
+from .types import ANY, DATE, NUMBER, Kind, Type, assignable, quantity
 
 # ---- arithmetic ------------------------------------------------------------------------------
 
@@ -150,6 +150,10 @@ def _call(node: ast.Call, ctx: Context) -> Compiled:
                   f"write {builtin.name}({wanted})")
         return _broken(node, ctx)
     ok = True
+    if builtin.result is not None and len(args) == 2 and not (assignable(args[0].type, args[1].type)):
+        ctx.error("OW014", f"{builtin.name}() needs two values of one kind; {args[0].text} is "
+                  f"{args[0].type.describe()} and {args[1].text} is {args[1].type.describe()}", args[1].node)
+        ok = False
     for arg, param in zip(args, builtin.params):
         if not param.admits(arg.type):
             ctx.error("OW014", f"{builtin.name}() needs {param.type.describe()} for {param.name}; "
@@ -165,9 +169,9 @@ def _call(node: ast.Call, ctx: Context) -> Compiled:
         out = []
         for run_arg, locate, param in zip(runs, locates, params):
             x = run_arg(scope)
-            if isinstance(x, Unknown):
+            if isinstance(x, Unknown) and not (param.missing_ok and type(x) is Missing):
                 return x
-            if not param.accepts(x):
+            if not isinstance(x, Missing) and not param.accepts(x):
                 return Mismatch(locate(scope) or (), x, param.type.describe())
             out.append(x)
         return out
@@ -188,4 +192,5 @@ def _call(node: ast.Call, ctx: Context) -> Compiled:
         if builtin.explain is None:
             return Failure(Reason.VIOLATED, path, f"{ctx.text(node)} is false", ((subject, show(xs[0])),))
         return Failure(Reason.VIOLATED, path, f"{subject}: {builtin.explain(*xs)}", ((subject, show(xs[0])),))
-    return Compiled(run, builtin.returns, node, ctx.text(node), locates[0] if locates else _nowhere, explain)
+    returns = builtin.result([a.type for a in args]) if builtin.result is not None else builtin.returns
+    return Compiled(run, returns, node, ctx.text(node), locates[0] if locates else _nowhere, explain)

@@ -75,10 +75,11 @@ class Scope:
     """One document being evaluated: its data, the bound variables and their document paths,
     and the memo of policy-level `let`s (computed once per document)."""
 
-    __slots__ = ("root", "vars", "paths", "memo")
+    __slots__ = ("root", "vars", "paths", "memo", "as_of")
 
-    def __init__(self, root: Any) -> None:
+    def __init__(self, root: Any, as_of: dt.date | None = None) -> None:
         self.root = root
+        self.as_of = as_of or dt.date.today()  # `today` in a policy: the check's --as-of date
         self.vars: dict[str, Any] = {}
         self.paths: dict[str, Path | None] = {}
         self.memo: dict[str, Any] = {}
