@@ -626,9 +626,7 @@ def _explain(error: ValidationError) -> Iterable[tuple[tuple[str | int, ...], st
             + (", not both" if both else "")
     elif kind == "not":
         status = value.get("status") if isinstance(value, dict) else None
-        extra = "reason or message" if status == "pass" else "reason"
-        yield path, f"{where}: a {status} finding has no {extra} to expect", \
-            f"leave out {'reason and message' if status == 'pass' else 'reason'}, or expect another status"
+        yield path, f"{where}: a {status} finding has no reason to expect", "leave out reason, or expect another status"
     elif kind == "pattern":  # the only pattern: param names
         yield path, f"{where}: {json.dumps(value)} is not a param name", None
     elif kind != "oneOf":

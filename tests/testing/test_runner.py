@@ -166,8 +166,8 @@ def test_schema_problems_are_located_and_worded() -> None:
         (8, 5, "cases[1] has neither document nor disclosure", "give a disclosure file (document: "
          "../samples/x.yaml) or an inline disclosure (disclosure: {...})"),
         (9, 5, 'cases[1].as_of: "next year" is not a date', "write the date as YYYY-MM-DD, e.g. 2026-01-01"),
-        (11, 7, "cases[1].expect.energy-reported: a pass finding has no reason or message to expect",
-         "leave out reason and message, or expect another status"),
+        (11, 7, "cases[1].expect.energy-reported: a pass finding has no reason to expect",
+         "leave out reason, or expect another status"),
         (12, 7, "cases[1].expect.within-budget: a not_applicable finding has no reason to expect",
          "leave out reason, or expect another status"),
         (15, 5, "cases[2].expect names no rules",
