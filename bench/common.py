@@ -71,7 +71,7 @@ class Packs:
     skipped: dict[str, str]  # shipped id -> why it was left out (its first compile error)
 
     def compile_all(self) -> list[Any]:
-        from openwatt.language.policy import PolicyLoader
+        from openwatt.language.loader import PolicyLoader
         return [PolicyLoader(self.search_path).load_id(pid) for pid in self.ids]  # a fresh loader each
 
     def cli_args(self) -> list[str]:
@@ -87,7 +87,7 @@ class Packs:
 def packs() -> Packs:
     """Every shipped pack that compiles; the bench's own packs when none does (policies are being written)."""
     from openwatt.language.errors import PolicyErrors
-    from openwatt.language.policy import PolicyLoader
+    from openwatt.language.loader import PolicyLoader
 
     ok, skipped = [], {}
     for file in sorted(SHIPPED.glob("*.policy")):

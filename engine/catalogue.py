@@ -17,7 +17,8 @@ from typing import Any
 from .language import ast
 from .language.cache import parse_policy_cached
 from .language.errors import PolicyErrors
-from .language.policy import POLICY_SUFFIX, CompiledPolicy, CompiledRule, PolicyLoader, literal
+from .language.loader import POLICY_SUFFIX, PolicyLoader
+from .language.policy import CompiledPolicy, CompiledRule, literal
 from .resources import POLICIES_DIR
 
 __all__ = ["Import", "PolicyEntry", "PolicyPage", "list_policies", "load_page", "render_list",

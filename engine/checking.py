@@ -15,7 +15,8 @@ from .documents.validation import validate
 from .evaluation import evaluate
 from .findings import (EVIDENCE_RULE, INPUT_POLICY, LOAD_RULE, SCHEMA_RULE, Finding, InputSource, Location,
                        PolicySource, Provenance, Report)
-from .language.policy import POLICY_SUFFIX, CompiledPolicy, PolicyLoader
+from .language.loader import POLICY_SUFFIX, PolicyLoader
+from .language.policy import CompiledPolicy
 from .values.paths import format_path
 from .values.verdicts import Reason, Severity, Status
 from .waivers import Waiver

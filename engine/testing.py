@@ -35,7 +35,8 @@ from .evaluation import evaluate
 from .findings import INPUT_POLICY, SCHEMA_RULE, Finding, Location
 from .language.ast import Span
 from .language.errors import PolicyError, PolicyErrors, did_you_mean, render_error
-from .language.policy import POLICY_SUFFIX, CompiledPolicy, PolicyLoader, literal
+from .language.loader import POLICY_SUFFIX, PolicyLoader
+from .language.policy import CompiledPolicy, literal
 from .resources import SCHEMAS_DIR
 from .values.paths import format_path
 from .values.verdicts import Reason, Severity, Status

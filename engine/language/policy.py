@@ -1,31 +1,29 @@
-"""Policies -> compiled policies: imports from the search path, params, lets, rules and their texts.
+"""Parsed policies -> compiled policies: params, lets, rules and their texts, imports flattened.
 
-Stages, each collecting every error it finds: read and parse the policy and its imports; work out
-each param's value (default, then an importer's `set`, then --set and config); compile lets and
-rules; flatten imported rules (qualified `policy-id/rule-id`) with severity overrides and disables.
+Stages, each collecting every error it finds (loader.py reads the files first): work out each param's
+value (default, then an importer's `set`, then --set and config); compile lets and rules; flatten
+imported rules (qualified `policy-id/rule-id`) with severity overrides and disables.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..resources import POLICIES_DIR, SCHEMAS_DIR
+from ..resources import SCHEMAS_DIR
 from ..values.verdicts import Severity
 from . import ast
-from .compiler import Compiled, Context, Explain, Local, compile_expr, explanation, type_of_value, _condition
+from .compiler import Compiled, Context, Explain, Local, _condition, compile_expr, explanation, type_of_value
 from .errors import PolicyError, PolicyErrors, did_you_mean
-from .cache import parse_policy_cached
 from .runtime import Scope, text
 from .types import Type, assignable, disclosure_type
 
-POLICY_SUFFIX = ".policy"
+if TYPE_CHECKING:
+    from .loader import PolicyLoader
 
 
 @cache
@@ -101,11 +99,11 @@ class CompiledPolicy:
     sources: tuple[SourceFile, ...]  # this policy's file and every imported one, for provenance
 
 
-# ---- loading the tree ------------------------------------------------------------------------
+# ---- compiling the tree
 
 
 @dataclass(slots=True)
-class _Unit:
+class Unit:
     """One parsed policy file in the import tree."""
 
     tree: ast.PolicyFile
@@ -115,164 +113,26 @@ class _Unit:
     imports: list[tuple[ast.Import, str]] = field(default_factory=list)  # (import node, policy id)
 
 
-def _option_span(origin: str) -> ast.Span:
+def option_span(origin: str) -> ast.Span:
     """Where an error in a command-line option or a config setting is: no line of a policy file."""
     return ast.Span(origin, 0, 0, 0, 0)
 
 
-class PolicyLoader:
-    """Reads policies from files and the search path and compiles them; one per set of options."""
-
-    def __init__(self, search_path: Sequence[Path] = (), overrides: Mapping[str, str] | None = None,
-                 config: Mapping[str, Any] | None = None, override_origin: str = "--set") -> None:
-        self.search_path = (*(Path(p) for p in search_path), POLICIES_DIR)
-        self.overrides = dict(overrides or {})  # --set NAME=VALUE, as written
-        self.config = dict(config or {})  # [params] from openwatt.toml, already typed by TOML
-        self.override_origin = override_origin
-        self.sources: dict[str, str] = {}  # file -> text of every policy read, for rendering errors
-
-    # -- finding policies --
-
-    def available(self) -> dict[str, Path]:
-        """Every policy id on the search path, first folder winning."""
-        found: dict[str, Path] = {}
-        for folder in self.search_path:
-            if folder.is_dir():
-                for path in sorted(folder.glob(f"*{POLICY_SUFFIX}")):
-                    found.setdefault(path.stem, path)
-        return found
-
-    def load(self, path: Path | str) -> CompiledPolicy:
-        """Compile the policy in `path` (its folder joins the search path for its imports)."""
-        path = Path(path)
-        folder = path.parent
-        if folder not in self.search_path:
-            self.search_path = (folder, *self.search_path)
-        return self._compile_tree(self._read(path))
-
-    def compile_source(self, source: str, file: str = "<policy>") -> CompiledPolicy:
-        """Compile policy text that is not in a file (tests, notebooks); imports use the search path."""
-        raw = source.encode("utf-8")
-        unit = _Unit(parse_policy_cached(source, file), file, source, hashlib.sha256(raw).hexdigest())
-        return self._compile_tree(unit)
-
-    def load_id(self, policy_id: str, span: ast.Span | None = None) -> CompiledPolicy:
-        """Compile the policy called `policy_id` from the search path."""
-        path = self.available().get(policy_id)
-        if path is None:
-            where = span or _option_span("-p")
-            raise PolicyErrors([self._unknown(policy_id, where)])
-        unit = self._read(path)
-        if (mismatch := _id_mismatch(unit, policy_id)) is not None:
-            raise PolicyErrors([mismatch], self.sources)
-        return self._compile_tree(unit)
-
-    def _unknown(self, policy_id: str, span: ast.Span) -> PolicyError:
-        known = sorted(self.available())
-        hint = did_you_mean(policy_id, known) or (f"known policies: {', '.join(known)}" if known else
-                                                   "no policies on the search path")
-        return PolicyError("OW030", f"unknown policy '{policy_id}'", span, hint)
-
-    def _read(self, path: Path) -> _Unit:
-        file = _display(path)
-        try:
-            raw = path.read_bytes()
-        except OSError as err:
-            raise PolicyErrors([PolicyError("OW050", f"cannot read policy file: {err.strerror or err}",
-                                            _option_span(file), "check the path and the file's permissions")]) from None
-        try:
-            source = raw.decode("utf-8")
-        except UnicodeDecodeError as err:
-            line = raw[:err.start].count(b"\n") + 1
-            raise PolicyErrors([PolicyError("OW050", f"cannot read policy file: line {line} is not UTF-8 text",
-                                            _option_span(file), "save the policy file as UTF-8 text")]) from None
-        self.sources[file] = source  # every file read, so an error in any of them shows its line
-        tree = parse_policy_cached(source, file)
-        return _Unit(tree, file, source, hashlib.sha256(raw).hexdigest())
-
-    def _compile_tree(self, root: _Unit) -> CompiledPolicy:
-        units = {root.tree.header.id: root}
-        errors: list[PolicyError] = []
-        self.sources[root.file] = root.source
-        self._resolve_imports(root, units, [root.tree.header.id], errors)
-        if errors:
-            raise PolicyErrors(errors, self.sources)
-        compiled = _Compiler(units, self, errors).run(root)
-        if errors:
-            raise PolicyErrors(errors, self.sources)
-        return compiled
-
-    def _resolve_imports(self, unit: _Unit, units: dict[str, _Unit], chain: list[str],
-                         errors: list[PolicyError]) -> None:
-        available = self.available()
-        for item in unit.tree.items:
-            if not isinstance(item, ast.Import):
-                continue
-            if item.policy in chain:
-                cycle = " -> ".join([*chain[chain.index(item.policy):], item.policy])
-                errors.append(PolicyError("OW031", f"import cycle: {cycle}", item.span,
-                                          "a policy cannot import itself, directly or through others"))
-                continue
-            first = next((node for node, imported in unit.imports if imported == item.policy), None)
-            if first is not None:
-                errors.append(PolicyError("OW037", f"'{item.policy}' is imported twice (first at line "
-                                          f"{first.span.line})", item.span,
-                                          "import it once and put every override in that import's { ... }"))
-                continue
-            unit.imports.append((item, item.policy))
-            if item.policy in units:
-                continue
-            path = available.get(item.policy)
-            if path is None:
-                errors.append(self._unknown(item.policy, item.span))
-                continue
-            try:
-                child = self._read(path)
-            except PolicyErrors as err:
-                errors.extend(err.errors)
-                continue
-            if (mismatch := _id_mismatch(child, item.policy)) is not None:
-                errors.append(mismatch)
-                continue
-            units[item.policy] = child
-            self._resolve_imports(child, units, [*chain, item.policy], errors)
-
-
-def _id_mismatch(unit: _Unit, policy_id: str) -> PolicyError | None:
-    """A policy found by id must declare that id: the file name is how the search path finds it."""
-    if unit.tree.header.id == policy_id:
-        return None
-    return PolicyError("OW034", f"policy file {unit.file} declares 'policy {unit.tree.header.id}', not '{policy_id}'",
-                       unit.tree.header.id_span, f"a policy's id must match its file name: policy {policy_id}")
-
-
-def _display(path: Path) -> str:
-    """A policy's file name as findings show it: relative to the working folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        shipped = POLICIES_DIR.resolve()
-        try:
-            return f"<openwatt>/policies/{path.resolve().relative_to(shipped)}"
-        except ValueError:
-            return str(path)
-
-
-# ---- compiling the tree ----------------------------------------------------------------------
+# ---- ----------------------------------------------------------------------
 
 _REQUIRED_HEADER = ("title", "version")
 _REQUIRED_RULE = ("title", "severity", "require")
 _REPEATABLE = {"require"}
 
 
-class _Compiler:
-    def __init__(self, units: Mapping[str, _Unit], loader: PolicyLoader, errors: list[PolicyError]) -> None:
+class Compiler:
+    def __init__(self, units: Mapping[str, Unit], loader: PolicyLoader, errors: list[PolicyError]) -> None:
         self.units, self.loader, self.errors = units, loader, errors
         self.param_sets: dict[str, dict[str, tuple[Any, str, ast.Node]]] = {}  # policy -> name -> (value, by, node)
         self.params: dict[str, dict[str, ParamValue]] = {}
         self.done: dict[str, CompiledPolicy] = {}
 
-    def run(self, root: _Unit) -> CompiledPolicy:
+    def run(self, root: Unit) -> CompiledPolicy:
         self._check_overrides()
         # Params first, importers before the policies they import, so that every `set` an import
         # makes is known before the imported policy's rules are compiled against its params.
@@ -299,7 +159,7 @@ class _Compiler:
         visit(root_id)
         return order[::-1]
 
-    def _context(self, unit: _Unit) -> Context:
+    def _context(self, unit: Unit) -> Context:
         return Context(unit.file, unit.source, disclosure(), self.errors, {}, {})
 
     def _check_overrides(self) -> None:
@@ -310,7 +170,7 @@ class _Compiler:
             if name not in declared:
                 hint = did_you_mean(name, declared) or (f"params: {', '.join(sorted(declared))}" if declared
                                                         else "these policies declare no params")
-                self.errors.append(PolicyError("OW033", f"unknown param '{name}'", _option_span(origin), hint))
+                self.errors.append(PolicyError("OW033", f"unknown param '{name}'", option_span(origin), hint))
 
     def _policy(self, policy_id: str) -> CompiledPolicy:
         if policy_id in self.done:
@@ -406,7 +266,7 @@ class _Compiler:
 
     # -- params --
 
-    def _params(self, unit: _Unit, ctx: Context) -> dict[str, ParamValue]:
+    def _params(self, unit: Unit, ctx: Context) -> dict[str, ParamValue]:
         params: dict[str, ParamValue] = {}
         sets = self.param_sets.get(unit.tree.header.id, {})
         names: dict[str, int] = {}
@@ -453,12 +313,12 @@ class _Compiler:
             return raw  # a text param takes the text as written: --set label=2026 is "2026"
         value, problem = _override_value(raw)
         if problem is not None:
-            self.errors.append(PolicyError("OW041", f"{said}: {problem.message}", _option_span(origin), problem.hint))
+            self.errors.append(PolicyError("OW041", f"{said}: {problem.message}", option_span(origin), problem.hint))
             return default
         want, got = type_of_value(default), type_of_value(value)
         if not assignable(got, want):
             self.errors.append(PolicyError("OW041", f"{said}: expected {want.describe()}, found {got.describe()}",
-                                           _option_span(origin), f"e.g. {example}"))
+                                           option_span(origin), f"e.g. {example}"))
             return default
         return value
 

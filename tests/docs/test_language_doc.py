@@ -17,7 +17,7 @@ import pytest
 
 from openwatt.documents.loading import parse_document
 from openwatt.evaluation import evaluate
-from openwatt.language.policy import PolicyLoader
+from openwatt.language.loader import PolicyLoader
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")

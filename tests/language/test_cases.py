@@ -11,7 +11,7 @@ import yaml
 
 from openwatt.documents.loading import parse_document
 from openwatt.evaluation import evaluate
-from openwatt.language.policy import PolicyLoader
+from openwatt.language.loader import PolicyLoader
 
 CASES = Path(__file__).parent / "cases"
 AS_OF = dt.date(2026, 1, 1)

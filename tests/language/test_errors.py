@@ -12,7 +12,7 @@ import pytest
 
 from openwatt.language.ast import Span
 from openwatt.language.errors import PolicyError, PolicyErrors, render_error, render_errors
-from openwatt.language.policy import PolicyLoader
+from openwatt.language.loader import PolicyLoader
 
 ERRORS = Path(__file__).parent / "errors"
 ROOT = Path(__file__).resolve().parents[2]

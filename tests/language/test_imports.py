@@ -10,7 +10,7 @@ import pytest
 from openwatt.documents.loading import parse_document
 from openwatt.evaluation import evaluate
 from openwatt.language.errors import PolicyErrors
-from openwatt.language.policy import PolicyLoader
+from openwatt.language.loader import PolicyLoader
 
 BASE = """\
 policy base
