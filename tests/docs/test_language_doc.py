@@ -94,3 +94,17 @@ def test_json_example(workdir: Path) -> None:
     [finding] = [f for f in json.loads(out)["findings"]
                  if f["rule"] == "within-budget" and f["file"].startswith("cirrus")]
     assert finding == shown
+
+
+def test_every_builtin_is_documented_with_its_signature() -> None:
+    from openwatt.language.builtins import BUILTINS
+
+    for builtin in BUILTINS.values():
+        assert f"#### `{builtin.signature}`" in DOC, builtin.signature
+
+
+def test_every_rule_field_and_keyword_is_in_the_quick_reference() -> None:
+    quick = DOC[DOC.index("## 10. Quick reference"):]
+    for word in ("policy", "title", "version", "source", "description", "import", "severity", "disable", "set",
+                 "param", "let", "rule", "cite", "when", "require", "message", "success", "fix", "today"):
+        assert re.search(rf"\b{word}\b", quick), word
