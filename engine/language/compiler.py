@@ -53,6 +53,11 @@ class Local:
     key: str = ""  # memo key of a let
 
 
+@functools.lru_cache(maxsize=64)  # a policy's text, split once however many expressions quote it
+def _lines(source: str) -> list[str]:
+    return source.splitlines()
+
+
 @dataclass(slots=True)
 class Context:
     """What names mean where an expression is compiled, and where errors go."""
@@ -73,7 +78,7 @@ class Context:
 
     def text(self, node: ast.Node) -> str:
         """The source text of `node` (one line; a multi-line expression is joined by spaces)."""
-        lines = self.source.splitlines()
+        lines = _lines(self.source)
         s = node.span
         if s.line == s.end_line:
             return lines[s.line - 1][s.column - 1:s.end_column - 1]

@@ -323,7 +323,7 @@ def _in(node: ast.In, ctx: Context) -> Compiled:
     if ct.kind is Kind.LIST and ct.item is not None and item.type.kind is not Kind.ANY and not assignable(item.type, ct.item):
         ctx.error("OW017", f"{item.text} is {item.type.describe()}, but {container.text} is {ct.describe()}", node)
         return _broken(node, ctx)
-    if ct.kind is Kind.LIST and container.constant:
+    if ct.kind is Kind.LIST and container.constant and item.type.enum:
         written = node.container.items if isinstance(node.container, ast.ListLiteral) else ()
         for i, element in enumerate(container.run(None)):  # type: ignore[arg-type]
             where = written[i] if i < len(written) else node.container  # the caret goes under the value itself
