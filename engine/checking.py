@@ -153,14 +153,10 @@ def _evidence_finding(document: Document, issue: Any) -> Finding:
         line, column, _ = document.locate(issue.path)
         return Finding(document.file, INPUT_POLICY, VERSION, EVIDENCE_RULE, title, Status.FAIL, Severity.ERROR,
                        Reason.VIOLATED, issue.message, issue.message,
-                       ((path, _shown(issue.stated)), (issue.evidence_file, _shown(issue.evidenced))),
+                       ((path, str(issue.stated)), (issue.evidence_file, str(issue.evidenced))),
                        Location(document.file, line, column, path), "", issue.hint)
     return _input_finding(document.file, EVIDENCE_RULE, title, issue.line, issue.column, path, issue.message,
                           issue.hint)
-
-
-def _shown(value: Any) -> str:
-    return str(value) if not isinstance(value, str) else value
 
 
 def _schema_finding(document: Document, problem: Any) -> Finding:

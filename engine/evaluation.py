@@ -9,10 +9,11 @@ from .documents.source import Document
 from .findings import Finding, Location
 from .language.compiler import best
 from .language.policy import CompiledPolicy, CompiledRule
-from .language.runtime import EvalError, Failure, Scope, format_path
-from .waivers import Waiver, waivers_in
+from .language.runtime import EvalError, Failure, Scope
+from .values.paths import format_path
 from .values.quantities import DimensionError
 from .values.verdicts import Reason, Status
+from .waivers import Waiver, waivers_in
 
 
 # What a broken rule raises while evaluating: the rule gets an error finding, the others go on.
