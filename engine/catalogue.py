@@ -216,6 +216,8 @@ def _rule_lines(rule: CompiledRule, lets: Sequence[tuple[str, str]]) -> list[str
     lines += [line for require in rule.requires for line in _labelled("require", require.text)]
     if rule.message is not None:
         lines += _labelled("message", rule.message.plain)
+    if rule.success is not None:
+        lines += _labelled("success", rule.success.plain)
     if rule.fix.parts:
         lines += _labelled("fix", rule.fix.plain)
     return lines
@@ -325,6 +327,8 @@ def _rule(rule: CompiledRule, lets: Sequence[tuple[str, str]]) -> list[str]:
     out += ["- **Conditions:**", *conditions]
     if rule.message is not None:
         out.append(f"- **Message:** {_prose(rule.message.plain)}")
+    if rule.success is not None:
+        out.append(f"- **When it passes:** {_prose(rule.success.plain)}")
     if rule.fix.parts:
         out.append(f"- **Fix:** {_prose(rule.fix.plain)}")
     if rule.description:

@@ -53,8 +53,8 @@ def _rules(spec: str) -> dict[str, str]:
 
 
 # Rules whose verdict is the same for every model here: none of them states whether it is a general-purpose AI
-# model (AI Act), and all were placed on the market before 2 August 2025, so no Annex XI/XII rule applies unless
-# `check_existing_models` is set.
+# model (AI Act), and all were placed on the market before 2 August 2025, so no Annex XI/XII rule applies before
+# the end of the transition (param `transition_end`, 2 August 2027; AI Act Art. 111(3)).
 EU_AI_ACT_NOT_IN_SCOPE = Expected("pass", """
     gpai-status-stated=fail open-source-exemption=not_applicable intended-tasks=not_applicable
     training-data=not_applicable training-compute=not_applicable training-energy=not_applicable

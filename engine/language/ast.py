@@ -167,6 +167,7 @@ class Text(Node):
     raw_line: int
     raw_column: int
     parts: tuple[str | Expr, ...] = ()
+    written: tuple[str, ...] = ()  # each {…} expression of `parts` as written in the text, for documentation
 
 
 @dataclass(frozen=True, slots=True)

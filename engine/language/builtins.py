@@ -209,7 +209,7 @@ BUILTINS: Mapping[str, Builtin] = MappingProxyType({b.name: b for b in (
     _licence_check("open_content_license", licences.open_content_license),
     Builtin("is_url", (Param("text", STRING),), BOOLEAN, is_url, _explain_url),
     Builtin("len", (Param("value", ANY, (str, list)),), NUMBER, length),
-    Builtin("default", (Param("value", ANY, missing_ok=True), Param("otherwise", ANY)), ANY, default,
+    Builtin("default", (Param("value", ANY, missing_ok=True), Param("otherwise", ANY, missing_ok=True)), ANY, default,
             result=_same_as_otherwise),
     Builtin("lower", (Param("text", STRING),), STRING, lower),
     Builtin("energy_plausible", (Param("reported", quantity(ENERGY)), Param("hardware", LIST),

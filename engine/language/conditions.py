@@ -67,7 +67,8 @@ def _or(node: ast.Or, ctx: Context) -> Compiled:
         first, second = ea(scope), eb(scope)
         decisive = best([first, second])
         if all(f.detail.startswith("missing: ") for f in (first, second)):  # missing: a, or b
-            detail = f"{first.detail}, or {second.detail.removeprefix('missing: ')}"
+            named = [f.detail.removeprefix("missing: ") for f in (first, second)]
+            detail = "missing: " + ", or ".join(dict.fromkeys(n for part in named for n in part.split(", or ")))
         else:
             detail = f"neither holds: {first.detail}; {second.detail}"
         return Failure(decisive.reason, decisive.path, detail,

@@ -193,4 +193,10 @@ def _call(node: ast.Call, ctx: Context) -> Compiled:
             return Failure(Reason.VIOLATED, path, f"{ctx.text(node)} is false", ((subject, show(xs[0])),))
         return Failure(Reason.VIOLATED, path, f"{subject}: {builtin.explain(*xs)}", ((subject, show(xs[0])),))
     returns = builtin.result([a.type for a in args]) if builtin.result is not None else builtin.returns
-    return Compiled(run, returns, node, ctx.text(node), locates[0] if locates else _nowhere, explain)
+    def used(scope: Scope) -> Path | None:  # default(a, b): the evidence is the argument that was used
+        for run_arg, locate_arg in zip(runs, locates):
+            if not isinstance(run_arg(scope), Missing):
+                return locate_arg(scope)
+        return locates[0](scope)
+    locate = used if any(p.missing_ok for p in params) else (locates[0] if locates else _nowhere)
+    return Compiled(run, returns, node, ctx.text(node), locate, explain)

@@ -252,9 +252,9 @@ class _ToAst(Transformer):
 
     def _template(self, text: ast.Text) -> ast.Text:
         """Split a message or fix at its `{...}` expressions; problems are kept for parse_policy."""
-        parts, errors = template_parts(text)
+        parts, written, errors = template_parts(text)
         self.errors.extend(errors)
-        return dataclasses.replace(text, parts=parts)
+        return dataclasses.replace(text, parts=parts, written=written)
 
     def severity(self, meta: Meta, level: str) -> ast.Field:
         return self._field("severity", meta, level)
@@ -470,10 +470,12 @@ _BRACES = re.compile(r"\{\{|\}\}|\{[^{}]*\}?|\}")
 _TEMPLATE_HINT = "write {path} to show a value, and {{ or }} for a literal brace"
 
 
-def template_parts(text: ast.Text) -> tuple[tuple[str | ast.Expr, ...], list[PolicyError]]:
-    """`"used {energy.training.energy}"` -> ("used ", <expression>). Pieces come from the text's value
-    (escapes read, long strings dedented); positions from where the same piece is in the raw source."""
+def template_parts(text: ast.Text) -> tuple[tuple[str | ast.Expr, ...], tuple[str, ...], list[PolicyError]]:
+    """`"used {energy.training.energy}"` -> ("used ", <expression>), with each expression as written.
+    Pieces come from the text's value (escapes read, long strings dedented); positions from where the
+    same piece is in the raw source."""
     parts: list[str | ast.Expr] = []
+    written: list[str] = []
     literal, pos, searched = "", 0, 0
     for match in _BRACES.finditer(text.value):
         token = match.group(0)
@@ -488,7 +490,8 @@ def template_parts(text: ast.Text) -> tuple[tuple[str | ast.Expr, ...], list[Pol
         line, column = _raw_position(text, offset)
         if token == "}" or not token.endswith("}"):
             span = ast.Span(text.span.file, line, column, line, column + 1)
-            return (text.value,), [PolicyError("OW040", f"unbalanced '{token[0]}' in text", span, _TEMPLATE_HINT)]
+            return (text.value,), (), [PolicyError("OW040", f"unbalanced '{token[0]}' in text", span,
+                                                   _TEMPLATE_HINT)]
         try:
             expr = parse_expression(token[1:-1], text.span.file, line, column + 1)
         except PolicyErrors as err:
@@ -496,16 +499,17 @@ def template_parts(text: ast.Text) -> tuple[tuple[str | ast.Expr, ...], list[Pol
             why = first.message
             if first.code == "OW003":  # the expression ended at the closing brace
                 why = why.replace("unexpected end of file, expected ", "expected ") + " before '}'"
-            return (text.value,), [PolicyError("OW040", f"{token} is not an expression ({why})", first.span,
-                                               _TEMPLATE_HINT)]
+            return (text.value,), (), [PolicyError("OW040", f"{token} is not an expression ({why})", first.span,
+                                                   _TEMPLATE_HINT)]
         if literal:
             parts.append(literal)
         parts.append(expr)
+        written.append(token[1:-1].strip())
         literal = ""
     literal += text.value[pos:]
     if literal:
         parts.append(literal)
-    return tuple(parts), []
+    return tuple(parts), tuple(written), []
 
 
 def _raw_position(text: ast.Text, offset: int) -> tuple[int, int]:

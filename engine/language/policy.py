@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -19,7 +19,7 @@ from ..values.verdicts import Severity
 from . import ast
 from .compiler import Compiled, Context, Explain, Local, _condition, compile_expr, explanation, type_of_value
 from .errors import PolicyError, PolicyErrors, did_you_mean
-from .runtime import Scope, text
+from .runtime import Scope, approximate, text
 from .types import Type, assignable, disclosure_type
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ class Template:
     parts: tuple[str | Compiled, ...]
 
     def render(self, scope: Scope) -> str:
-        return "".join(p if isinstance(p, str) else text(p.run(scope)) for p in self.parts)
+        return "".join(p if isinstance(p, str) else text(_as_read(p, scope)) for p in self.parts)
 
     @property
     def plain(self) -> str:
@@ -51,6 +51,13 @@ class Template:
 
 
 EMPTY = Template(())
+
+
+def _as_read(part: Compiled, scope: Scope) -> Any:
+    """A value for a message: a disclosure's figure as written, a calculated one (a let, a sum) rounded
+    to six significant digits: 17.1838 kgCO2e, not 17.183788019 kgCO2e."""
+    value = part.run(scope)
+    return value if isinstance(part.node, (ast.Attribute, ast.Subscript)) else approximate(value, 6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +222,7 @@ class Compiler:
                     disabled.add(rule_id)
                     merged.pop(rule_id, None)
                 elif rule_id in merged:
-                    merged[rule_id] = _replace(merged[rule_id], severity=severity)
+                    merged[rule_id] = replace(merged[rule_id], severity=severity)
         rules = list(merged.values())
         sources = [SourceFile(policy_id, _text(fields.get("version")), unit.file, unit.sha256)]
         for _, imported_id in unit.imports:
@@ -352,7 +359,9 @@ class Compiler:
                             tuple(explanation(r) for r in requires), message, success, fix, policy_id, node.span)
 
     def _template(self, node: ast.Text, ctx: Context) -> Template:
-        return Template(tuple(p if isinstance(p, str) else compile_expr(p, ctx) for p in node.parts))
+        written = iter(node.written)  # each expression named as the text writes it (escapes read)
+        return Template(tuple(p if isinstance(p, str) else replace(compile_expr(p, ctx), text=next(written))
+                              for p in node.parts))
 
     # -- imports --
 
@@ -380,7 +389,7 @@ class Compiler:
             key = qualified(rule.id)
             if key in overrides and overrides[key] is None:
                 continue
-            rules.append(_replace(rule, id=key, severity=overrides.get(key) or rule.severity))
+            rules.append(replace(rule, id=key, severity=overrides.get(key) or rule.severity))
         return rules, overrides
 
     def _subtree(self, policy_id: str) -> list[str]:
@@ -504,8 +513,3 @@ def literal(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(literal(v) for v in value) + "]"
     return text(value)
-
-
-def _replace(rule: CompiledRule, **changes: Any) -> CompiledRule:
-    from dataclasses import replace
-    return replace(rule, **changes)
