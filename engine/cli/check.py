@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from .common import EXIT_BAD_INPUT, FAIL_ON, fail
+from .common import EXIT_BAD_INPUT, FAIL_ON, emit, fail
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -80,15 +80,8 @@ def run(args: argparse.Namespace) -> int:
     report = engine.check(args.paths, policies, waivers=waivers, as_of=as_of, fail_on=fail_on,
                           generated_at=_source_date(), input_format=args.input_format)
     options = RenderOptions(color=_color(args.color, args.output), verbose=args.verbose, width=_width())
-    output = REPORTERS[args.format](report, options)
-    if args.output:
-        try:
-            Path(args.output).write_text(output, encoding="utf-8")
-        except OSError as err:
-            return fail(f"cannot write {args.output}: {err.strerror or err}")
-    else:
-        sys.stdout.write(output)
-    return report.exit_code
+    failed = emit(REPORTERS[args.format](report, options), args.output)
+    return report.exit_code if failed is None else failed
 
 
 def _source_date() -> str | None:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
-from .common import EXIT_CLEAR, fail
+from .common import EXIT_CLEAR, emit, fail
 
 FORMATS = ("disclosure", "model-card", "mot", "codecarbon")
 
@@ -35,12 +33,4 @@ def run(args: argparse.Namespace) -> int:
     except DocumentError as err:
         return fail(str(err), err.hint)
     form = args.to or ("json" if args.output and args.output.lower().endswith(".json") else "yaml")
-    text = dump(document.data, form)
-    if args.output is None:
-        sys.stdout.write(text)
-        return EXIT_CLEAR
-    try:
-        Path(args.output).write_text(text, encoding="utf-8")
-    except OSError as err:
-        return fail(f"cannot write {args.output}: {err.strerror or err}")
-    return EXIT_CLEAR
+    return emit(dump(document.data, form), args.output) or EXIT_CLEAR

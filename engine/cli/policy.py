@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .common import EXIT_BAD_INPUT, EXIT_CLEAR, fail
+from .common import EXIT_BAD_INPUT, EXIT_CLEAR, emit, fail
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -163,15 +163,7 @@ def run_doc(args: argparse.Namespace) -> int:
                  for ref in (args.ids or shipped_ids())]
     except PolicyErrors as err:
         return _policy_errors(err)
-    text = render_markdown(pages)
-    if args.output:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as err:
-            return fail(f"cannot write {args.output}: {err.strerror or err}")
-    else:
-        sys.stdout.write(text)
-    return EXIT_CLEAR
+    return emit(render_markdown(pages), args.output) or EXIT_CLEAR
 
 
 # ---- test ------------------------------------------------------------------------------------

@@ -7,13 +7,13 @@ arguments; the docstring (with PASS/FAIL examples) is the reference `policy doc`
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 from ..values import hardware, licences
+from ..values.urls import is_url
 from ..values.quantities import ENERGY, TIME, POWER, Quantity, QuantityError, parse_quantity
 from ..values.paths import format_path
 from .runtime import EvalError, Missing, Mismatch, Path, Undecided
@@ -76,17 +76,6 @@ class Builtin:
 
 
 # ---- text -----------------------------------------------------------------------------------
-
-_URL = re.compile(r"\Ahttps?://[^\s/$.?#][^\s]*\Z", re.IGNORECASE)
-
-
-def is_url(text: str) -> bool:
-    """True if `text` is an http(s) URL with a host and no spaces.
-
-    PASS: "https://huggingface.co/aurora/aurora-7b"; FAIL: "huggingface.co/aurora", "see paper".
-    """
-    return _URL.match(text) is not None
-
 
 def _explain_url(text: str) -> str:
     return f"{text!r} is not an http(s) URL"

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import json
 import math
-from collections.abc import Mapping
 from typing import Any
 
 from openwatt.documents.loading import decode_text
+from openwatt.documents.writing import canonical
 from openwatt.documents.source import Document, DocumentError, Format, Limits, Path
-from openwatt.resources import SCHEMAS_DIR
 from openwatt.values.quantities import format_number
+from openwatt.values.urls import is_url
 
-__all__ = ["Output", "Position", "decode", "is_url", "number_text", "schema_ordered", "sha256"]
+__all__ = ["Output", "Position", "decode", "describe_kind", "is_url", "number_text", "sha256"]
 
 Position = tuple[int, int]
 """A 1-based (line, column) in the original file."""
@@ -71,7 +69,7 @@ class Output:
 
     def document(self, file: str, digest: str, format: Format) -> Document:
         """The finished disclosure, keys in schema order; ``digest`` is the sha256 of the original bytes."""
-        return Document(file, schema_ordered(self.data), self.positions, digest, format)
+        return Document(file, canonical(self.data), self.positions, digest, format)
 
 
 def sha256(raw: bytes) -> str:
@@ -102,10 +100,15 @@ def decode(raw: bytes, file: str, limits: Limits, what: str) -> str:
         raise
 
 
-def is_url(text: str) -> bool:
-    """An absolute http(s) URL, the only kind a `license_url` or `location` can be taken from as is."""
-    lowered = text.strip().lower()
-    return lowered.startswith(("https://", "http://")) and " " not in text.strip() and len(lowered) > 8
+def describe_kind(value: Any) -> str:
+    """What a value in an imported file is, in words, for messages: 'a mapping', 'a list', 'text'."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "a boolean"
+    return "a number" if isinstance(value, (int, float)) else "text" if isinstance(value, str) else "a date"
 
 
 def number_text(value: float) -> str:
@@ -114,33 +117,3 @@ def number_text(value: float) -> str:
     if not math.isfinite(value):
         raise ValueError(f"not a finite number: {value!r}")
     return format_number(float(f"{value:.12g}"))
-
-
-@functools.cache
-def _schema() -> Mapping[str, Any]:
-    return json.loads((SCHEMAS_DIR / "disclosure.schema.json").read_text(encoding="utf-8"))
-
-
-def schema_ordered(data: Any) -> Any:
-    """``data`` with the keys of every mapping in the order the disclosure schema declares them, so
-    an imported disclosure reads (and converts) in the same order as a hand-written one."""
-    return _ordered(data, _schema())
-
-
-def _ordered(value: Any, node: Mapping[str, Any]) -> Any:
-    node = _resolved(node)
-    if isinstance(value, dict):
-        properties: Mapping[str, Any] = node.get("properties", {})
-        rank = {name: index for index, name in enumerate(properties)}
-        keys = sorted(value, key=lambda key: (rank.get(key, len(rank)), key))
-        return {key: _ordered(value[key], properties.get(key, {})) for key in keys}
-    if isinstance(value, list):
-        return [_ordered(item, node.get("items", {})) for item in value]
-    return value
-
-
-def _resolved(node: Mapping[str, Any]) -> Mapping[str, Any]:
-    ref = node.get("$ref")
-    if isinstance(ref, str) and ref.startswith("#/$defs/"):
-        return _resolved(_schema()["$defs"][ref.removeprefix("#/$defs/")])
-    return node

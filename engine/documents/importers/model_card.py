@@ -28,7 +28,7 @@ import os
 import re
 from typing import Any, NoReturn
 
-from openwatt.documents.importers.common import Output, Position, decode, is_url, number_text, sha256
+from openwatt.documents.importers.common import Output, Position, decode, describe_kind, is_url, number_text, sha256
 from openwatt.documents.importers.hub import PIPELINE_TAGS, hub_licence
 from openwatt.documents.loading import parse_yaml
 from openwatt.documents.source import DEFAULT_LIMITS, Document, DocumentError, Format, Limits, Path
@@ -145,12 +145,12 @@ class _Card:
         if isinstance(value, str):
             return [(value.strip(), self.at((key,)))] if value.strip() else []
         if not isinstance(value, list):
-            self.fail((key,), f"{key} is {_kind(value)}; expected an id or a list of ids",
+            self.fail((key,), f"{key} is {describe_kind(value)}; expected an id or a list of ids",
                       f"write {key} as a list, e.g. {key}: [org/name]")
         found = []
         for index, item in enumerate(value):
             if not isinstance(item, str):
-                self.fail((key, index), f"{key}[{index}] is {_kind(item)}; expected an id",
+                self.fail((key, index), f"{key}[{index}] is {describe_kind(item)}; expected an id",
                           "write each id as text, e.g. org/name")
             if item.strip():
                 found.append((item.strip(), self.at((key, index))))
@@ -227,7 +227,7 @@ class _Card:
         elif isinstance(co2, (int, float, str)) and not isinstance(co2, bool):
             details, emissions_path = False, key  # the short form: a bare number of grams
         else:
-            self.fail(key, f"co2_eq_emissions is {_kind(co2)}; expected a number of grams or a mapping",
+            self.fail(key, f"co2_eq_emissions is {describe_kind(co2)}; expected a number of grams or a mapping",
                       _EMISSIONS_HINT)
         phase = self.phase(key) if details else "training"
         energy: Path = ("energy", phase)
@@ -266,7 +266,7 @@ class _Card:
         """Emissions as a carbon quantity: a bare number is grams (the spec's unit); a unit written after
         the number (`49.49 g`, `17 kg`) is honoured; nothing is rescaled."""
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            self.fail(path, f"{_name(path)} is {_kind(value)}; expected a number of grams", _EMISSIONS_HINT)
+            self.fail(path, f"{_name(path)} is {describe_kind(value)}; expected a number of grams", _EMISSIONS_HINT)
         if isinstance(value, (int, float)):
             number, unit = float(value), "gCO2e"
         else:
@@ -282,18 +282,6 @@ class _Card:
 
 def _name(path: Path) -> str:
     return ".".join(str(part) for part in path if isinstance(part, str))
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    return "text" if isinstance(value, str) else "null" if value is None else "a date"
 
 
 def _folder_name(file: str) -> str:

@@ -38,7 +38,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-from openwatt.documents.importers.common import Output, Position, is_url
+from openwatt.documents.importers.common import Output, Position, describe_kind, is_url
 from openwatt.documents.loading import parse_document
 from openwatt.documents.source import DEFAULT_LIMITS, Document, DocumentError, Format, Limits, Path, format_path
 
@@ -131,7 +131,7 @@ class _Release:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            self.fail(path, f"{format_path(path)} is {_kind(value)}; expected a mapping")
+            self.fail(path, f"{format_path(path)} is {describe_kind(value)}; expected a mapping")
         return value
 
     def text(self, path: Path) -> str | None:
@@ -141,7 +141,7 @@ class _Release:
         if value is None:
             return None
         if isinstance(value, (dict, list, bool)):
-            self.fail(path, f"{format_path(path)} is {_kind(value)}; expected text", "quote the value")
+            self.fail(path, f"{format_path(path)} is {describe_kind(value)}; expected text", "quote the value")
         text = value.isoformat() if isinstance(value, datetime.date) else str(value)
         return text.strip() or None
 
@@ -201,14 +201,14 @@ class _Release:
         if listed is None:
             return
         if not isinstance(listed, list):
-            self.fail(("release", "components"), f"release.components is {_kind(listed)}; expected a list",
+            self.fail(("release", "components"), f"release.components is {describe_kind(listed)}; expected a list",
                       "list the components of the release, each with a name")
         self.out.place(("components",), self.at(("release", "components")))
         first: dict[str, int] = {}
         for index, item in enumerate(listed):
             path: Path = ("release", "components", index)
             if not isinstance(item, dict):
-                self.fail(path, f"release.components[{index}] is {_kind(item)}; expected a mapping",
+                self.fail(path, f"release.components[{index}] is {describe_kind(item)}; expected a mapping",
                           "give each component a name, description, license and component_path")
             spec = self.spec(path)
             if spec.name in first:
@@ -272,13 +272,3 @@ class _Release:
         name = self.text((*path, key)) or ""
         url = self.text((*path, "license_path"))
         return name, self.at((*path, key)), url if url and is_url(url) else None, self.at((*path, "license_path"))
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, bool):
-        return "a boolean"
-    return "a number" if isinstance(value, (int, float)) else "text" if isinstance(value, str) else "a date"
