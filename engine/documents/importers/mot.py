@@ -145,6 +145,14 @@ class _Release:
         text = value.isoformat() if isinstance(value, datetime.date) else str(value)
         return text.strip() or None
 
+    def licence_text(self, path: Path) -> str | None:
+        """A licence name exactly as written, spaces included, as the MOT compares it (mof.md §3.2–3.3):
+        ' MIT' is not MIT there, so not here; None when absent, null or the empty string."""
+        value = self.get(path)
+        if value is None or value == "":
+            return None
+        return value if isinstance(value, str) else self.text(path)
+
     def copy(self, source: Path, target: Path) -> str | None:
         if (value := self.text(source)) is not None:
             self.out.put(target, value, self.at(source))
@@ -189,7 +197,7 @@ class _Release:
         path: Path = ("release", "license", content)
         self.mapping(("release", "license"))
         self.mapping(path)
-        if (name := self.text((*path, "name"))) is None:
+        if (name := self.licence_text((*path, "name"))) is None:
             return None
         url = self.text((*path, "path"))
         return name, self.at((*path, "name")), url if url and is_url(url) else None, self.at((*path, "path"))
@@ -242,7 +250,7 @@ class _Release:
             "license" in item or "component_path" in item)
         location_key, licence_key = ("location", "license_name") if legacy else ("component_path", "license")
         location = self.text((*path, location_key))
-        written = self.text((*path, licence_key))
+        written = self.licence_text((*path, licence_key))
         if legacy and _NOT_INCLUDED in (written, location):
             return  # not part of the release: missing, as if it were not listed
         if legacy and location in _NO_LICENCE:
@@ -269,6 +277,6 @@ class _Release:
         self.copy((*path, "description"), (*target, "description"))
 
     def own_licence(self, path: Path, key: str) -> tuple[str, Position, str | None, Position]:
-        name = self.text((*path, key)) or ""
+        name = self.licence_text((*path, key)) or ""
         url = self.text((*path, "license_path"))
         return name, self.at((*path, key)), url if url and is_url(url) else None, self.at((*path, "license_path"))
