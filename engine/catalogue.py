@@ -18,7 +18,7 @@ from .language import ast
 from .language.cache import parse_policy_cached
 from .language.errors import PolicyErrors
 from .language.loader import POLICY_SUFFIX, PolicyLoader
-from .language.policy import CompiledPolicy, CompiledRule, literal
+from .language.policy import CompiledPolicy, CompiledRule, ParamValue, literal
 from .resources import POLICIES_DIR
 
 __all__ = ["Import", "PolicyEntry", "PolicyPage", "list_policies", "load_page", "render_list",
@@ -63,6 +63,20 @@ class PolicyPage:
     def lets_of(self, rule: CompiledRule) -> tuple[tuple[str, str], ...]:
         """The lets written inside `rule`, in the policy that defines it."""
         return self.rule_lets.get((rule.origin, rule.id.rsplit("/", 1)[-1]), ())
+
+    @property
+    def imported_params(self) -> dict[str, Mapping[str, ParamValue]]:
+        """The params of every policy imported, directly or not, with the values they get here;
+        by policy id, in import order."""
+        found: dict[str, Mapping[str, ParamValue]] = {}
+
+        def visit(policy: CompiledPolicy) -> None:
+            for imported in policy.imports:
+                if imported.id not in found:
+                    found[imported.id] = imported.params
+                    visit(imported)
+        visit(self.policy)
+        return {policy_id: params for policy_id, params in found.items() if params}
 
     @property
     def own_rules(self) -> tuple[CompiledRule, ...]:
@@ -183,12 +197,17 @@ def render_text(page: PolicyPage) -> str:
         out.append("")
     for item in page.imports:
         out.append(f"imports {item.policy}" + (f": {'; '.join(item.overrides)}" if item.overrides else ""))
-    if p.params:
+    imported_params = page.imported_params
+    if p.params or imported_params:
         out += ["", "params"]
         for param in p.params.values():
             out += _hanging(f"  {param.name} = ", f"{literal(param.value)}  ({_set_by(param.set_by)})")
             if param.description:
                 out += _wrap(param.description, 6)
+        for policy_id, params in imported_params.items():  # described with their own policy
+            out.append(f"  from {policy_id}:")
+            for param in params.values():
+                out += _hanging(f"    {param.name} = ", f"{_short(param.value)}  ({_set_by(param.set_by)})")
     if page.lets or page.imported_lets:
         out += ["", "definitions"]
         out += [line for name, text in page.lets for line in _hanging("  let ", f"{name} = {text}")]
@@ -200,6 +219,14 @@ def render_text(page: PolicyPage) -> str:
         out += ["", f"  {rule.id}  {rule.severity.value}  {rule.title}"]
         out += _rule_lines(rule, page.lets_of(rule))
     return "\n".join(out) + "\n"
+
+
+def _short(value: Any) -> str:
+    """A param value on a line or two; a long list by its first items and its length."""
+    text = literal(value)
+    if isinstance(value, list) and len(text) > _LONG_DEFAULT:
+        return f"[{', '.join(literal(v) for v in value[:3])}, ... {len(value)} items]"
+    return text
 
 
 def _set_by(origin: str) -> str:

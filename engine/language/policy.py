@@ -104,6 +104,7 @@ class CompiledPolicy:
     params: Mapping[str, ParamValue]
     rules: tuple[CompiledRule, ...]  # its own and every imported one, overrides applied
     sources: tuple[SourceFile, ...]  # this policy's file and every imported one, for provenance
+    imports: tuple[CompiledPolicy, ...] = ()  # the policies it imports directly, with the params they got
 
 
 # ---- compiling the tree
@@ -231,7 +232,8 @@ class Compiler:
         unique = {s.id: s for s in sources}
         compiled = CompiledPolicy(policy_id, _text(fields.get("title")), _text(fields.get("version")),
                                   _text(fields.get("source")), _text(fields.get("description")), unit.file,
-                                  MappingProxyType(params), tuple(rules), tuple(unique.values()))
+                                  MappingProxyType(params), tuple(rules), tuple(unique.values()),
+                                  tuple(self.done[i] for _, i in unit.imports if i in self.done))
         self.done[policy_id] = compiled
         return compiled
 

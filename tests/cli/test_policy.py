@@ -229,6 +229,35 @@ def test_show_by_id_with_the_values_a_check_would_use() -> None:
     assert "  budget = 1 GWh  (set by --set)\n" in result.stdout
 
 
+def test_show_lists_the_params_of_imported_policies_with_the_values_they_get(tmp_path: Path) -> None:
+    (tmp_path / "energy.policy").write_text("""\
+policy energy
+title "Energy"
+version "1"
+param factor = 2
+param hours = 10 h
+rule r { title "R" severity error require energy.training.energy exists }
+""", encoding="utf-8")
+    (tmp_path / "outer.policy").write_text("""\
+policy outer
+title "Outer"
+version "1"
+import energy { set factor = 1.5 }
+rule s { title "S" severity error require model.name exists }
+""", encoding="utf-8")
+    result = run("show", "outer", "--policy-path", ".", "--set", "hours=5 h", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert "\nparams\n  from energy:\n    factor = 1.5  (set by import in outer.policy)\n" \
+           "    hours = 5 h  (set by --set)\n\nrules (2)\n" in result.stdout
+
+
+def test_show_abbreviates_a_long_imported_list() -> None:
+    result = run("show", "mof-class-ii", cwd=ROOT)
+    assert result.returncode == 0
+    assert ('  from mof-class-iii:\n    mot_open_licences = ["0BSD", "AAL", "AFL-1.1", ... 226 items]  (default)\n'
+            in result.stdout)
+
+
 def test_show_an_unknown_policy() -> None:
     result = run("show", "grnt", "--policy-path", "packs")
     assert (result.returncode, result.stdout) == (2, "")
