@@ -393,11 +393,21 @@ def explanation(c: Compiled) -> Explain:
 
 
 def _condition(c: Compiled, ctx: Context, role: str) -> Compiled:
-    """Check that `c` is a condition (true or false)."""
+    """Check that `c` is a condition (true or false); one whose type only the document tells
+    (an item of a list of anything) is checked as it runs."""
     if c.type.kind not in (Kind.BOOLEAN, Kind.ANY):
         ctx.error("OW017", f"{role} must be a condition, but {c.text} is {c.type.describe()}", c.node,
                   _condition_hint(c))
-    return c
+    if c.type.kind is not Kind.ANY:
+        return c
+    inner, locate = c.run, c.locate
+
+    def run(scope: Scope) -> Any:
+        value = inner(scope)
+        if isinstance(value, (bool, Unknown)):
+            return value
+        return Mismatch(locate(scope) or (), value, "true or false")
+    return Compiled(run, BOOLEAN, c.node, c.text, locate, c.explain)
 
 
 def _condition_hint(c: Compiled) -> str:

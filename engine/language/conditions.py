@@ -350,6 +350,8 @@ def _in(node: ast.In, ctx: Context) -> Compiled:
             return x
         if isinstance(y, Unknown):
             return y
+        if not isinstance(y, (list, str)):  # a value of any type in the document, neither list nor text
+            return Mismatch(container.locate(scope) or (), y, "a list or a string")
         found = holds(x, y)
         if found is None:
             return Mismatch(item.locate(scope) or (), x, "a string")
@@ -458,20 +460,37 @@ def _quantifier(node: ast.Quantifier, ctx: Context) -> Compiled:
         vars_[var], where[var] = saved
         return results
 
-    def run(scope: Scope) -> Any:
+    def count(scope: Scope) -> Any:
         results = outcomes(scope)
-        if isinstance(results, Unknown):
-            return results
-        if kind == "count":
-            return sum(1 for r in results if r is True)
-        if kind == "all":
-            if False in results:
-                return False
-            return next((r for r in results if isinstance(r, Unknown)), True)
-        found = True in results
-        if not found and (unknown := next((r for r in results if isinstance(r, Unknown)), None)) is not None:
+        return results if isinstance(results, Unknown) else sum(1 for r in results if r is True)
+
+    # all(...) stops at the first item that is false, any(...) and none(...) at the first that is true;
+    # an unknown item decides only when no item does.
+    decisive = False if kind == "all" else True
+
+    def run(scope: Scope) -> Any:
+        items = items_run(scope)
+        if isinstance(items, Unknown):
+            return items
+        if not isinstance(items, list):
+            return Mismatch(locate(scope) or (), items, "a list")
+        paths = _item_paths(items, locate, scope)
+        vars_, where = scope.vars, scope.paths
+        saved = vars_.get(var), where.get(var)
+        unknown = None
+        try:
+            for value, path in zip(items, paths):
+                vars_[var], where[var] = value, path
+                result = test(scope)
+                if result is decisive:
+                    return decisive if kind != "none" else False
+                if unknown is None and isinstance(result, Unknown):
+                    unknown = result
+        finally:
+            vars_[var], where[var] = saved
+        if unknown is not None:
             return unknown
-        return found if kind == "any" else not found
+        return not decisive if kind != "none" else True
 
     explain_item = explanation(condition)
 
@@ -501,7 +520,7 @@ def _quantifier(node: ast.Quantifier, ctx: Context) -> Compiled:
                        "the policy requires that none does", tuple((p, "matches") for p in offending))
 
     if kind == "count":
-        return Compiled(run, NUMBER, node, ctx.text(node), locate)
+        return Compiled(count, NUMBER, node, ctx.text(node), locate)
     return Compiled(run, BOOLEAN, node, ctx.text(node), locate, explain)
 
 
@@ -514,6 +533,7 @@ def _sum(node: ast.Quantifier, collection: Compiled, term: Compiled, ctx: Contex
     if term.type.kind is Kind.QUANTITY and term.type.dimension is not None:
         zero = Quantity(0, next(u for u in UNITS.values() if u.dimension == term.type.dimension))
     items_run, value_run, locate, var = collection.run, term.run, collection.locate, node.variable
+    text, term_locate = ctx.text(node), term.locate
 
     def run(scope: Scope) -> Any:
         items = items_run(scope)
@@ -530,10 +550,13 @@ def _sum(node: ast.Quantifier, collection: Compiled, term: Compiled, ctx: Contex
                 x = value_run(scope)
                 if isinstance(x, Unknown):
                     return x
-                total = apply_arithmetic("+", total, x, ctx.text(node)) if total is not zero else x
+                if isinstance(x, bool) or not isinstance(x, (int, float, Quantity)):
+                    return Mismatch(term_locate(scope) or (), x, "a number or a quantity")
+                total = (apply_arithmetic("+", total, x, text, lambda: (None, term_locate(scope)))
+                         if total is not zero else x)
                 if isinstance(total, Unknown):
                     return total
         finally:
             vars_[var], where[var] = saved
         return total
-    return Compiled(run, term.type if term.type.kind is not Kind.ANY else ANY, node, ctx.text(node), locate)
+    return Compiled(run, term.type if term.type.kind is not Kind.ANY else ANY, node, text, locate)

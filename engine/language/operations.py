@@ -12,7 +12,8 @@ from ..values.verdicts import Reason
 from . import ast
 from .compiler import Compiled, Context, _broken, _nowhere, compile_expr, constant
 from .errors import did_you_mean
-from .runtime import EvalError, Failure, Mismatch, Missing, Path, Scope, Unknown, format_path, show, unknown_failure
+from .runtime import (EvalError, Failure, Mismatch, Missing, Path, Scope, Unknown, format_path, kind_of, show,
+                      unknown_failure)
 from .types import ANY, DATE, NUMBER, Kind, Type, assignable, quantity
 
 # ---- arithmetic ------------------------------------------------------------------------------
@@ -66,8 +67,9 @@ def _arithmetic(node: ast.Arithmetic, ctx: Context) -> Compiled:
     if left.constant and right.constant:
         try:
             value = run(None)  # type: ignore[arg-type]
-        except EvalError as err:
-            ctx.error("OW017", str(err), node)
+        except (EvalError, ArithmeticError, ValueError) as err:  # what breaks a rule at run time, seen early
+            ctx.error("OW017", str(err), node, "this calculation uses only constants and cannot be done; "
+                      "check its numbers and units")
             return _broken(node, ctx)
         return constant(value, node, ctx, t)
     def locate(scope: Scope) -> Path | None:  # the evidence a calculation is made of, for the finding
@@ -82,12 +84,15 @@ def shift_date(date: dt.date, by: Quantity) -> dt.date:
     """`date + 6 months` on the calendar, as a deadline is read: 2025-08-31 + 6 months is 2026-02-28
     (the day kept, or the month's last day). Days, weeks and hours are exact; a part-day is dropped."""
     per_unit = _CALENDAR.get(by.unit.symbol)
-    if per_unit is not None and float(by.magnitude).is_integer():
-        months = date.month - 1 + int(by.magnitude) * per_unit
-        year, month = date.year + months // 12, months % 12 + 1
-        last_day = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
-        return dt.date(year, month, min(date.day, last_day))
-    return date + dt.timedelta(days=int(by.to("days").magnitude))
+    try:
+        if per_unit is not None and float(by.magnitude).is_integer():
+            months = date.month - 1 + int(by.magnitude) * per_unit
+            year, month = date.year + months // 12, months % 12 + 1
+            last_day = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+            return dt.date(year, month, min(date.day, last_day))
+        return date + dt.timedelta(days=int(by.to("days").magnitude))
+    except (ValueError, OverflowError):  # past year 9999, or an infinite span
+        raise EvalError(f"{date.isoformat()} + {show(by)} is not a date between the years 1 and 9999") from None
 
 
 def apply_arithmetic(op: str, x: Any, y: Any, text: str, where: Callable[[], tuple[Any, Any]] | None = None) -> Any:
@@ -104,12 +109,13 @@ def apply_arithmetic(op: str, x: Any, y: Any, text: str, where: Callable[[], tup
     if op == "/" and (y == 0 if not isinstance(y, Quantity) else y.magnitude == 0):
         raise EvalError(f"division by zero in {text}")
     try:
-        result = _ARITHMETIC[op](x, y)
+        return _ARITHMETIC[op](x, y)
     except DimensionError as err:
         raise EvalError(f"{err} in {text}") from None
-    if result is NotImplemented:
-        raise EvalError(f"cannot apply '{op}' to {show(x)} and {show(y)} in {text}")
-    return result
+    except TypeError:  # a number and a quantity added: the value read from the document is of the wrong kind
+        paths = where() if where else (None, None)
+        bad, path, other = (x, paths[0], y) if paths[0] is not None else (y, paths[1], x)
+        return Mismatch(path or (), bad, kind_of(other))
 
 
 @compile_expr.register
