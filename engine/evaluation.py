@@ -48,11 +48,13 @@ def _finding(policy: CompiledPolicy, rule: CompiledRule, document: Document, sco
         return _stamp(policy, rule, document, Status.PASS, None, message, "", (), _first_path(rule, scope), "", "")
     waiver_text = ""
     if status is Status.FAIL:
-        waiver = next((w for w in waivers if w.covers(policy.id, rule)), None)
-        if waiver is not None and waiver.active(as_of):
-            status, waiver_text = Status.WAIVED, waiver.describe()
-        elif waiver is not None:
-            waiver_text = f"expired on {waiver.expires.isoformat()}: {waiver.describe()}"
+        # An active waiver wins over expired ones (a renewal beside the old entry); else the latest expired is said.
+        covering = [w for w in waivers if w.covers(policy.id, rule)]
+        if (active := next((w for w in covering if w.active(as_of)), None)) is not None:
+            status, waiver_text = Status.WAIVED, active.describe()
+        elif covering:
+            latest = max(covering, key=lambda w: w.expires)  # max keeps the first of equals
+            waiver_text = f"expired on {latest.expires.isoformat()}: {latest.describe()}"
     return _stamp(policy, rule, document, status, failure.reason, message or failure.detail, failure.detail,
                   failure.values, failure.path, fix, waiver_text)
 
