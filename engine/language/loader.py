@@ -70,7 +70,7 @@ class PolicyLoader:
         return PolicyError("OW030", f"unknown policy '{policy_id}'", span, hint)
 
     def _read(self, path: Path) -> Unit:
-        file = _display(path)
+        file = display(path)
         try:
             raw = path.read_bytes()
         except OSError as err:
@@ -142,7 +142,7 @@ def _id_mismatch(unit: Unit, policy_id: str) -> PolicyError | None:
                        unit.tree.header.id_span, f"a policy's id must match its file name: policy {policy_id}")
 
 
-def _display(path: Path) -> str:
+def display(path: Path) -> str:
     """A policy's file name as findings show it: relative to the working folder when inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
