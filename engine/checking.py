@@ -50,7 +50,12 @@ class Engine:
         return self._loader().load_id(str(ref))
 
     def policies(self, refs: Iterable[str | Path]) -> list[CompiledPolicy]:
-        return [self.policy(ref) for ref in refs]
+        """Each policy once, in the order first named (`-p x -p x` checks x once)."""
+        compiled: dict[tuple[str, str], CompiledPolicy] = {}
+        for ref in refs:
+            policy = self.policy(ref)
+            compiled.setdefault((policy.id, os.path.realpath(policy.file)), policy)
+        return list(compiled.values())
 
     def check(self, paths: Sequence[str | os.PathLike[str]], policies: Sequence[CompiledPolicy], *,
               waivers: Sequence[Waiver] = (), as_of: dt.date | None = None,
@@ -118,14 +123,17 @@ def is_policy_path(ref: str | Path) -> bool:
 
 
 def _files(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], list[DocumentError]]:
-    files: list[Path] = []
+    """Every file to check, each once (a file named twice, or named and inside a named folder, is
+    checked once, under the name it was first met by), and the paths that are not there."""
+    files: dict[str, Path] = {}
     missing: list[DocumentError] = []
     for path in paths:
         try:
-            files.extend(discover([path]))
+            for file in discover([path]):
+                files.setdefault(os.path.realpath(file), file)
         except DocumentError as error:
             missing.append(error)
-    return files, missing
+    return list(files.values()), missing
 
 
 def _now() -> str:
