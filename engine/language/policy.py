@@ -7,6 +7,7 @@ imported rules (qualified `policy-id/rule-id`) with severity overrides and disab
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -321,6 +322,10 @@ class Compiler:
         if isinstance(default, str) and isinstance(raw, str):
             return raw  # a text param takes the text as written: --set label=2026 is "2026"
         value, problem = _override_value(raw)
+        if (found := _not_a_value(value)) is not None:  # TOML has tables and times; policies have neither
+            self.errors.append(PolicyError("OW041", f"{said}: expected {type_of_value(default).describe()}, "
+                                           f"found {found}", option_span(origin), f"e.g. {example}"))
+            return default
         if problem is not None:
             self.errors.append(PolicyError("OW041", f"{said}: {problem.message}", option_span(origin), problem.hint))
             return default
@@ -500,11 +505,28 @@ def _override_value(raw: Any) -> tuple[Any, PolicyError | None]:
     return compiled.run(None), None  # type: ignore[arg-type]
 
 
+def _not_a_value(value: Any) -> str | None:
+    """What a config value is when no policy value can be (a table, a time of day), else None."""
+    if isinstance(value, dt.datetime):
+        return "a date and time"
+    if isinstance(value, dt.time):
+        return "a time of day"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return next((found for item in value if (found := _not_a_value(item)) is not None), None)
+    return None
+
+
 def _toml(value: Any) -> str:
     if isinstance(value, (bool, int, float, str)):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, list):
         return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (dt.datetime, dt.time)):  # as TOML writes them, unquoted
+        return value.isoformat()
     return json.dumps(text(value), ensure_ascii=False)
 
 
