@@ -7,7 +7,7 @@ import dataclasses
 import re
 import textwrap
 
-from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, v_args
+from lark import Lark, Token, Transformer, Tree, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, v_args
 from lark.tree import Meta
 
 from . import ast
@@ -405,6 +405,8 @@ def parse_policy(text: str, file: str) -> ast.PolicyFile:
         tree = _lark().parse(text, start="start")
     except UnexpectedInput as err:
         raise PolicyErrors(_all_syntax_errors(text, file, err), {file: text}) from None
+    if (deep := _too_deep(tree, file)) is not None:
+        raise PolicyErrors([deep], {file: text})
     builder = _ToAst(file)
     policy = builder.transform(tree)
     if builder.errors:
@@ -419,7 +421,27 @@ def parse_expression(text: str, file: str, line: int, column: int) -> ast.Expr:
         tree = _lark().parse(padded, start="expr")
     except UnexpectedInput as err:
         raise PolicyErrors([_syntax_error(err, file, padded)]) from None
+    if (deep := _too_deep(tree, file)) is not None:
+        raise PolicyErrors([deep])
     return _ToAst(file).transform(tree)
+
+
+MAX_DEPTH = 100  # levels of nesting in a policy's parse tree; the shipped packs reach 12
+
+
+def _too_deep(tree: Tree, file: str) -> PolicyError | None:
+    """The error for a tree nested deeper than MAX_DEPTH (`not not not ...` a thousand times), which
+    would exhaust Python's recursion while it is turned into an AST or compiled."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            meta = node.meta
+            span = ast.Span(file, meta.line, meta.column, meta.end_line, meta.end_column)
+            return PolicyError("OW004", f"expression nested more than {MAX_DEPTH} levels deep", span,
+                               "split it with let, or write it with all(...), any(...) or in [...]")
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
+    return None
 
 
 def _all_syntax_errors(text: str, file: str, first: UnexpectedInput) -> list[PolicyError]:
