@@ -21,7 +21,7 @@ from . import ast
 from .compiler import Compiled, Context, Explain, Local, _condition, compile_expr, explanation, type_of_value
 from .errors import PolicyError, PolicyErrors, did_you_mean
 from .runtime import Scope, approximate, text
-from .types import Type, assignable, disclosure_type
+from .types import ANY, Type, assignable, disclosure_type
 
 if TYPE_CHECKING:
     from .loader import PolicyLoader
@@ -302,9 +302,10 @@ class Compiler:
         return params
 
     def _constant(self, node: ast.Expr, ctx: Context, what: str) -> Any:
+        reported = len(self.errors)
         compiled = compile_expr(node, ctx)
         if not compiled.constant:
-            if compiled.type.kind.value != "any" or not self.errors:
+            if len(self.errors) == reported:  # a broken expression has its own error already
                 self.errors.append(PolicyError("OW035", f"{what} must be a constant (a number, a quantity, a date, "
                                                "text, a list or a param)", node.span,
                                                "a param cannot depend on the disclosure; use a let for that"))
@@ -413,9 +414,16 @@ class Compiler:
     def _set_fits(self, member: str, override: ast.SetParam, value: Any, ctx: Context) -> bool:
         """Whether an import's `set` value has the type of the param's default in `member`."""
         unit = self.units[member]
-        param = next(i for i in unit.tree.items if isinstance(i, ast.Param) and i.name == override.name)
         probe = Context(unit.file, unit.source, disclosure(), [], {}, {})  # its errors are reported elsewhere
-        want, got = compile_expr(param.value, probe).type, type_of_value(value)
+        want = ANY
+        for param in (i for i in unit.tree.items if isinstance(i, ast.Param)):  # a default may use earlier params
+            default = compile_expr(param.value, probe)
+            if param.name == override.name:
+                want = default.type
+                break
+            if default.constant and not probe.errors:
+                probe.params = {**probe.params, param.name: default.run(None)}  # type: ignore[arg-type]
+        got = type_of_value(value)
         if probe.errors or assignable(got, want):
             return True
         written = ctx.text(override.value)

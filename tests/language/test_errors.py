@@ -79,6 +79,14 @@ def test_every_compile_error_is_reported_in_source_order(monkeypatch: pytest.Mon
         (8, 11, "OW010"), (11, 6, "OW022"), (13, 11, "OW012"), (16, 16, "OW035")]
 
 
+def test_a_param_from_the_document_is_reported_after_an_unrelated_error() -> None:
+    source = ('policy p\ntitle "P"\nversion "1"\nparam limit = energy.training.energyy\n'
+              'param base = model.base_model\n')
+    with pytest.raises(PolicyErrors) as caught:
+        PolicyLoader().compile_source(source, "p.policy")
+    assert [(e.span.line, e.code) for e in caught.value.errors] == [(4, "OW010"), (5, "OW035")]
+
+
 def test_every_syntax_error_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     errors = _load("multiple-syntax-errors", monkeypatch).errors
     assert [(e.span.line, e.span.column, e.code) for e in errors] == [
