@@ -10,7 +10,7 @@ from typing import Any
 
 CONFIG_FILES = ("openwatt.toml", "pyproject.toml")
 _KEYS = {"policies", "policy_path", "params", "fail_on", "waivers"}
-_FAIL_ON = ("error", "warning", "info", "never")
+FAIL_ON = ("error", "warning", "info", "never")  # fail_on and --fail-on: the least severe failure that fails
 
 
 class ConfigError(Exception):
@@ -78,8 +78,8 @@ def _config(path: Path, table: Mapping[str, Any]) -> Config:
     if not isinstance(params, dict):
         raise ConfigError(file, "'params' must be a table", "e.g. [params] max_training_energy = \"500 MWh\"")
     fail_on = table.get("fail_on")
-    if fail_on is not None and fail_on not in _FAIL_ON:
-        raise ConfigError(file, f"'fail_on' must be one of {', '.join(_FAIL_ON)}, not {fail_on!r}")
+    if fail_on is not None and fail_on not in FAIL_ON:
+        raise ConfigError(file, f"'fail_on' must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
     policies = tuple(str(base / p) if p.endswith(".policy") else p for p in strings("policies"))
     return Config(file, policies, tuple(base / p for p in strings("policy_path")), dict(params), fail_on,
                   tuple(base / p for p in strings("waivers")))

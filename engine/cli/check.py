@@ -6,9 +6,11 @@ import argparse
 import datetime as dt
 import os
 import sys
-from pathlib import Path
 
-from .common import EXIT_BAD_INPUT, FAIL_ON, emit, fail
+from ..config import FAIL_ON
+from ..documents import INPUT_FORMATS
+from .common import (add_policy_path, emit, fail, load_config, parse_params, policy_errors,
+                     policy_search_path)
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -18,11 +20,10 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     check.add_argument("paths", nargs="+", metavar="PATH", help="disclosure files, or folders to search")
     check.add_argument("-p", "--policy", action="append", default=[], metavar="POLICY",
                        help="a policy file (x.policy) or a policy id; repeatable")
-    check.add_argument("--policy-path", action="append", default=[], metavar="DIR",
-                       help="a folder of policies for ids and imports; repeatable")
+    add_policy_path(check)
     check.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="params",
                        help="override a param, e.g. --set max_training_energy='500 MWh'; repeatable")
-    check.add_argument("--input-format", choices=("disclosure", "model-card", "mot", "codecarbon"), default=None,
+    check.add_argument("--input-format", choices=INPUT_FORMATS, default=None,
                        help="read every PATH as this format (default: detected from name and content)")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
     check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
@@ -39,38 +40,29 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 def run(args: argparse.Namespace) -> int:
     from ..checking import DEFAULT_POLICY, Engine
-    from ..config import ConfigError, find_config
     from ..documents.source import DocumentError
-    from ..language.errors import PolicyErrors, render_errors
+    from ..language.errors import PolicyErrors
     from ..reports import REPORTERS, RenderOptions
     from ..values.verdicts import Severity
     from ..waivers import load_waivers
 
-    params: dict[str, str] = {}
-    for item in args.params:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            return fail(f"--set {item!r}: expected NAME=VALUE", "e.g. --set max_training_energy='500 MWh'")
-        params[name.strip()] = value.strip()
+    params = parse_params(args.params)
+    if isinstance(params, int):
+        return params
     as_of = None
     if args.as_of:
         try:
             as_of = dt.date.fromisoformat(args.as_of)
         except ValueError:
             return fail(f"--as-of {args.as_of!r} is not a date", "write YYYY-MM-DD, e.g. --as-of 2026-01-31")
-    try:
-        config = find_config(Path.cwd())
-    except ConfigError as err:
-        return fail(str(err), err.hint)
-    engine = Engine(search_path=[*map(Path, args.policy_path), *config.policy_path], params=params,
-                    config_params=config.params)
+    config = load_config()
+    if isinstance(config, int):
+        return config
+    engine = Engine(search_path=policy_search_path(args, config), params=params, config_params=config.params)
     try:
         policies = engine.policies(args.policy or config.policies or [DEFAULT_POLICY])
     except PolicyErrors as err:
-        sys.stderr.write(render_errors(err) + "\n")
-        count = len(err.errors)
-        sys.stderr.write(f"\n{count} error{'s' if count != 1 else ''} in policy; nothing was checked\n")
-        return EXIT_BAD_INPUT
+        return policy_errors(err, "; nothing was checked")
     try:
         waivers = [w for file in [*args.waivers, *config.waivers] for w in load_waivers(file)]
     except DocumentError as err:

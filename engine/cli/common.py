@@ -1,12 +1,20 @@
-"""What every command shares: exit codes and the one way an error reaches the user."""
+"""What every command shares: exit codes, the one way an error reaches the user, and the options and
+settings several commands read the same way (--policy-path, --set, the project configuration)."""
 
 from __future__ import annotations
 
+import argparse
 import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..language.errors import PolicyErrors
 
 # Exit codes, as the README documents them.
 EXIT_CLEAR, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
-FAIL_ON = ("error", "warning", "info", "never")
 
 
 def emit(text: str, output: str | None) -> int | None:
@@ -14,8 +22,6 @@ def emit(text: str, output: str | None) -> int | None:
     if output is None:
         sys.stdout.write(text)
         return None
-    from pathlib import Path
-
     try:
         Path(output).write_text(text, encoding="utf-8")
     except OSError as err:
@@ -30,3 +36,42 @@ def fail(message: str, hint: str | None = None) -> int:
     return EXIT_BAD_INPUT
 
 
+def policy_errors(err: PolicyErrors, consequence: str = "") -> int:
+    """A policy's errors, each with its source line and caret, then how many; the exit code."""
+    from ..language.errors import render_errors
+
+    sys.stderr.write(render_errors(err) + "\n")
+    count = len(err.errors)
+    sys.stderr.write(f"\n{count} error{'s' if count != 1 else ''} in policy{consequence}\n")
+    return EXIT_BAD_INPUT
+
+
+def add_policy_path(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--policy-path", action="append", default=[], metavar="DIR",
+                        help="a folder of policies for ids and imports; repeatable")
+
+
+def policy_search_path(args: argparse.Namespace, config: Config) -> list[Path]:
+    """Where policy ids and imports are looked up: --policy-path folders, then the config's policy_path."""
+    return [*map(Path, args.policy_path), *config.policy_path]
+
+
+def parse_params(items: Sequence[str]) -> dict[str, str] | int:
+    """The params of `--set NAME=VALUE` options; the exit code after the error for one without a name or '='."""
+    found: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            return fail(f"--set {item!r}: expected NAME=VALUE", "e.g. --set max_training_energy='500 MWh'")
+        found[name.strip()] = value.strip()
+    return found
+
+
+def load_config() -> Config | int:
+    """The project configuration found from the working folder up; the exit code after the error for a bad one."""
+    from ..config import ConfigError, find_config
+
+    try:
+        return find_config(Path.cwd())
+    except ConfigError as err:
+        return fail(str(err), err.hint)

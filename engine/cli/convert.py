@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from ..documents import INPUT_FORMATS
 from .common import EXIT_CLEAR, emit, fail
-
-FORMATS = ("disclosure", "model-card", "mot", "codecarbon")
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -16,7 +15,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     convert.add_argument("input", metavar="INPUT", help="the file to convert")
     convert.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output); "
                          "a .json name writes JSON")
-    convert.add_argument("--input-format", choices=FORMATS, default=None,
+    convert.add_argument("--input-format", choices=INPUT_FORMATS, default=None,
                          help="read INPUT as this format (default: detected from name and content)")
     convert.add_argument("--to", choices=("yaml", "json"), default=None,
                          help="output format (default: from the output file's name, else YAML)")

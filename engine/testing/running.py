@@ -1,240 +1,38 @@
-"""Policy tests: cases of a disclosure and the statuses its rules must reach, run with rule coverage.
-
-A test file (`policies/<pack>.test.yaml`, schema `schemas/policy-test.schema.json`) names the policy
-under test and its cases; `run_tests` runs every case and returns a `TestReport`, which the CLI
-renders. Nothing here prints.
-
-Rule coverage counts what the cases *assert*, not what they happen to produce: an expectation that
-held shows the rule reaching that status. A rule is covered when the cases assert it passing and
-failing (a `waived` expectation counts as failing: the rule's requirement did not hold); for a rule
-with a `when`, `not_applicable` may stand in for failing, as it shows the rule not passing on a
-document. Only the policy's own rules are counted; imported rules are covered by their own pack's
-tests (expectations on them are still checked).
-"""
+"""Running policy tests: test files found on disk, each case checked, the asserted statuses gathered
+into rule coverage; `run_tests` returns a TestReport. Nothing here prints."""
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError
+from ..checking import Engine, is_policy_path
+from ..documents.loading import load_document, parse_document
+from ..documents.source import Document, DocumentError, Format
+from ..documents.validation import validate
+from ..evaluation import evaluate
+from ..findings import INPUT_POLICY, SCHEMA_RULE, Finding, Location
+from ..language.ast import Span
+from ..language.errors import PolicyError, PolicyErrors, did_you_mean, render_error
+from ..language.loader import POLICY_SUFFIX, PolicyLoader, display
+from ..language.policy import CompiledPolicy, literal
+from ..values.verdicts import Reason, Severity, Status
+from .results import (CaseResult, Expectation, Mismatch, PolicyCoverage, Problem, RuleCoverage, TestFileResult,
+                      TestReport, Verdict)
+from .schema import schema_problems
 
-from .checking import Engine, is_policy_path
-from .documents.loading import load_document, parse_document
-from .documents.source import Document, DocumentError, Format
-from .documents.validation import validate
-from .evaluation import evaluate
-from .findings import INPUT_POLICY, SCHEMA_RULE, Finding, Location
-from .language.ast import Span
-from .language.errors import PolicyError, PolicyErrors, did_you_mean, render_error
-from .language.loader import POLICY_SUFFIX, PolicyLoader
-from .language.policy import CompiledPolicy, literal
-from .resources import SCHEMAS_DIR
-from .values.paths import format_path
-from .values.verdicts import Reason, Severity, Status
-
-__all__ = ["DEFAULT_AS_OF", "TEST_SUFFIX", "CaseResult", "Expectation", "Mismatch", "PolicyCoverage", "Problem",
-           "RuleCoverage", "TestFileResult", "TestReport", "Verdict", "find_test_files", "run_tests"]
+__all__ = ["DEFAULT_AS_OF", "SCHEMA_CHECK", "TEST_SUFFIX", "find_test_files", "run_tests"]
 
 TEST_SUFFIX = ".test.yaml"
 DEFAULT_AS_OF = dt.date(2026, 1, 1)  # fixed, so that a test with a waiver does not start failing one day
 SCHEMA_CHECK = f"{INPUT_POLICY}/{SCHEMA_RULE}"  # the disclosure schema check, as an expectation names it
 _PARAMS_ORIGIN = "params"  # how a bad param value is introduced: "params budget=5 kg: expected ..."
 _FILE_HINT = "a test file is a mapping with policy: (the policy under test) and cases: (a list)"
-
-
-class Verdict(StrEnum):
-    PASSED = "passed"
-    FAILED = "failed"  # an expectation did not hold, or the file has no cases
-    ERROR = "error"  # the test itself is broken: bad file, unknown rule, unreadable document
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """Something wrong with a test rather than with the policy's behaviour; 1-based place, line 0 for none."""
-
-    file: str
-    line: int
-    column: int
-    message: str
-    hint: str | None = None
-    detail: str = ""  # more lines, e.g. the policy's own errors rendered with their carets
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
-        return f"{where}: {self.message}"
-
-
-@dataclass(frozen=True, slots=True)
-class Expectation:
-    """What a case asserts about one rule's finding."""
-
-    rule: str
-    status: Status
-    reason: Reason | None
-    message: str | None  # a fragment the finding's message must contain
-    line: int
-    column: int
-
-    def holds(self, finding: Finding) -> bool:
-        return (finding.status is self.status and (self.reason is None or finding.reason is self.reason)
-                and (self.message is None or self.message in finding.message))
-
-    def describe(self) -> str:
-        text = self.status.value + (f" ({self.reason.value})" if self.reason else "")
-        return text + (f" with a message containing {json.dumps(self.message, ensure_ascii=False)}"
-                       if self.message is not None else "")
-
-
-@dataclass(frozen=True, slots=True)
-class Mismatch:
-    """An expectation that did not hold, and what the finding said instead."""
-
-    expectation: Expectation
-    status: Status
-    reason: Reason | None
-    message: str
-
-    def describe(self) -> str:
-        return self.status.value + (f" ({self.reason.value})" if self.reason else "")
-
-
-@dataclass(frozen=True, slots=True)
-class CaseResult:
-    name: str
-    file: str
-    line: int
-    verdict: Verdict
-    checked: int  # expectations evaluated
-    mismatches: tuple[Mismatch, ...] = ()
-    problems: tuple[Problem, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class RuleCoverage:
-    """The statuses the cases asserted, and held, for one of the policy's own rules."""
-
-    rule: str
-    has_when: bool
-    seen: tuple[Status, ...]  # in Status order
-
-    @property
-    def passing(self) -> bool:
-        return Status.PASS in self.seen
-
-    @property
-    def failing(self) -> bool:
-        stand_ins = {Status.FAIL, Status.WAIVED} | ({Status.NOT_APPLICABLE} if self.has_when else set())
-        return bool(stand_ins & set(self.seen))
-
-    @property
-    def covered(self) -> bool:
-        return self.passing and self.failing
-
-    @property
-    def missing(self) -> str:
-        """What the cases still have to assert for the rule to be covered; "" when it is covered."""
-        failing = "fail or not_applicable" if self.has_when else "fail"
-        if not self.passing and not self.failing:
-            return f"needs cases expecting pass, and {failing}"
-        if not self.passing:
-            return "needs a case expecting pass"
-        return "" if self.failing else f"needs a case expecting {failing}"
-
-
-@dataclass(frozen=True, slots=True)
-class PolicyCoverage:
-    policy: str
-    file: str
-    rules: tuple[RuleCoverage, ...]  # the policy's own rules, in policy order
-    tested: bool = True  # False: a policy in a tested folder that no test file names
-
-    @property
-    def covered(self) -> int:
-        return sum(r.covered for r in self.rules)
-
-    @property
-    def total(self) -> int:
-        return len(self.rules)
-
-    @property
-    def percent(self) -> float:
-        return 100.0 * self.covered / self.total if self.total else 100.0
-
-    def meets(self, minimum: float) -> bool:
-        return self.covered * 100 >= minimum * self.total  # exact: 99.96 % is not 100 %
-
-
-@dataclass(frozen=True, slots=True)
-class TestFileResult:
-    __test__ = False  # not a pytest test class, despite the name
-
-    file: str
-    policy: str  # the policy's id; as written in the file when it could not be compiled
-    cases: tuple[CaseResult, ...]
-    problems: tuple[Problem, ...] = ()  # the file could not be run (as a whole)
-
-    @property
-    def verdict(self) -> Verdict:
-        if self.problems or any(c.verdict is Verdict.ERROR for c in self.cases):
-            return Verdict.ERROR
-        if not self.cases or any(c.verdict is Verdict.FAILED for c in self.cases):
-            return Verdict.FAILED
-        return Verdict.PASSED
-
-    @property
-    def empty(self) -> bool:
-        """No cases to run: a file that tests nothing fails."""
-        return not self.problems and not self.cases
-
-
-@dataclass(frozen=True, slots=True)
-class TestReport:
-    __test__ = False  # not a pytest test class, despite the name
-
-    files: tuple[TestFileResult, ...]
-    coverage: tuple[PolicyCoverage, ...]
-    problems: tuple[Problem, ...] = ()  # paths that do not exist, no test files at all, untested policy broken
-    min_coverage: float = 100.0
-    counts: Mapping[str, int] = field(init=False)
-
-    def __post_init__(self) -> None:
-        cases = [c for f in self.files for c in f.cases]
-        object.__setattr__(self, "counts", {v.value: sum(c.verdict is v for c in cases) for v in Verdict})
-
-    @property
-    def cases(self) -> int:
-        return sum(len(f.cases) for f in self.files)
-
-    @property
-    def short(self) -> tuple[PolicyCoverage, ...]:
-        """Policies whose rule coverage is below the minimum."""
-        return tuple(c for c in self.coverage if not c.meets(self.min_coverage))
-
-    @property
-    def percent(self) -> float:
-        """Rule coverage over every policy tested."""
-        total = sum(c.total for c in self.coverage)
-        return 100.0 * sum(c.covered for c in self.coverage) / total if total else 100.0
-
-    @property
-    def exit_code(self) -> int:
-        """0 every expectation held and coverage is met; 1 an expectation failed, a file has no cases or
-        coverage is short; 2 a test file, a policy or a document could not be used."""
-        if self.problems or any(f.verdict is Verdict.ERROR for f in self.files):
-            return 2
-        return 1 if self.short or any(f.verdict is Verdict.FAILED for f in self.files) else 0
-
-
-# ---- running ---------------------------------------------------------------------------------
 
 
 def find_test_files(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], list[Problem]]:
@@ -296,7 +94,7 @@ class _Runner:
     # -- one file --
 
     def run_file(self, path: Path) -> TestFileResult:
-        file = _display(path)
+        file = display(path)
         try:
             raw = path.read_bytes()
             test = parse_document(raw, file, limits=self.engine.limits, format=Format.YAML)
@@ -309,7 +107,7 @@ class _Runner:
             return TestFileResult(file, "", (), (Problem(file, err.line, err.column, message, hint),))
         self.sources[file] = raw.decode("utf-8-sig")  # parse_document has decoded it once already
         ref = test.data.get("policy") if isinstance(test.data.get("policy"), str) else ""
-        problems = _schema_problems(test) or _duplicate_names(test)
+        problems = schema_problems(test) or _duplicate_names(test)
         if problems:
             return TestFileResult(file, ref, (), tuple(problems))
         base = {**self.engine.params, **_params(test.data.get("params"))}
@@ -394,10 +192,13 @@ class _Runner:
         target = path.parent / test.data["cases"][at[1]]["document"]
         key = target.resolve()
         if key not in self.documents:
+            # Read from the path itself (a shipped file's display name is no path); named without the ".."
+            # of "../samples/x.yaml" when outside the working folder.
+            name = display(Path(os.path.normpath(target)))
             try:
-                self.documents[key] = load_document(_display(target), limits=self.engine.limits)
+                self.documents[key] = replace(load_document(target, limits=self.engine.limits), file=name)
             except DocumentError as err:
-                self.documents[key] = err
+                self.documents[key] = DocumentError(name, err.line, err.column, err.message, err.hint)
         loaded = self.documents[key]
         if isinstance(loaded, Document):
             return loaded
@@ -418,7 +219,7 @@ class _Runner:
                 try:
                     policy = PolicyLoader(self.engine.search_path).load(policy_path)
                 except PolicyErrors as err:
-                    problems.append(Problem(_display(policy_path), 0, 0, "the policy does not compile", None,
+                    problems.append(Problem(display(policy_path), 0, 0, "the policy does not compile", None,
                                             _render_policy_errors(err.errors, err.sources)))
                     continue
                 self.seen.setdefault((policy.id, policy.file), _Seen(policy, tested=False))
@@ -435,14 +236,6 @@ class _Runner:
 
 
 # ---- pieces ----------------------------------------------------------------------------------
-
-
-def _display(path: Path) -> str:
-    """A file as messages name it: relative to the working folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return os.path.normpath(path)
 
 
 def _own(policy: CompiledPolicy, rule_id: str) -> bool:
@@ -543,92 +336,3 @@ def _duplicate_names(test: Document) -> list[Problem]:
                                     f"(first at line {first[case['name']]})", "give each case its own name"))
         first.setdefault(case["name"], line)
     return problems
-
-
-# ---- the test file's own schema --------------------------------------------------------------
-
-
-@functools.cache
-def _validator() -> Draft202012Validator:
-    schema = json.loads((SCHEMAS_DIR / "policy-test.schema.json").read_text(encoding="utf-8"))
-    return Draft202012Validator(schema, format_checker=FormatChecker(formats=("date",)))
-
-
-def _schema_problems(test: Document) -> list[Problem]:
-    """Every way the test file breaks schemas/policy-test.schema.json, located and in words."""
-    found: dict[tuple[int, int, str], Problem] = {}
-    for error in _validator().iter_errors(_jsonable(test.data)):
-        for path, message, hint in _explain(error):
-            line, column, _ = test.locate(path)
-            found.setdefault((line, column, message), Problem(test.file, line, column, message, hint))
-    return sorted(found.values(), key=lambda p: (p.line, p.column, p.message))
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _jsonable(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(item) for item in value]
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
-_TYPES = {"string": "a string", "number": "a number", "boolean": "true or false", "object": "a mapping",
-          "array": "a list", "null": "null", "integer": "a whole number"}
-_REQUIRED_HINTS = {
-    "policy": "name the policy under test, e.g. policy: osaid-1.0",
-    "cases": "add cases: a list of named cases, each with a document or disclosure and expect",
-    "name": "give the case a name, e.g. name: fully open model passes",
-    "expect": "add expect: with rule ids and the status each must reach, e.g. weights-licence: pass",
-    "status": "give the status: pass, fail, not_applicable, waived or error",
-}
-
-
-def _kind(value: Any) -> str:
-    for kind, test in (("a mapping", dict), ("a list", list), ("true or false", bool), ("a string", str)):
-        if isinstance(value, test):
-            return kind
-    return "null" if value is None else "a number"
-
-
-def _explain(error: ValidationError) -> Iterable[tuple[tuple[str | int, ...], str, str | None]]:
-    path = tuple(error.absolute_path)
-    where = format_path(path) or "the test file"
-    kind, value = error.validator, error.instance
-    if kind == "required":
-        for name in error.validator_value:
-            if name not in value:
-                yield path, f"{where}: missing {name!r}" if path else f"missing {name!r}", _REQUIRED_HINTS.get(name)
-    elif kind == "additionalProperties":
-        known = list(error.schema.get("properties", {}))
-        for name in value:
-            if name not in known:
-                yield (*path, name), f"{where}: unknown field {name!r}" if path else f"unknown field {name!r}", \
-                    did_you_mean(name, known) or f"the fields here are {', '.join(known)}"
-    elif kind == "enum":
-        choices = [str(c) for c in error.validator_value]
-        what = "reason" if path and path[-1] == "reason" else "status"
-        shown = json.dumps(value) if isinstance(value, str) else _kind(value)
-        guess = did_you_mean(value.lower(), choices) if isinstance(value, str) else None
-        plural = "statuses" if what == "status" else "reasons"
-        yield path, f"{where}: {shown} is not a {what}", guess or f"{plural}: {', '.join(choices)}"
-    elif kind == "type":
-        types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        yield path, f"{where} is {_kind(value)}; expected {' or '.join(_TYPES.get(str(t), str(t)) for t in types)}", None
-    elif kind == "format":
-        yield path, f"{where}: {json.dumps(value)} is not a date", "write the date as YYYY-MM-DD, e.g. 2026-01-01"
-    elif kind == "minProperties":
-        yield path, f"{where} names no rules", _REQUIRED_HINTS["expect"]
-    elif kind == "minLength":
-        yield path, f"{where} is empty", None
-    elif kind == "oneOf" and isinstance(value, dict):  # a case with neither or both of document, disclosure
-        both = "document" in value and "disclosure" in value
-        yield path, f"{where} has {'both document and' if both else 'neither document nor'} disclosure", \
-            "give a disclosure file (document: ../samples/x.yaml) or an inline disclosure (disclosure: {...})" \
-            + (", not both" if both else "")
-    elif kind == "not":
-        status = value.get("status") if isinstance(value, dict) else None
-        yield path, f"{where}: a {status} finding has no reason to expect", "leave out reason, or expect another status"
-    elif kind == "pattern":  # the only pattern: param names
-        yield path, f"{where}: {json.dumps(value)} is not a param name", None
-    elif kind != "oneOf":
-        yield path, f"{where}: {error.message}", None
