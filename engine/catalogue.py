@@ -16,6 +16,7 @@ from typing import Any
 
 from .language import ast
 from .language.cache import parse_policy_cached
+from .language.compiler import source_text
 from .language.errors import PolicyErrors
 from .language.loader import POLICY_SUFFIX, PolicyLoader
 from .language.policy import CompiledPolicy, CompiledRule, ParamValue, literal
@@ -126,15 +127,15 @@ def load_page(ref: str | Path, *, search_path: Sequence[Path | str] = (), params
     for file in sorted({s.file for s in policy.sources}):  # this policy and every one it imports
         unit = parse_policy_cached(loader.sources[file], file)
         if unit.header.id != policy.id:
-            imported_lets[unit.header.id] = tuple((item.name, _text(item.value, loader.sources[file]))
+            imported_lets[unit.header.id] = tuple((item.name, source_text(item.value, loader.sources[file]))
                                                   for item in unit.items if isinstance(item, ast.Let))
         for item in unit.items:
             if isinstance(item, ast.Rule):
-                rule_lets[unit.header.id, item.id] = tuple((let.name, _text(let.value, loader.sources[file]))
+                rule_lets[unit.header.id, item.id] = tuple((let.name, source_text(let.value, loader.sources[file]))
                                                            for let in item.body if isinstance(let, ast.Let))
     imports = tuple(Import(item.policy, tuple(_override(o, source) for o in item.overrides))
                     for item in tree.items if isinstance(item, ast.Import))
-    lets = tuple((item.name, _text(item.value, source)) for item in tree.items if isinstance(item, ast.Let))
+    lets = tuple((item.name, source_text(item.value, source)) for item in tree.items if isinstance(item, ast.Let))
     shipped = path.resolve().parent == POLICIES_DIR.resolve()
     return PolicyPage(policy, f"policies/{path.name}" if shipped else _display(path), shipped, imports, lets,
                       {k: v for k, v in sorted(imported_lets.items()) if v}, rule_lets)
@@ -148,22 +149,12 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _text(node: ast.Node, source: str) -> str:
-    """The source text of `node`, on one line."""
-    lines = source.splitlines()
-    s = node.span
-    if s.line == s.end_line:
-        return lines[s.line - 1][s.column - 1:s.end_column - 1]
-    chunk = [lines[s.line - 1][s.column - 1:], *lines[s.line:s.end_line - 1], lines[s.end_line - 1][:s.end_column - 1]]
-    return " ".join(part.strip() for part in chunk)
-
-
 def _override(node: ast.Override, source: str) -> str:
     if isinstance(node, ast.Disable):
         return f"disable {node.rule}"
     if isinstance(node, ast.SeverityOverride):
         return f"severity {node.rule} {node.level}"
-    return f"set {node.name} = {_text(node.value, source)}"
+    return f"set {node.name} = {source_text(node.value, source)}"
 
 
 # ---- list ------------------------------------------------------------------------------------

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,18 +235,3 @@ class PolicyFile(Node):
     header: Header
     items: tuple[Import | Param | Let | Rule, ...]
 
-
-def children(node: Node) -> Iterator[Node]:
-    """The direct child nodes of `node`, in source order: the one tree walk."""
-    for f in fields(node):
-        value = getattr(node, f.name)
-        for item in value if isinstance(value, tuple) else (value,):
-            if isinstance(item, Node):
-                yield item
-
-
-def walk(node: Node) -> Iterator[Node]:
-    """`node` and all nodes below it, depth first, in source order."""
-    yield node
-    for child in children(node):
-        yield from walk(child)

@@ -70,10 +70,6 @@ class Builtin:
     def signature(self) -> str:
         return f"{self.name}({', '.join(p.name for p in self.params)})"
 
-    @property
-    def doc(self) -> str:
-        return (self.impl.__doc__ or "").strip()
-
 
 # ---- text -----------------------------------------------------------------------------------
 

@@ -58,6 +58,16 @@ def _lines(source: str) -> list[str]:
     return source.splitlines()
 
 
+def source_text(node: ast.Node, source: str) -> str:
+    """The source text of `node` (one line; a multi-line expression is joined by spaces)."""
+    lines = _lines(source)
+    s = node.span
+    if s.line == s.end_line:
+        return lines[s.line - 1][s.column - 1:s.end_column - 1]
+    chunk = [lines[s.line - 1][s.column - 1:], *lines[s.line:s.end_line - 1], lines[s.end_line - 1][:s.end_column - 1]]
+    return " ".join(part.strip() for part in chunk)
+
+
 @dataclass(slots=True)
 class Context:
     """What names mean where an expression is compiled, and where errors go."""
@@ -77,13 +87,7 @@ class Context:
         self.errors.append(PolicyError(code, message, node.span, hint))
 
     def text(self, node: ast.Node) -> str:
-        """The source text of `node` (one line; a multi-line expression is joined by spaces)."""
-        lines = _lines(self.source)
-        s = node.span
-        if s.line == s.end_line:
-            return lines[s.line - 1][s.column - 1:s.end_column - 1]
-        chunk = [lines[s.line - 1][s.column - 1:], *lines[s.line:s.end_line - 1], lines[s.end_line - 1][:s.end_column - 1]]
-        return " ".join(part.strip() for part in chunk)
+        return source_text(node, self.source)
 
     def within(self, **changes: Any) -> Context:
         new = Context(self.file, self.source, self.root, self.errors, self.lets, self.params,

@@ -77,9 +77,9 @@ class Scope:
 
     __slots__ = ("root", "vars", "paths", "memo", "as_of")
 
-    def __init__(self, root: Any, as_of: dt.date | None = None) -> None:
+    def __init__(self, root: Any, as_of: dt.date) -> None:
         self.root = root
-        self.as_of = as_of or dt.date.today()  # `today` in a policy: the check's --as-of date
+        self.as_of = as_of  # `today` in a policy: the check's --as-of date
         self.vars: dict[str, Any] = {}
         self.paths: dict[str, Path | None] = {}
         self.memo: dict[str, Any] = {}
