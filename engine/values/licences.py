@@ -15,6 +15,7 @@ __all__ = [
     "Disjunction",
     "LicenceError",
     "LicenceRef",
+    "MAX_NESTING",
     "explain",
     "licence_ids",
     "open_content_license",
@@ -53,6 +54,10 @@ OPEN_CONTENT_LICENSES: frozenset[str] = frozenset({
 
 _OPERATORS = ("AND", "OR", "WITH")
 _IDSTRING = r"[A-Za-z0-9.\-]+"
+MAX_NESTING = 50
+"""How deep parentheses may nest in an expression. Real expressions nest two or three levels; the cap keeps
+the recursive-descent parser far from Python's recursion limit on hostile input."""
+_SHOWN = 100  # characters of an expression quoted in a message
 # Below 0.8, difflib offers nonsense such as 'AMPAS' for 'Llama' or '0BSD' for 'BSD3'.
 _SUGGEST_CUTOFF = 0.8
 
@@ -74,10 +79,15 @@ class LicenceError(ValueError):
         # State lives in args so the error pickles (audit workers are processes).
         super().__init__(expression, reason)
         self.expression, self.reason = expression, reason
-        self.message = f"{expression!r} is not a valid SPDX licence expression: {reason}"
+        self.message = f"{_quoted(expression)} is not a valid SPDX licence expression: {reason}"
 
     def __str__(self) -> str:
         return self.message
+
+
+def _quoted(expression: str) -> str:
+    """The expression quoted for a message, clipped: a hostile one may be thousands of characters long."""
+    return repr(expression if len(expression) <= _SHOWN else f"{expression[:_SHOWN - 3]}...")
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +212,7 @@ class _Parser:
         self.suggest = suggest  # "did you mean" costs a fuzzy search of ~700 ids: only for messages
         self.tokens = list(_tokens(expression))
         self.pos = 0
+        self.depth = 0  # parentheses open at this point of the parse
         self.last_simple = False  # the last term was a bare licence, so WITH may follow
 
     def fail(self, reason: str) -> LicenceError:
@@ -261,7 +272,11 @@ class _Parser:
     def term(self, after: _Token | None) -> Expression:
         token = self.advance()
         if token.kind == "lparen":
+            if self.depth == MAX_NESTING:
+                raise self.fail(f"'(' at column {token.column} nests parentheses more than {MAX_NESTING} levels deep")
+            self.depth += 1
             inner = self.disjunction(after=token)
+            self.depth -= 1
             close = self.peek()
             if close.kind == "end":
                 raise self.fail(f"'(' at column {token.column} is never closed")
@@ -439,16 +454,16 @@ def explain(predicate_name: str, expression: str) -> str:
     allowed, singular, plural = _CLASSES[predicate_name]
     failing = _failing(expression, allowed)
     if failing is None:
-        return f"{expression!r} is not an SPDX licence expression, so it {singular}"
+        return f"{_quoted(expression)} is not an SPDX licence expression, so it {singular}"
     tree = parse_spdx(expression)
     single = isinstance(tree, LicenceRef) and not tree.or_later and tree.exception is None
     if not failing:
         if isinstance(tree, LicenceRef) and single:
             return f"{tree.id} {singular.replace(' not ', ' ', 1)}"
-        return f"every licence in {expression!r} {singular.replace(' not ', ' ', 1)}"
+        return f"every licence in {_quoted(expression)} {singular.replace(' not ', ' ', 1)}"
     if single:
         return f"{failing[0]} {singular}"
     if len(failing) == 1:
-        return f"{expression!r} includes {failing[0]}, which {singular}"
+        return f"{_quoted(expression)} includes {failing[0]}, which {singular}"
     listed = ", ".join(failing[:-1]) + f" and {failing[-1]}"
-    return f"{expression!r} includes {listed}, which {plural}"
+    return f"{_quoted(expression)} includes {listed}, which {plural}"

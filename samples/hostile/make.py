@@ -63,6 +63,12 @@ def _many_values() -> bytes:
     return b"openwatt: '1.0'\nmodel:\n  distribution: [" + b"x," * (4 * 1024 * 1024) + b"x]\n"
 
 
+def _nested_licence() -> bytes:
+    # Parses as a disclosure; the SPDX parser then meets 3000 levels of parentheses (a finding, no RecursionError).
+    return (b"openwatt: '1.0'\nmodel:\n  id: example/nested\n  license: '" + b"(" * 3000 + b"MIT" + b")" * 3000
+            + b"'\n")
+
+
 def _too_large() -> bytes:
     head = b"openwatt: '1.0'\nmodel:\n  id: example/too-large\n"
     return head + b"#" * (LIMIT + 1 - len(head))
@@ -108,6 +114,7 @@ CASES: tuple[Case, ...] = (
          "error", 2, 47, "Infinity is not a finite number", _FINITE_HINT),
     Case("negative-parameters.yaml", b"openwatt: '1.0'\nmodel:\n  id: example/negative\n  parameters: -7000000000\n",
          "schema", 4, 3, "model.parameters: -7000000000 is below the minimum of 0"),
+    Case("deeply-nested-licence.yaml", _nested_licence(), "accepted"),
     Case("unknown-unit.yaml", b"openwatt: '1.0'\nmodel:\n  id: example/unit\nenergy:\n  training:\n"
          b"    energy: 74 MWhr\n", "schema", 6, 5, "energy.training.energy: unknown unit 'MWhr'",
          "did you mean 'MWh', 'mWh' or 'Wh'?"),
@@ -126,6 +133,13 @@ CASES: tuple[Case, ...] = (
     Case("model-card-bad-emissions/README.md", _CARD.encode() + b"co2_eq_emissions:\n  emissions: a lot\n---\n",
          "error", 5, 3, "co2_eq_emissions.emissions 'a lot' is not a number of grams",
          "write the emissions in grams of CO2 equivalent as a number, e.g. emissions: 1710"),
+    Case("model-card-infinite-emissions/README.md", _CARD.encode() + b"co2_eq_emissions: 1e999\n---\n", "error",
+         4, 1, "co2_eq_emissions is not a finite number (1e999)",
+         "write the emissions in grams of CO2 equivalent as a number, e.g. emissions: 1710"),
+    Case("model-card-huge-gpu-count/README.md", _CARD.encode() + b"co2_eq_emissions:\n  emissions: 1710\n"
+         b"  hardware_used: " + b"9" * 5000 + b" A100 GPUs\n---\n", "error", 6, 3,
+         "co2_eq_emissions.hardware_used gives more than 999999999 devices",
+         "write the number of devices, then their type, e.g. hardware_used: 8 A100 GPUs"),
     Case("model-card-duplicate-key/README.md", _CARD.encode() + b"license: mit\n---\n", "error", 4, 1,
          "duplicate key 'license' (first at line 2)", "merge the two mappings or rename one key"),
     # --- CodeCarbon logs ------------------------------------------------------------------------------
@@ -142,11 +156,23 @@ CASES: tuple[Case, ...] = (
          "row 2 has 3 cells; the header has 31", "every row of a CodeCarbon log has one cell per header column"),
     Case("emissions-negative.csv", (_CSV_HEADER + _CSV_ROW.format(energy="-0.3525")).encode(), "error", 2, 116,
          "energy_consumed on row 1 is negative (-0.3525)", "energy_consumed is zero or more"),
+    Case("emissions-sum-overflow.csv", (_CSV_HEADER + _CSV_ROW.format(energy="1e308")
+                                        + _CSV_ROW.format(energy="1e308")).encode(), "error", 3, 116,
+         "energy_consumed on rows 1 to 2 adds up to more than 1.8e+308, too large for a number",
+         "check energy_consumed on rows 1 to 2: no run measures anything near that much"),
+    Case("emissions-huge-gpu-count.csv", (_CSV_HEADER + _CSV_ROW.format(energy="0.3525").replace(
+        ",1 x NVIDIA", "," + "9" * 5000 + " x NVIDIA")).encode(), "error", 2, 206,
+         "gpu_model on row 1 gives more than 999999999 GPUs",
+         "CodeCarbon writes the GPUs of a run as '<count> x <type>', e.g. 8 x NVIDIA A100-SXM4-80GB"),
     # --- Model Openness Tool files --------------------------------------------------------------------
     Case("mot-unknown-component.yaml", b"framework:\n  name: 'Model Openness Framework'\n  version: '1.0'\n"
          b"  date: '2024-12-15'\nrelease:\n  name: Example-model\n  producer: Example Lab\n  license: {}\n"
          b"  components:\n    - name: 'Model parameters (final)'\n      license: Apache-2.0\n", "error", 10, 7,
          "unknown MOF component 'Model parameters (final)'", "did you mean 'Model parameters (Final)'?"),
+    # '²' is a digit to str.isdigit, not to int().
+    Case("mot-superscript-id.yaml", "framework:\n  name: 'Model Openness Framework'\nrelease:\n  name: Example-model\n"
+         "  components:\n    - name: '²'\n".encode(), "error", 6, 7, "unknown MOF component '²'",
+         "use one of the 17 MOT component names, e.g. 'Datasets'"),
 )
 
 

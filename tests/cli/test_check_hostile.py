@@ -48,3 +48,19 @@ def test_every_hostile_file_is_one_finding_and_the_batch_goes_on(tmp_path: Path)
         assert problem["message"] == case.message, case.name
         assert (problem["location"]["line"], problem["location"]["column"]) == (case.line, case.column), case.name
     assert {f["rule"] for f in findings if f["file"] == str(good)} >= {"weights-public"}  # checked all the same
+
+
+def test_a_licence_nested_3000_levels_deep_is_a_finding_not_a_recursion_error(tmp_path: Path) -> None:
+    deep = "(" * 3000 + "MIT" + ")" * 3000
+    path = tmp_path / "nested.yaml"
+    path.write_text(f"openwatt: '1.0'\nmodel:\n  id: example/nested\n  license: '{deep}'\ncomponents:\n"
+                    "  - kind: parameters-final\n    availability: public\n    license: MIT\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "openwatt", "check", str(path), "--format", "json"], cwd=tmp_path,
+                            capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"}, timeout=300)
+    assert result.stderr == ""  # a RecursionError would print a traceback here
+    assert result.returncode == 1  # the default pack's failures, not an input that could not be read (2)
+    findings = json.loads(result.stdout)["findings"]
+    [finding] = [f for f in findings if f["rule"] == "licences-spdx"]
+    assert (finding["status"], finding["location"]["line"], finding["location"]["column"]) == ("fail", 4, 3)
+    assert finding["message"] == (f"model.license: '{'(' * 97}...' is not a valid SPDX licence expression: "
+                                  "'(' at column 51 nests parentheses more than 50 levels deep")

@@ -224,3 +224,32 @@ def test_explain_rejects_unknown_predicate() -> None:
 
 def test_parse_is_memoised() -> None:
     assert parse_spdx("MIT OR ISC") is parse_spdx("MIT OR ISC")
+
+
+# --- hostile expressions --------------------------------------------------------------------------------
+
+
+def test_nesting_at_the_cap_parses() -> None:
+    expression = "(" * licences.MAX_NESTING + "mit OR isc" + ")" * licences.MAX_NESTING
+    assert parse_spdx(expression) == Disjunction((MIT, LicenceRef("ISC")))
+
+
+def test_nesting_beyond_the_cap_is_a_licence_error_not_a_recursion_error() -> None:
+    # 3000 levels would take the recursive-descent parser past Python's recursion limit.
+    expression = "(" * 3000 + "MIT" + ")" * 3000
+    with pytest.raises(LicenceError) as caught:
+        parse_spdx(expression)
+    assert caught.value.reason == "'(' at column 51 nests parentheses more than 50 levels deep"
+    assert caught.value.message == (
+        f"'{'(' * 97}...' is not a valid SPDX licence expression: '(' at column 51 nests parentheses more than "
+        "50 levels deep")
+    assert not spdx_valid(expression) and not osi_approved(expression)
+    assert licences.diagnose(expression) == caught.value.message
+    assert explain("osi_approved", expression) == (
+        f"'{'(' * 97}...' is not an SPDX licence expression, so it is not OSI-approved")
+
+
+def test_a_long_valid_expression_is_clipped_in_explanations() -> None:
+    expression = " OR ".join(["MIT"] * 100)
+    assert spdx_valid(expression)
+    assert explain("osi_approved", expression) == f"every licence in '{expression[:97]}...' is OSI-approved"

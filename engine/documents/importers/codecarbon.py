@@ -33,11 +33,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+import sys
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import NoReturn
 
-from openwatt.documents.importers.common import Output, Position, decode, number_text, sha256
+from openwatt.documents.importers.common import (MAX_COUNT, Output, Position, clip, decode, device_count, number_text,
+                                                 sha256)
 from openwatt.documents.source import DEFAULT_LIMITS, Document, DocumentError, Format, Limits
 
 __all__ = ["REQUIRED_COLUMNS", "import_codecarbon", "is_codecarbon_header"]
@@ -49,6 +51,7 @@ _NEEDED = ("duration", "emissions", "energy_consumed")
 _FIELD = re.compile(r'"(?P<quoted>(?:[^"]|"")*)"|(?P<plain>[^,\r\n"]*)')
 _GPU = re.compile(r"\s*(?P<count>[0-9]+)\s*x\s+(?P<type>\S.*?)\s*")
 _CSV_HINT = "CodeCarbon writes one header line and one line per run, with cells separated by commas"
+_GPU_HINT = "CodeCarbon writes the GPUs of a run as '<count> x <type>', e.g. 8 x NVIDIA A100-SXM4-80GB"
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,20 +176,38 @@ class _Log:
         try:
             value = float(written)
         except ValueError:
-            self.fail(cell, f"{where} is {_clip(written)!r}, not a number", f"write {column} as a plain number, "
+            self.fail(cell, f"{where} is {clip(written)!r}, not a number", f"write {column} as a plain number, "
                                                                            "e.g. 0.0123")
         if not math.isfinite(value):
-            self.fail(cell, f"{where} is {written}, not a finite number",
+            self.fail(cell, f"{where} is {clip(written)}, not a finite number",
                       f"write {column} as a plain number, e.g. 0.0123")
         if value < 0:
-            self.fail(cell, f"{where} is negative ({written})", f"{column} is zero or more")
+            self.fail(cell, f"{where} is negative ({clip(written)})", f"{column} is zero or more")
         return value
 
     def total(self, column: str) -> tuple[float, Position]:
-        values = [self.number(index, column, required=True) or 0.0 for index in range(len(self.rows))]
         first = self.cell(0, column)
         assert first is not None  # the columns summed are required ones
-        return math.fsum(values), first.at
+        return self.sum(column, range(len(self.rows))), first.at
+
+    def sum(self, column: str, indexes: Sequence[int]) -> float:
+        """The sum of a required column over the rows at ``indexes``; DocumentError, at the row where the
+        sum passes the largest float, for finite values too large to add up (two of 1e308)."""
+        values = [self.number(index, column, required=True) or 0.0 for index in indexes]
+        try:
+            return math.fsum(values)
+        except OverflowError:
+            running, last = 0.0, indexes[-1]
+            for index, value in zip(indexes, values):
+                running += value
+                if math.isinf(running):
+                    last = index
+                    break
+            cell = self.cell(last, column)
+            assert cell is not None
+            rows = f"row {last + 1}" if last == indexes[0] else f"rows {indexes[0] + 1} to {last + 1}"
+            self.fail(cell, f"{column} on {rows} adds up to more than {sys.float_info.max:.3g}, too large for a number",
+                      f"check {column} on {rows}: no run measures anything near that much")
 
     # --- the disclosure ---------------------------------------------------------------------------
 
@@ -223,14 +244,13 @@ class _Log:
     def hardware(self, out: Output, phase: tuple[str, str]) -> None:
         used: dict[tuple[str, int | None], _Use] = {}  # in the order first seen
         for index in range(len(self.rows)):
-            seconds = self.number(index, "duration", required=True) or 0.0
             duration = self.cell(index, "duration")
             assert duration is not None
             for device in self.devices(index):
                 if (use := used.get((device.type, device.count))) is None:
-                    used[(device.type, device.count)] = _Use(device, [seconds], duration.at)
+                    used[(device.type, device.count)] = _Use(device, [index], duration.at)
                 else:
-                    use.seconds.append(seconds)
+                    use.rows.append(index)
         if used:
             out.place((*phase, "hardware"), next(iter(used.values())).device.type_at)
         for number, use in enumerate(used.values()):
@@ -239,7 +259,7 @@ class _Log:
             out.put((*item, "type"), use.device.type, use.device.type_at)
             if use.device.count is not None:
                 out.put((*item, "count"), use.device.count, use.device.count_at)
-            out.put((*item, "duration"), f"{number_text(math.fsum(use.seconds))} s", use.duration_at)
+            out.put((*item, "duration"), f"{number_text(self.sum('duration', use.rows))} s", use.duration_at)
 
     def devices(self, index: int) -> list[_Device]:
         """Each kind of device a row ran on: its GPUs, or its CPU when it had none."""
@@ -248,8 +268,14 @@ class _Log:
         if model is not None and model.value.strip() and (gpus is None or gpus > 0):
             parts = [_GPU.fullmatch(part) for part in model.value.split(",")]
             if all(parts):  # '8 x NVIDIA A100-SXM4-80GB', or several kinds: '4 x A, 2 x B'
-                return [_Device(m["type"], int(m["count"]), model.at, model.at) for m in parts
-                        if m is not None and int(m["count"]) > 0]
+                counts = [(m["type"], device_count(m["count"])) for m in parts if m is not None]
+                if any(number is None for _, number in counts):
+                    self.fail(model, f"gpu_model on row {index + 1} gives more than {MAX_COUNT} GPUs", _GPU_HINT)
+                return [_Device(kind, number, model.at, model.at) for kind, number in counts if number]
+            if gpus is not None and gpus > MAX_COUNT:
+                assert count is not None
+                self.fail(count, f"gpu_count on row {index + 1} is {clip(count.value.strip())}, more than "
+                                 f"{MAX_COUNT} GPUs", "write the number of GPUs the run used, e.g. 8")
             whole = int(gpus) if gpus is not None and gpus.is_integer() and gpus >= 1 else None
             return [_Device(model.value.strip(), whole, model.at, count.at if count is not None else model.at)]
         cpu = self.cell(index, "cpu_model")
@@ -308,12 +334,8 @@ class _Device:
 
 @dataclass(slots=True)
 class _Use:
-    """One kind of device across rows: the durations of the rows that used it, located at the first."""
+    """One kind of device across rows: the rows that used it (0-based, once per use), located at the first."""
 
     device: _Device
-    seconds: list[float]
+    rows: list[int]
     duration_at: Position
-
-
-def _clip(text: str) -> str:
-    return text if len(text) <= 40 else f"{text[:37]}..."

@@ -12,12 +12,17 @@ from openwatt.documents.source import Document, DocumentError, Format, Limits, P
 from openwatt.values.quantities import format_number
 from openwatt.values.urls import is_url
 
-__all__ = ["Output", "Position", "decode", "describe_kind", "is_url", "number_text", "sha256"]
+__all__ = ["MAX_COUNT", "Output", "Position", "clip", "decode", "describe_kind", "device_count", "is_url",
+           "number_text", "sha256"]
 
 Position = tuple[int, int]
 """A 1-based (line, column) in the original file."""
 
 FORMAT_VERSION = "1.0"
+
+MAX_COUNT = 999_999_999
+"""The most devices a count in an imported file may give: more than any machine has, so a larger count is
+a typing error or hostile input, and its digits are never converted (Python refuses 4301 digits or more)."""
 
 
 class Output:
@@ -111,9 +116,23 @@ def describe_kind(value: Any) -> str:
     return "a number" if isinstance(value, (int, float)) else "text" if isinstance(value, str) else "a date"
 
 
+def clip(text: str, width: int = 40) -> str:
+    """``text`` cut to ``width`` characters for a message, '...' marking the cut: a cell may be megabytes."""
+    return text if len(text) <= width else f"{text[:width - 3]}..."
+
+
 def number_text(value: float) -> str:
     """A sum or a parsed number as a disclosure writes it: 12 significant digits, so float noise from
     adding (0.1 + 0.2) never reaches the text, and no trailing '.0'."""
     if not math.isfinite(value):
         raise ValueError(f"not a finite number: {value!r}")
     return format_number(float(f"{value:.12g}"))
+
+
+def device_count(digits: str) -> int | None:
+    """The count that ``digits`` (ASCII digits, e.g. a regex group) writes; None when it is above MAX_COUNT."""
+    significant = digits.lstrip("0")
+    if len(significant) > len(str(MAX_COUNT)):
+        return None
+    count = int(significant or "0")
+    return count if count <= MAX_COUNT else None

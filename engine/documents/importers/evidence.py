@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from openwatt.documents.importers.common import clip
 from openwatt.documents.importers.detection import load_any
 from openwatt.documents.source import Document, DocumentError, Path, format_path
 from openwatt.values.quantities import QUANTITY_RE, Quantity, QuantityError, parse_quantity
@@ -42,6 +43,8 @@ __all__ = ["TOLERANCE", "Conflict", "EvidenceProblem", "EvidenceReference", "evi
 
 TOLERANCE = 0.01
 """Relative difference (1 %) within which a stated quantity agrees with its evidence."""
+
+_MAX_POWER = 308  # 10.0 ** 309 overflows
 
 PHASES = ("training", "fine_tuning")
 _QUANTITIES = ("energy", "emissions", "duration", "accelerator_time", "compute", "water", "carbon_intensity")
@@ -135,7 +138,7 @@ def merge_evidence(document: Document, load: Callable[[str], Document] = load_an
             evidence = load(reference.file)
         except DocumentError as error:
             where = f" (line {error.line}, column {error.column})" if error.line else ""
-            issues.append(_problem(reference, f"cannot read the evidence file {_clip(reference.file)}: "
+            issues.append(_problem(reference, f"cannot read the evidence file {clip(reference.file, 120)}: "
                                               f"{error.message}{where}", error.hint))
             continue
         phase = reference.path[1]
@@ -165,7 +168,7 @@ def _problem(reference: EvidenceReference, message: str, hint: str | None) -> Ev
 
 
 def _refusal(disclosure: str, reference: EvidenceReference) -> EvidenceProblem | None:
-    written = _clip(reference.written)
+    written = clip(reference.written, 120)
     if any(ord(character) < 32 for character in reference.written):
         return _problem(reference, f"evidence {written!r} has a control character in its path",
                         "give the path relative to the disclosure's folder, e.g. evidence/emissions.csv")
@@ -230,9 +233,20 @@ def _agrees(written: str, stated: Quantity, evidenced: Quantity) -> bool:
         return False
     mantissa, _, exponent = match["number"].lower().partition("e")
     decimals = len(mantissa.partition(".")[2])
-    step = 10.0 ** (int(exponent or 0) - decimals)  # '4.1' -> 0.1, '74' -> 1, '1.66e23' -> 1e21
+    power = _exponent(exponent) - decimals  # '4.1' -> -1, '74' -> 0, '1.66e23' -> 21
+    if power > _MAX_POWER:  # '0e309': a zero written with a step beyond any float, no rounding leeway
+        return False
+    step = 10.0 ** power  # below 1e-323 it is 0.0: no leeway either
     in_stated_unit = evidenced.to(stated.unit).magnitude
     return abs(in_stated_unit - stated.magnitude) <= step / 2 * (1 + 1e-9)
+
+
+def _exponent(written: str) -> int:
+    """The exponent of a number as written ('', '23', '-0007'), kept within ±10**6 so that thousands of
+    digits are never converted (Python refuses 4301 or more); a float is 0 or inf long before that."""
+    digits = written.lstrip("+-").lstrip("0")
+    value = 10 ** 6 if len(digits) > 6 else int(digits or "0")
+    return -value if written.startswith("-") else value
 
 
 def _paths(value: Any, prefix: Path) -> Iterator[Path]:
@@ -245,9 +259,5 @@ def _paths(value: Any, prefix: Path) -> Iterator[Path]:
             yield from _paths(item, (*prefix, index))
 
 
-def _clip(text: str) -> str:
-    return text if len(text) <= 120 else f"{text[:117]}..."
-
-
 def _shown(value: Any) -> str:
-    return value if isinstance(value, str) else str(value)
+    return clip(value if isinstance(value, str) else str(value), 120)

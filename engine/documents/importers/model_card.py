@@ -24,11 +24,13 @@ cards put under `co2_eq_emissions` (`training_time`, `Hardware Type`, ...).
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from typing import Any, NoReturn
 
-from openwatt.documents.importers.common import Output, Position, decode, describe_kind, is_url, number_text, sha256
+from openwatt.documents.importers.common import (MAX_COUNT, Output, Position, clip, decode, describe_kind, device_count,
+                                                 is_url, number_text, sha256)
 from openwatt.documents.importers.hub import PIPELINE_TAGS, hub_licence
 from openwatt.documents.loading import parse_yaml
 from openwatt.documents.source import DEFAULT_LIMITS, Document, DocumentError, Format, Limits, Path
@@ -39,6 +41,7 @@ _NO_METADATA_HINT = ("start the README with a line '---', then the metadata (e.g
                      "then another line '---'")
 _MAPPING_HINT = "write the metadata as 'key: value' lines, e.g. license: apache-2.0"
 _EMISSIONS_HINT = "write the emissions in grams of CO2 equivalent as a number, e.g. emissions: 1710"
+_HARDWARE_HINT = "write the number of devices, then their type, e.g. hardware_used: 8 A100 GPUs"
 
 # `emissions: 49.49 g` and `17kg` are seen in the wild (energy-formats.md §1.1); a bare number is grams.
 _EMISSIONS = re.compile(r"(?P<number>(?:[0-9][0-9_]*(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)\s*"
@@ -248,7 +251,10 @@ class _Card:
         if (hardware := self.text((*key, "hardware_used"))) is not None:
             at = self.at((*key, "hardware_used"))
             if match := _HARDWARE.fullmatch(hardware):
-                self.out.put((*energy, "hardware", 0), {"type": match["type"], "count": int(match["count"])}, at)
+                if (count := device_count(match["count"])) is None:
+                    path = (*key, "hardware_used")
+                    self.fail(path, f"{_name(path)} gives more than {MAX_COUNT} devices", _HARDWARE_HINT)
+                self.out.put((*energy, "hardware", 0), {"type": match["type"], "count": count}, at)
             else:
                 self.out.put((*energy, "hardware", 0), {"type": hardware}, at)
 
@@ -268,15 +274,21 @@ class _Card:
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             self.fail(path, f"{_name(path)} is {describe_kind(value)}; expected a number of grams", _EMISSIONS_HINT)
         if isinstance(value, (int, float)):
-            number, unit = float(value), "gCO2e"
+            unit = "gCO2e"
+            try:
+                number = float(value)
+            except OverflowError:  # an integer of hundreds of digits
+                number = math.inf
         else:
             match = _EMISSIONS.fullmatch(value.strip())
             unit = _CARBON_UNITS.get((match["unit"] or "g").replace(" ", "").lower()) if match else None
             if match is None or unit is None:
                 self.fail(path, f"{_name(path)} {value!r} is not a number of grams", _EMISSIONS_HINT)
-            number = float(match["number"].replace("_", ""))
+            number = float(match["number"].replace("_", ""))  # 1e999 (text to YAML 1.1) is inf
+        if not math.isfinite(number):
+            self.fail(path, f"{_name(path)} is not a finite number ({clip(str(value))})", _EMISSIONS_HINT)
         if number < 0:
-            self.fail(path, f"{_name(path)} is negative ({value})", "emissions are zero or more")
+            self.fail(path, f"{_name(path)} is negative ({clip(str(value))})", "emissions are zero or more")
         return f"{number_text(number)} {unit}"
 
 

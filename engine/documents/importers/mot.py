@@ -34,11 +34,12 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-from openwatt.documents.importers.common import Output, Position, describe_kind, is_url
+from openwatt.documents.importers.common import Output, Position, clip, describe_kind, is_url
 from openwatt.documents.loading import parse_document
 from openwatt.documents.source import DEFAULT_LIMITS, Document, DocumentError, Format, Limits, Path, format_path
 
@@ -82,6 +83,7 @@ _BY_ID: Mapping[int, MotComponent] = {c.id: c for c in MOT_COMPONENTS}
 _NOT_INCLUDED = "Component not included"          # legacy: the component is not part of the release
 _NO_LICENCE = frozenset({"License not specified", "Pending evaluation"})  # legacy: listed, no licence
 _UNLICENSED = frozenset({"", "unlicensed"})        # current: listed, no licence, no release default
+_ID = re.compile(r"[0-9]{1,9}")                    # a component id written as text, e.g. '10'
 
 
 def import_mot(raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> Document:
@@ -232,18 +234,19 @@ class _Release:
         if isinstance(name, bool) or name is None:
             self.fail(path, f"{format_path(path)} has no name", "write the component's MOT name, e.g. "
                                                             "name: 'Model architecture'")
-        if isinstance(name, int) or (isinstance(name, str) and name.strip().isdigit()):
+        text = str(name).strip()
+        # An id is ASCII digits: '²' is a digit to str.isdigit but not to int(), and no id has 4300 digits.
+        if isinstance(name, int) or (isinstance(name, str) and _ID.fullmatch(text)):
             if (found := _BY_ID.get(int(name))) is None:
-                self.fail((*path, "name"), f"{name} is not the id of a MOF component",
+                self.fail((*path, "name"), f"{clip(text)} is not the id of a MOF component",
                           "the MOT's component ids are 7 to 22 and 24; or write the component's name")
             return found
-        text = str(name).strip()
         if (found := _BY_NAME.get(text)) is not None:
             return found
         close = difflib.get_close_matches(text, list(_BY_NAME), n=1, cutoff=0.6) or [
             n for n in _BY_NAME if n.lower() == text.lower()]
         hint = f"did you mean {close[0]!r}?" if close else "use one of the 17 MOT component names, e.g. 'Datasets'"
-        self.fail((*path, "name"), f"unknown MOF component {text!r}", hint)
+        self.fail((*path, "name"), f"unknown MOF component {clip(text)!r}", hint)
 
     def component(self, path: Path, item: dict[str, Any], spec: MotComponent) -> None:
         legacy = ("license_name" in item or "location" in item) and not (

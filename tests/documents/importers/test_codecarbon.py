@@ -233,3 +233,49 @@ def test_row_limit() -> None:
 def test_release_headers_have_the_documented_column_counts() -> None:
     assert [len(c) for c in (V2_1_4, V2_2_0, V2_2_3, V2_7_0, V3_0_8, V3_2_1)] == [29, 30, 31, 32, 34, 38]
     assert V3_2_1 == EMISSIONS.read_text(encoding="utf-8").split("\n", 1)[0].split(",")
+
+
+# --- hostile numbers: every one a located error, never OverflowError or ValueError -------------------------
+
+_SUM_HINT = "no run measures anything near that much"
+_GPU_HINT = "CodeCarbon writes the GPUs of a run as '<count> x <type>', e.g. 8 x NVIDIA A100-SXM4-80GB"
+
+
+@pytest.mark.parametrize(("raw", "rendered"), [
+    # Each value is finite, their sum is not: math.fsum raises OverflowError.
+    (csv(V2_2_0, {"energy_consumed": "1e308"}, {"energy_consumed": "1e308"}),
+     "emissions.csv:3:83: energy_consumed on rows 1 to 2 adds up to more than 1.8e+308, too large for a number\n"
+     f"check energy_consumed on rows 1 to 2: {_SUM_HINT}"),
+    # Located at the row where the sum passes the largest float, not at the last row.
+    (csv(V2_2_0, {}, {"energy_consumed": "1e308"}, {"energy_consumed": "1.7e308"}, {}),
+     "emissions.csv:4:83: energy_consumed on rows 1 to 3 adds up to more than 1.8e+308, too large for a number\n"
+     f"check energy_consumed on rows 1 to 3: {_SUM_HINT}"),
+    # The duration of one kind of GPU, listed twice in one row, is summed on its own.
+    (csv(V2_2_0, {"duration": "1e308", "gpu_model": '"1 x A100, 1 x A100"'}),
+     "emissions.csv:2:30: duration on row 1 adds up to more than 1.8e+308, too large for a number\n"
+     f"check duration on row 1: {_SUM_HINT}"),
+    (csv(V2_2_0, {"energy_consumed": "9" * 400}), "emissions.csv:2:83: energy_consumed on row 1 is "
+     "9999999999999999999999999999999999999..., not a finite number\n"
+     "write energy_consumed as a plain number, e.g. 0.0123"),
+    (csv(V2_2_0, {"energy_consumed": "-1" + "0" * 300}), "emissions.csv:2:83: energy_consumed on row 1 is negative "
+     "(-100000000000000000000000000000000000...)\nenergy_consumed is zero or more"),
+    (csv(V2_2_0, {"energy_consumed": "-inf"}), "emissions.csv:2:83: energy_consumed on row 1 is -inf, not a finite "
+     "number\nwrite energy_consumed as a plain number, e.g. 0.0123"),
+    # int() refuses more than 4300 digits; a count is never converted past MAX_COUNT.
+    (csv(V2_2_0, {"gpu_model": "9" * 5000 + " x NVIDIA A100-SXM4-40GB"}),
+     f"emissions.csv:2:166: gpu_model on row 1 gives more than 999999999 GPUs\n{_GPU_HINT}"),
+    (csv(V2_2_0, {"gpu_model": "1000000000 x NVIDIA A100-SXM4-40GB"}),
+     f"emissions.csv:2:166: gpu_model on row 1 gives more than 999999999 GPUs\n{_GPU_HINT}"),
+    (csv(V2_2_0, {"gpu_count": "1e12", "gpu_model": "NVIDIA H100"}),
+     "emissions.csv:2:164: gpu_count on row 1 is 1e12, more than 999999999 GPUs\n"
+     "write the number of GPUs the run used, e.g. 8"),
+])
+def test_hostile_numbers(raw: bytes, rendered: str) -> None:
+    assert error_of(import_codecarbon, raw, "emissions.csv") == rendered
+
+
+def test_gpu_counts_up_to_the_cap_and_leading_zeros() -> None:
+    assert training(csv(V2_2_0, {"gpu_model": "999999999 x NVIDIA A100-SXM4-40GB"}))["hardware"] == [
+        {"type": "NVIDIA A100-SXM4-40GB", "count": 999999999, "duration": "3600 s"}]
+    assert training(csv(V2_2_0, {"gpu_model": '"0 x A, 0002 x B"'}))["hardware"] == [
+        {"type": "B", "count": 2, "duration": "3600 s"}]  # no device of a kind counted 0

@@ -273,3 +273,18 @@ def test_a_long_path_is_clipped_in_the_message(tmp_path: Path) -> None:
     found = problem(tmp_path, "x" * 500)
     assert found.message.startswith(f"cannot read the evidence file {tmp_path}/model/xxx")
     assert "..." in found.message and len(found.message) < 250
+
+
+
+# --- hostile figures: compared without OverflowError or ValueError ----------------------------------------
+
+@pytest.mark.parametrize(("stated", "shown"), [
+    ("0e309 kWh", "0e309 kWh"),                       # 10.0 ** 309 overflows: no rounding leeway, a conflict
+    ("0e" + "0" * 5000 + "1 kWh", None),              # 0 to the nearest 10 kWh agrees; int() refuses 4301 digits
+    ("5e-" + "9" * 5000 + " kWh", "5e-" + "9" * 114 + "..."),  # a step below the smallest float: no leeway
+])
+def test_exponents_beyond_a_float(tmp_path: Path, stated: str, shown: str | None) -> None:
+    disclosure = load_document(write(tmp_path, f"    energy: {stated}\n    evidence: e.yaml\n"))
+    _, issues = merge_evidence(disclosure, load=evidence_of(energy="5 kWh"))
+    assert [issue.message for issue in issues] == ([] if shown is None else [  # the stated value clipped
+        f"energy.training.energy is {shown}, but the evidence {tmp_path / 'e.yaml'} gives 5 kWh (line 6)"])

@@ -296,3 +296,35 @@ def test_binary_card() -> None:
     assert error_of(import_model_card, b"---\nlicense: \x00\n---\n", "m/README.md") == (
         "m/README.md:2:10: the file is binary: a NUL byte at offset 13\n"
         "a model card is a text file; check that this is the right file")
+
+
+# --- hostile numbers: every one a located error, never ValueError or OverflowError ----------------------
+
+_EMISSIONS_HINT = "write the emissions in grams of CO2 equivalent as a number, e.g. emissions: 1710"
+_HARDWARE_HINT = "write the number of devices, then their type, e.g. hardware_used: 8 A100 GPUs"
+
+
+@pytest.mark.parametrize(("text", "rendered"), [
+    # YAML 1.1 reads 1e999 (no dot) as text; float() of it is inf.
+    ("---\nco2_eq_emissions: 1e999\n---\n",
+     f"m/README.md:2:1: co2_eq_emissions is not a finite number (1e999)\n{_EMISSIONS_HINT}"),
+    ("---\nco2_eq_emissions:\n  emissions: 2e400 kg\n---\n",
+     f"m/README.md:3:3: co2_eq_emissions.emissions is not a finite number (2e400 kg)\n{_EMISSIONS_HINT}"),
+    # An integer of 400 digits is more than float() converts (OverflowError).
+    ("---\nco2_eq_emissions: " + "9" * 400 + "\n---\n", "m/README.md:2:1: co2_eq_emissions is not a finite number "
+     f"(9999999999999999999999999999999999999...)\n{_EMISSIONS_HINT}"),
+    # int() refuses more than 4300 digits; a count is never converted past MAX_COUNT.
+    ("---\nco2_eq_emissions:\n  emissions: 1\n  hardware_used: " + "9" * 5000 + " GPUs\n---\n",
+     f"m/README.md:4:3: co2_eq_emissions.hardware_used gives more than 999999999 devices\n{_HARDWARE_HINT}"),
+    ("---\nco2_eq_emissions:\n  hardware_used: 1000000000 x A100\n---\n",
+     f"m/README.md:3:3: co2_eq_emissions.hardware_used gives more than 999999999 devices\n{_HARDWARE_HINT}"),
+])
+def test_hostile_numbers(text: str, rendered: str) -> None:
+    assert error_of(import_model_card, text.encode(), "m/README.md") == rendered
+
+
+def test_largest_numbers_still_read() -> None:
+    assert card("co2_eq_emissions:\n  hardware_used: 999999999 A100\n")["energy"]["training"]["hardware"] == [
+        {"type": "A100", "count": 999999999}]
+    assert card("co2_eq_emissions: 1.7976931348623157e308\n")["energy"]["training"]["emissions"] == (
+        "1.79769313486e308 gCO2e")

@@ -317,3 +317,16 @@ def test_framework_name_must_be_exact() -> None:
     assert error_of(import_mot, b"framework: {}\nrelease: {name: m}\n", "x.yml") == (
         "x.yml:1:1: framework.name is missing; a MOT file says 'Model Openness Framework'\n"
         "write framework.name: 'Model Openness Framework'")
+
+
+@pytest.mark.parametrize(("name", "rendered"), [
+    # str.isdigit accepts '²', int() does not; int() refuses 4301 digits or more.
+    ("'²'", "x.yml:8:7: unknown MOF component '²'\nuse one of the 17 MOT component names, e.g. 'Datasets'"),
+    ("'" + "9" * 5000 + "'", "x.yml:8:7: unknown MOF component '9999999999999999999999999999999999999...'\n"
+     "use one of the 17 MOT component names, e.g. 'Datasets'"),
+    ("9" * 4000, "x.yml:8:7: 9999999999999999999999999999999999999... is not the id of a MOF component\n"
+     "the MOT's component ids are 7 to 22 and 24; or write the component's name"),
+])
+def test_hostile_component_ids(name: str, rendered: str) -> None:
+    text = HEAD + f"release:\n  name: m\n  components:\n    - name: {name}\n"
+    assert error_of(import_mot, text.encode(), "x.yml") == rendered
