@@ -12,6 +12,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from openwatt.checking import Engine
+from openwatt.testing import VIEWS, run_tests
+
 ROOT = Path(__file__).resolve().parents[2]
 HERE = ROOT / "tests" / "testing"
 
@@ -137,6 +142,14 @@ def test_json_output() -> None:
     assert [r["rule"] for r in data["coverage"][0]["rules"] if not r["covered"]] == ["energy-reported"]
 
 
+def test_each_format_is_the_view_of_that_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(HERE)
+    report = run_tests(["files/coverage-na.test.yaml"], Engine())
+    for name, view in VIEWS.items():
+        result = run("test", "--format", name, "-v", "files/coverage-na.test.yaml")
+        assert (result.returncode, result.stdout) == (1, view(report, verbose=True))
+
+
 def test_default_path_is_policies_in_the_working_folder(tmp_path: Path) -> None:
     policies = tmp_path / "policies"
     policies.mkdir()
@@ -256,6 +269,13 @@ def test_show_abbreviates_a_long_imported_list() -> None:
     assert result.returncode == 0
     assert ('  from mof-class-iii:\n    mot_open_licences = ["0BSD", "AAL", "AFL-1.1", ... 226 items]  (default)\n'
             in result.stdout)
+
+
+def test_show_with_a_set_that_is_not_name_value() -> None:
+    result = run("show", "grant", "--policy-path", "packs", "--set", "budget")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == ("openwatt: error: --set 'budget': expected NAME=VALUE\n"
+                             "    hint: e.g. --set max_training_energy='500 MWh'\n")
 
 
 def test_show_an_unknown_policy() -> None:

@@ -235,6 +235,20 @@ def test_a_disclosure_that_does_not_fit_the_schema_is_an_error_unless_expected()
                                  "'energy.training.energie'", "did you mean 'energy'?")]
 
 
+def test_a_document_outside_the_working_folder_is_named_without_dot_dot(tmp_path: Path) -> None:
+    shutil.copytree(HERE / "packs", tmp_path / "packs")
+    shutil.copytree(HERE / "files", tmp_path / "files")
+    (tmp_path / "packs" / "disclosures" / "broken.yaml").write_text("energy: [\n")
+    (tmp_path / "files" / "broken-document.test.yaml").write_text(
+        "policy: ../packs/grant.policy\ncases:\n  - name: broken\n    document: ../packs/disclosures/broken.yaml\n"
+        "    expect: {energy-reported: pass}\n")
+    report = run_tests([tmp_path / "files" / "missing-document.test.yaml",
+                        tmp_path / "files" / "broken-document.test.yaml"])
+    [broken, missing] = [p.message for f in report.files for c in f.cases for p in c.problems]
+    assert missing == f"cannot load the document: {tmp_path}/packs/disclosures/nowhere.yaml: no such file or directory"
+    assert broken.startswith(f"cannot load the document: {tmp_path}/packs/disclosures/broken.yaml:2:1: ")
+
+
 def test_paths_that_do_not_exist_and_folders_without_tests_are_errors(tmp_path: Path) -> None:
     report = run_tests([tmp_path / "nowhere"])
     assert [str(p) for p in report.problems] == [f"{tmp_path / 'nowhere'}: no such file or directory"]
