@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from openwatt.catalogue import DOC_COMMAND, load_page, render_markdown, shipped_ids
-from openwatt.cli.policy import render_test_report
+from openwatt.testing import render_test_report
 from openwatt.testing import TEST_SUFFIX, run_tests
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
 
 from .common import (EXIT_BAD_INPUT, EXIT_CLEAR, add_policy_path, emit, load_config, parse_params, policy_errors,
                      policy_search_path)
@@ -145,12 +144,3 @@ def run_test(args: argparse.Namespace) -> int:
     sys.stdout.write(VIEWS[args.format](report, verbose=args.verbose))
     return report.exit_code
 
-
-def __getattr__(name: str) -> Any:
-    # The test report's views moved to openwatt.testing.render; older imports from here still work,
-    # without loading the test runner for every command.
-    if name in ("render_test_report", "policy_test_data"):
-        from ..testing import render
-
-        return getattr(render, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

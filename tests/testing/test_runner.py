@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from openwatt.checking import Engine
-from openwatt.cli.policy import policy_test_data
+from openwatt.testing import policy_test_data
 from openwatt.resources import SCHEMAS_DIR
 from openwatt.testing import (DEFAULT_AS_OF, PolicyCoverage, Problem, RuleCoverage, TestReport, Verdict,
                               find_test_files, run_tests)
