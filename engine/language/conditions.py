@@ -443,8 +443,8 @@ def _quantifier(node: ast.Quantifier, ctx: Context) -> Compiled:
     items_run, test, kind = collection.run, condition.run, node.kind
     locate = collection.locate
 
-    def outcomes(scope: Scope) -> Any:
-        """Each item's condition value, with the item's path; or an Unknown for the whole list."""
+    def outcomes(scope: Scope, stop: Any = None) -> Any:
+        """Each item's condition value, up to the first that is `stop`; or an Unknown for the whole list."""
         items = items_run(scope)
         if isinstance(items, Unknown):
             return items
@@ -454,10 +454,14 @@ def _quantifier(node: ast.Quantifier, ctx: Context) -> Compiled:
         vars_, where = scope.vars, scope.paths
         saved = vars_.get(var), where.get(var)
         results = []
-        for value, path in zip(items, paths):
-            vars_[var], where[var] = value, path
-            results.append(test(scope))
-        vars_[var], where[var] = saved
+        try:
+            for value, path in zip(items, paths):
+                vars_[var], where[var] = value, path
+                results.append(result := test(scope))
+                if result is stop:
+                    break
+        finally:
+            vars_[var], where[var] = saved
         return results
 
     def count(scope: Scope) -> Any:
@@ -469,26 +473,12 @@ def _quantifier(node: ast.Quantifier, ctx: Context) -> Compiled:
     decisive = False if kind == "all" else True
 
     def run(scope: Scope) -> Any:
-        items = items_run(scope)
-        if isinstance(items, Unknown):
-            return items
-        if not isinstance(items, list):
-            return Mismatch(locate(scope) or (), items, "a list")
-        paths = _item_paths(items, locate, scope)
-        vars_, where = scope.vars, scope.paths
-        saved = vars_.get(var), where.get(var)
-        unknown = None
-        try:
-            for value, path in zip(items, paths):
-                vars_[var], where[var] = value, path
-                result = test(scope)
-                if result is decisive:
-                    return decisive if kind != "none" else False
-                if unknown is None and isinstance(result, Unknown):
-                    unknown = result
-        finally:
-            vars_[var], where[var] = saved
-        if unknown is not None:
+        results = outcomes(scope, decisive)
+        if isinstance(results, Unknown):
+            return results
+        if results and results[-1] is decisive:
+            return decisive if kind != "none" else False
+        if (unknown := next((r for r in results if isinstance(r, Unknown)), None)) is not None:
             return unknown
         return not decisive if kind != "none" else True
 
