@@ -137,7 +137,11 @@ def _files(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], list[Do
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    """The report time: SOURCE_DATE_EPOCH when set (reproducible builds), else now, to the second."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    when = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch.isdigit()
+            else dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
+    return when.isoformat().replace("+00:00", "Z")
 
 
 def _input_finding(file: str, rule: str, title: str, line: int, column: int, path: str, message: str,

@@ -70,18 +70,10 @@ def run(args: argparse.Namespace) -> int:
     fail_on_name = args.fail_on or config.fail_on or "error"
     fail_on = None if fail_on_name == "never" else Severity(fail_on_name)
     report = engine.check(args.paths, policies, waivers=waivers, as_of=as_of, fail_on=fail_on,
-                          generated_at=_source_date(), input_format=args.input_format)
+                          input_format=args.input_format)
     options = RenderOptions(color=_color(args.color, args.output), verbose=args.verbose, width=_width())
     failed = emit(REPORTERS[args.format](report, options), args.output)
     return report.exit_code if failed is None else failed
-
-
-def _source_date() -> str | None:
-    """The report time from SOURCE_DATE_EPOCH, for reproducible builds; None for now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch or not epoch.isdigit():
-        return None
-    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 def _color(choice: str, output: str | None) -> bool:
