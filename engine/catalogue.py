@@ -18,7 +18,7 @@ from .language import ast
 from .language.cache import parse_policy_cached
 from .language.compiler import source_text
 from .language.errors import PolicyErrors
-from .language.loader import POLICY_SUFFIX, PolicyLoader
+from .language.loader import POLICY_SUFFIX, PolicyLoader, is_policy_path
 from .language.policy import CompiledPolicy, CompiledRule, ParamValue, literal
 from .resources import POLICIES_DIR
 
@@ -111,8 +111,6 @@ def load_page(ref: str | Path, *, search_path: Sequence[Path | str] = (), params
               config_params: Mapping[str, Any] | None = None, origin: str = "openwatt policy") -> PolicyPage:
     """The page of a policy named by id or by file. Raises PolicyErrors, as `Engine.policy` does;
     `origin` names what gave an unknown id."""
-    from .checking import is_policy_path
-
     loader = PolicyLoader(tuple(Path(p) for p in search_path), params, config_params)
     if is_policy_path(ref):
         path = Path(ref)

@@ -15,7 +15,7 @@ from .documents.validation import validate
 from .evaluation import evaluate
 from .findings import (EVIDENCE_RULE, INPUT_POLICY, LOAD_RULE, SCHEMA_RULE, Finding, InputSource, Location,
                        PolicySource, Provenance, Report)
-from .language.loader import POLICY_SUFFIX, PolicyLoader
+from .language.loader import PolicyLoader, is_policy_path
 from .language.policy import CompiledPolicy
 from .values.paths import format_path
 from .values.verdicts import Reason, Severity, Status
@@ -114,12 +114,6 @@ def check_document(document: Document, policies: Sequence[CompiledPolicy], *, wa
     for policy in policies:
         findings.extend(evaluate(policy, document, waivers=waivers, as_of=as_of))
     return findings
-
-
-def is_policy_path(ref: str | Path) -> bool:
-    """A policy given by file (`grant.policy`, `./packs/x`) rather than by id (`recommended`)."""
-    text = os.fspath(ref)
-    return text.endswith(POLICY_SUFFIX) or os.sep in text or "/" in text
 
 
 def _files(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], list[DocumentError]]:

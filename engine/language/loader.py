@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -152,3 +153,9 @@ def display(path: Path) -> str:
             return f"<openwatt>/policies/{path.resolve().relative_to(shipped)}"
         except ValueError:
             return str(path)
+
+
+def is_policy_path(ref: str | Path) -> bool:
+    """A policy given by file (`grant.policy`, `./packs/x`) rather than by id (`recommended`)."""
+    text = os.fspath(ref)
+    return text.endswith(POLICY_SUFFIX) or os.sep in text or "/" in text

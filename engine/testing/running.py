@@ -11,7 +11,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..checking import Engine, is_policy_path
+from ..checking import Engine
+from ..language.loader import is_policy_path
 from ..documents.loading import load_document, parse_document
 from ..documents.source import Document, DocumentError, Format
 from ..documents.validation import validate
