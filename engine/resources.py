@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from pathlib import Path
+from typing import Any
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -16,3 +19,10 @@ def _data_dir(name: str) -> Path:
 
 POLICIES_DIR = _data_dir("policies")
 SCHEMAS_DIR = _data_dir("schemas")
+
+
+@functools.cache
+def load_schema(name: str) -> dict[str, Any]:
+    """A shipped JSON schema (`disclosure`, `report`, `policy-test`), parsed once per process. Shared:
+    never change it."""
+    return json.loads((SCHEMAS_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))

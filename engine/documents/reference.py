@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..resources import SCHEMAS_DIR
+from ..resources import SCHEMAS_DIR, load_schema
 
 SCHEMAS = {"disclosure": "disclosure.schema.json", "report": "report.schema.json",
            "policy-test": "policy-test.schema.json"}
@@ -22,7 +21,7 @@ def schema_text(name: str) -> str:
 
 def render_reference() -> str:
     """Markdown describing every field of a disclosure, from schemas/disclosure.schema.json."""
-    schema = json.loads(schema_text("disclosure"))
+    schema = load_schema("disclosure")
     lines = [
         "# The disclosure format",
         "",

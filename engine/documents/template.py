@@ -6,14 +6,14 @@ so the template validates as it is and a developer uncomments what they can stat
 
 from __future__ import annotations
 
-import json
 import textwrap
 from collections.abc import Mapping
 from typing import Any
 
 import yaml
 
-from .reference import _QUANTITY_EXAMPLES, _resolve, schema_text
+from ..resources import load_schema
+from .reference import _QUANTITY_EXAMPLES, _resolve
 
 _WIDTH = 100
 _PLACEHOLDERS = {"openwatt": "1.0", "id": "your-organisation/your-model"}  # required, so never commented out
@@ -21,7 +21,7 @@ _PLACEHOLDERS = {"openwatt": "1.0", "id": "your-organisation/your-model"}  # req
 
 def render_template(data: Mapping[str, Any] | None = None) -> str:
     """A disclosure in YAML: the values of `data` where given, every other field as a commented example."""
-    schema = json.loads(schema_text("disclosure"))
+    schema = load_schema("disclosure")
     lines = ["# openwatt disclosure: what this model release states about its openness and energy.",
              "# Uncomment and fill in what you can state; `openwatt check` says what is still missing.",
              "# Reference: docs/disclosure.md (openwatt schema disclosure --markdown).", ""]

@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match, relevance
 
 from openwatt.documents.source import Document, Format, Path, format_path
-from openwatt.resources import SCHEMAS_DIR
+from ..resources import load_schema
 from openwatt.values.quantities import DIMENSIONS, QuantityError, format_number, parse_quantity
 
 __all__ = ["SchemaProblem", "validate"]
@@ -54,7 +54,7 @@ def validate(document: Document) -> list[SchemaProblem]:
 
 @functools.cache
 def _validator() -> Draft202012Validator:
-    schema = json.loads((SCHEMAS_DIR / "disclosure.schema.json").read_text(encoding="utf-8"))
+    schema = load_schema("disclosure")
     return Draft202012Validator(schema, format_checker=FormatChecker(formats=("date",)))
 
 

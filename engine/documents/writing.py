@@ -9,13 +9,14 @@ from typing import Any
 
 import yaml
 
-from .reference import _resolve, schema_text
+from ..resources import load_schema
+from .reference import _resolve
 
 
 def canonical(data: Any) -> Any:
     """`data` with every mapping's keys in the order the disclosure schema lists them (unknown keys last,
     in their own order), so two conversions of the same facts are the same text."""
-    schema = json.loads(schema_text("disclosure"))
+    schema = load_schema("disclosure")
     return _ordered(data, schema, schema)
 
 

@@ -15,7 +15,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from ..resources import SCHEMAS_DIR
+from ..resources import load_schema
 from ..values.verdicts import Severity
 from . import ast
 from .compiler import Compiled, Context, Explain, Local, _condition, compile_expr, explanation, type_of_value
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 @cache
 def disclosure() -> Type:
     """The disclosure schema as types: what a path in a policy may name."""
-    return disclosure_type(json.loads((SCHEMAS_DIR / "disclosure.schema.json").read_text(encoding="utf-8")))
+    return disclosure_type(load_schema("disclosure"))
 
 
 # ---- compiled forms --------------------------------------------------------------------------

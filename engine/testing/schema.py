@@ -13,7 +13,7 @@ from jsonschema.exceptions import ValidationError
 
 from ..documents.source import Document
 from ..language.errors import did_you_mean
-from ..resources import SCHEMAS_DIR
+from ..resources import load_schema
 from ..values.paths import format_path
 from .results import Problem
 
@@ -22,7 +22,7 @@ __all__ = ["schema_problems"]
 
 @functools.cache
 def _validator() -> Draft202012Validator:
-    schema = json.loads((SCHEMAS_DIR / "policy-test.schema.json").read_text(encoding="utf-8"))
+    schema = load_schema("policy-test")
     return Draft202012Validator(schema, format_checker=FormatChecker(formats=("date",)))
 
 
