@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,3 +236,15 @@ class PolicyFile(Node):
     header: Header
     items: tuple[Import | Param | Let | Rule, ...]
 
+
+def walk(node: Node) -> Iterator[Node]:
+    """`node` and every node below it, depth first, in source order."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        below = []
+        for f in fields(current):
+            value = getattr(current, f.name)
+            below += [v for v in (value if isinstance(value, tuple) else (value,)) if isinstance(v, Node)]
+        stack += reversed(below)

@@ -369,7 +369,24 @@ def _filter(node: ast.Subscript, base: Compiled, condition: Compiled, t: Type, c
                 kept_paths.append(path)
         scope.vars[ITEM], scope.paths[ITEM] = saved
         return Items(kept, kept_paths)
-    return Compiled(run, t, node, ctx.text(node), base_locate)
+    if ctx.item is not None or _reads_locals(node, ctx):  # its items depend on the quantifier or rule around it
+        return Compiled(run, t, node, ctx.text(node), base_locate)
+    # The same filter written in several rules (a `when` and its `require`, often) is worked out once
+    # per document: with no local names, its text in its file always means the same list.
+    key = f"{ctx.file}\0[{ctx.text(node)}"
+
+    def memoised(scope: Scope) -> Any:
+        memo = scope.memo
+        if key in memo:
+            return memo[key]
+        value = memo[key] = run(scope)
+        return value
+    return Compiled(memoised, t, node, ctx.text(node), base_locate)
+
+
+def _reads_locals(node: ast.Expr, ctx: Context) -> bool:
+    """Whether `node` names a quantifier variable or a rule's own let of `ctx`."""
+    return bool(ctx.locals) and any(isinstance(n, ast.Name) and n.name in ctx.locals for n in ast.walk(node))
 
 
 def _item_paths(items: list[Any], locate: Locate, scope: Scope) -> list[Path]:
