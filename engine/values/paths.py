@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 Path = tuple[str | int, ...]
@@ -15,9 +16,15 @@ def format_path(path: Sequence[str | int] | None) -> str:
     for part in path or ():
         if isinstance(part, int):
             text += f"[{part}]"
-        elif part and all(c.isalnum() or c in "_-" for c in part) and part[0].isalpha():
+        elif _plain(part):
             text += f".{part}" if text else part
         else:
             escaped = part.replace("\\", "\\\\").replace('"', '\\"')
             text += f'["{escaped}"]'
     return text
+
+
+@functools.lru_cache(maxsize=4096)  # a document has few distinct keys, written into many paths
+def _plain(key: str) -> bool:
+    """A key written bare after a dot: a letter, then letters, digits, '_' or '-'."""
+    return bool(key) and key[0].isalpha() and all(c.isalnum() or c in "_-" for c in key)
