@@ -207,7 +207,10 @@ def _name(node: ast.Name, ctx: Context) -> Compiled:
     # Inside a filter, a bare name is a field of the item first: components[kind == "datasets"].
     if ctx.item is not None and ctx.item.shape is not None and (t := ctx.item.shape.property(name)) is not None:
         def run_item(scope: Scope) -> Any:
-            return coerce(scope.vars[ITEM].get(name), t, (*scope.paths[ITEM], name))
+            result = coerce(scope.vars[ITEM].get(name), t, ())
+            if isinstance(result, Unknown):  # the path is only worked out when it is needed
+                result.path = (*scope.paths[ITEM], name)
+            return result
         return Compiled(run_item, t, node, text, lambda scope: (*scope.paths[ITEM], name))
     if name in ctx.lets:
         return _memoised(ctx.lets[name], f"{ctx.file}\0{name}", node, ctx)  # two policies may both have it
