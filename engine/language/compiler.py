@@ -351,8 +351,51 @@ def _index(node: ast.Subscript, base: Compiled, index: Compiled, item_type: Type
     return Compiled(lambda scope: position(scope)[0], item_type, node, ctx.text(node), lambda scope: position(scope)[1])
 
 
+def _text_field(node: ast.Expr, ctx: Context) -> str | None:
+    """The name of the item field `node` reads, when it is a bare name for a text field of the items."""
+    if not isinstance(node, ast.Name) or node.name in ctx.locals or ctx.item is None or ctx.item.shape is None:
+        return None
+    field_type = ctx.item.shape.property(node.name)
+    return node.name if field_type is not None and field_type.kind is Kind.STRING else None
+
+
+def _texts(node: ast.Expr, ctx: Context) -> frozenset[str] | None:
+    """The texts of a list written in the policy (["a", "b"]) or held by a param, else None."""
+    if isinstance(node, ast.ListLiteral) and all(isinstance(i, ast.Literal) and isinstance(i.value, str)
+                                                 for i in node.items):
+        return frozenset(i.value for i in node.items)  # type: ignore[union-attr]
+    if (isinstance(node, ast.Name) and node.name not in ctx.locals and node.name not in ctx.lets
+            and isinstance(value := ctx.params.get(node.name), list) and all(isinstance(v, str) for v in value)):
+        return frozenset(value)
+    return None
+
+
+def _direct_test(condition: ast.Expr, ctx: Context) -> Callable[[dict[str, Any]], bool] | None:
+    """The commonest filters, `kind == "datasets"`, `kind != "x"` and `kind in ["a", "b"]` over a text
+    field, as a plain test of an item: the same items kept as the compiled condition keeps (a missing or
+    mistyped field is never kept), without binding the item in the scope for each one."""
+    if isinstance(condition, ast.Compare) and condition.op in ("==", "!="):
+        name, other = _text_field(condition.left, ctx), condition.right
+        if name is None:
+            name, other = _text_field(condition.right, ctx), condition.left
+        if name is None or not isinstance(other, ast.Literal) or not isinstance(other.value, str):
+            return None
+        wanted = other.value
+        if condition.op == "==":
+            return lambda item: item.get(name) == wanted
+        return lambda item: isinstance(value := item.get(name), str) and value != wanted
+    if isinstance(condition, ast.In) and (name := _text_field(condition.item, ctx)) is not None:
+        if (texts := _texts(condition.container, ctx)) is None:
+            return None
+        if condition.negated:
+            return lambda item: isinstance(value := item.get(name), str) and value not in texts
+        return lambda item: isinstance(value := item.get(name), str) and value in texts
+    return None
+
+
 def _filter(node: ast.Subscript, base: Compiled, condition: Compiled, t: Type, ctx: Context) -> Compiled:
     base_run, base_locate, test = base.run, base.locate, condition.run
+    direct = _direct_test(node.index, ctx.within(item=t.item or ANY)) if condition.type.kind is Kind.BOOLEAN else None
 
     def run(scope: Scope) -> Any:
         items = base_run(scope)
@@ -361,6 +404,9 @@ def _filter(node: ast.Subscript, base: Compiled, condition: Compiled, t: Type, c
         if not isinstance(items, list):
             return Mismatch(base_locate(scope) or (), items, "a list")
         paths = _item_paths(items, base_locate, scope)
+        if direct is not None:
+            kept = [(value, path) for value, path in zip(items, paths) if isinstance(value, dict) and direct(value)]
+            return Items([value for value, _ in kept], [path for _, path in kept])
         kept, kept_paths = [], []
         saved = scope.vars.get(ITEM), scope.paths.get(ITEM)
         for value, path in zip(items, paths):
