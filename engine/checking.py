@@ -12,7 +12,7 @@ from .documents.discovery import discover
 from .documents.importers.detection import load_any
 from .documents.source import DEFAULT_LIMITS, Document, DocumentError, Limits
 from .documents.validation import validate
-from .evaluation import evaluate
+from .evaluation import document_scope, evaluate
 from .findings import (EVIDENCE_RULE, INPUT_POLICY, LOAD_RULE, SCHEMA_RULE, Finding, InputSource, Location,
                        PolicySource, Provenance, Report)
 from .language.loader import PolicyLoader, is_policy_path
@@ -111,8 +111,9 @@ def check_document(document: Document, policies: Sequence[CompiledPolicy], *, wa
                    as_of: dt.date) -> list[Finding]:
     """Schema problems and every policy's findings for one loaded document."""
     findings = [_schema_finding(document, problem) for problem in validate(document)]
+    scope = document_scope(document, as_of)  # a rule several policies import is judged once
     for policy in policies:
-        findings.extend(evaluate(policy, document, waivers=waivers, as_of=as_of))
+        findings.extend(evaluate(policy, document, waivers=waivers, as_of=as_of, scope=scope))
     return findings
 
 

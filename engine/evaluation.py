@@ -20,27 +20,27 @@ from .waivers import Waiver, waivers_in
 _RULE_ERRORS = (EvalError, ArithmeticError, DimensionError, ValueError)
 
 
+def document_scope(document: Document, as_of: dt.date) -> Scope:
+    """What the rules of every policy checked against `document` share: its data, and what they have
+    worked out of it (lets, filters, and the outcome of a rule that several policies import)."""
+    return Scope(document.data if isinstance(document.data, dict) else {}, as_of)
+
+
 def evaluate(policy: CompiledPolicy, document: Document, *, waivers: Sequence[Waiver] = (),
-             as_of: dt.date) -> list[Finding]:
-    """Every rule of `policy` applied to `document`, in rule order."""
-    scope = Scope(document.data if isinstance(document.data, dict) else {}, as_of)
+             as_of: dt.date, scope: Scope | None = None) -> list[Finding]:
+    """Every rule of `policy` applied to `document`, in rule order. Policies checked against the same
+    document may share one `document_scope`, so that a rule they all import is judged once."""
+    scope = scope or document_scope(document, as_of)
     all_waivers = [*waivers_in(document), *waivers]
     return [_finding(policy, rule, document, scope, all_waivers, as_of) for rule in policy.rules]
 
 
 def _finding(policy: CompiledPolicy, rule: CompiledRule, document: Document, scope: Scope,
              waivers: Iterable[Waiver], as_of: dt.date) -> Finding:
-    try:
-        status, failure = _outcome(rule, scope)
-        # A rule's message speaks of a violation; absent or mistyped evidence is said in the evaluator's words.
-        violated = failure is not None and failure.reason is Reason.VIOLATED
-        message = rule.message.render(scope) if rule.message is not None and violated else ""
-        if status is Status.PASS and rule.success is not None:
-            message = rule.success.render(scope)
-        fix = rule.fix.render(scope) if failure is not None else ""
-    except _RULE_ERRORS as err:
-        status, failure = Status.ERROR, Failure(Reason.RULE_ERROR, None, f"the rule could not be evaluated: {err}")
-        message, fix = failure.detail, ""
+    memo = scope.memo
+    if (judged := memo.get(rule.key)) is None:
+        judged = memo[rule.key] = _judge(rule, scope)
+    status, failure, message, fix = judged
     if status is Status.NOT_APPLICABLE:
         detail = f"not applicable: {rule.when.text if rule.when else ''} does not hold"
         return _stamp(policy, rule, document, status, None, detail, detail, (), None, "", "")
@@ -57,6 +57,23 @@ def _finding(policy: CompiledPolicy, rule: CompiledRule, document: Document, sco
             waiver_text = f"expired on {latest.expires.isoformat()}: {latest.describe()}"
     return _stamp(policy, rule, document, status, failure.reason, message or failure.detail, failure.detail,
                   failure.values, failure.path, fix, waiver_text)
+
+
+def _judge(rule: CompiledRule, scope: Scope) -> tuple[Status, Failure | None, str, str]:
+    """The rule's status, why it is not a pass, its message and its fix: all that depends only on the
+    rule as compiled and the document, not on the policy that imports it."""
+    try:
+        status, failure = _outcome(rule, scope)
+        # A rule's message speaks of a violation; absent or mistyped evidence is said in the evaluator's words.
+        violated = failure is not None and failure.reason is Reason.VIOLATED
+        message = rule.message.render(scope) if rule.message is not None and violated else ""
+        if status is Status.PASS and rule.success is not None:
+            message = rule.success.render(scope)
+        fix = rule.fix.render(scope) if failure is not None else ""
+    except _RULE_ERRORS as err:
+        status, failure = Status.ERROR, Failure(Reason.RULE_ERROR, None, f"the rule could not be evaluated: {err}")
+        message, fix = failure.detail, ""
+    return status, failure, message, fix
 
 
 def _outcome(rule: CompiledRule, scope: Scope) -> tuple[Status, Failure | None]:

@@ -31,3 +31,29 @@ def test_source_date_epoch_fixes_the_report_time_for_library_users_too(monkeypat
     engine = Engine()
     report = engine.check(["aurora-7b.yaml"], engine.policies(["recommended"]), as_of=dt.date(2026, 1, 1))
     assert report.provenance.generated_at == "2026-01-01T00:00:00Z"
+
+
+def test_a_rule_imported_with_other_params_is_judged_with_its_own(tmp_path: Path) -> None:
+    (tmp_path / "budget.policy").write_text(
+        'policy budget\ntitle "Budget"\nversion "1"\nparam limit = 500 MWh\n'
+        'let used = energy.training.energy\n'
+        'rule within { title "Within" severity error require used <= limit }\n', encoding="utf-8")
+    (tmp_path / "strict.policy").write_text(
+        'policy strict\ntitle "Strict"\nversion "1"\nimport budget { set limit = 100 MWh }\n', encoding="utf-8")
+    (tmp_path / "same.policy").write_text(
+        'policy same\ntitle "Same"\nversion "1"\nimport budget\n', encoding="utf-8")
+    (tmp_path / "d.yaml").write_text('openwatt: "1.0"\nmodel: {id: x}\nenergy: {training: {energy: 433 MWh}}\n',
+                                     encoding="utf-8")
+    engine = Engine(search_path=[tmp_path])
+    for order in (["budget", "strict", "same"], ["strict", "same", "budget"]):
+        policies = engine.policies(order)
+        report = engine.check([str(tmp_path / "d.yaml")], policies, as_of=dt.date(2026, 1, 1))
+        statuses = {(f.policy, f.rule): (f.status, f.detail) for f in report.findings if f.policy != "openwatt"}
+        assert statuses == {
+            ("budget", "within"): ("pass", ""),
+            ("same", "budget/within"): ("pass", ""),
+            ("strict", "budget/within"): (
+                "fail", "energy.training.energy is 433 MWh; the policy requires at most 100 MWh"),
+        }
+    keys = {p.id: p.rules[0].key for p in engine.policies(["budget", "strict", "same"])}
+    assert keys["budget"] == keys["same"] != keys["strict"]  # judged once for budget and same

@@ -82,6 +82,9 @@ class Context:
     item: Type | None = None  # the list item a filter condition's bare names refer to
     builtins: Mapping[str, Builtin] = field(default_factory=lambda: BUILTINS)
     pending: Mapping[str, int] = field(default_factory=dict)  # params and lets of the policy, by line
+    # What makes a value the policy computes the same in every policy that imports this file: the file, its
+    # text and its param values. Lets, filters and rule outcomes are remembered per document under it.
+    variant: str = ""
 
     def error(self, code: str, message: str, node: ast.Node, hint: str | None = None) -> None:
         self.errors.append(PolicyError(code, message, node.span, hint))
@@ -91,7 +94,7 @@ class Context:
 
     def within(self, **changes: Any) -> Context:
         new = Context(self.file, self.source, self.root, self.errors, self.lets, self.params,
-                      dict(self.locals), self.item, self.builtins, self.pending)
+                      dict(self.locals), self.item, self.builtins, self.pending, self.variant)
         for name, value in changes.items():
             setattr(new, name, value)
         return new
@@ -213,7 +216,7 @@ def _name(node: ast.Name, ctx: Context) -> Compiled:
             return result
         return Compiled(run_item, t, node, text, lambda scope: (*scope.paths[ITEM], name))
     if name in ctx.lets:
-        return _memoised(ctx.lets[name], f"{ctx.file}\0{name}", node, ctx)  # two policies may both have it
+        return _memoised(ctx.lets[name], f"{ctx.variant or ctx.file}\0{name}", node, ctx)  # two policies may both have it
     if name in ctx.params:
         value = ctx.params[name]
         return constant(value, node, ctx, type_of_value(value))
@@ -422,7 +425,7 @@ def _filter(node: ast.Subscript, base: Compiled, condition: Compiled, t: Type, c
         return Compiled(run, t, node, ctx.text(node), base_locate)
     # The same filter written in several rules (a `when` and its `require`, often) is worked out once
     # per document: with no local names, its text in its file always means the same list.
-    key = f"{ctx.file}\0[{ctx.text(node)}"
+    key = f"{ctx.variant or ctx.file}\0[{ctx.text(node)}"
 
     def memoised(scope: Scope) -> Any:
         memo = scope.memo

@@ -8,6 +8,7 @@ imported rules (qualified `policy-id/rule-id`) with severity overrides and disab
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -76,6 +77,7 @@ class CompiledRule:
     fix: Template
     origin: str  # the id of the policy that defines the rule
     span: ast.Span
+    key: str  # the same for this rule in every policy that imports it with the same params
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +192,7 @@ class Compiler:
         ctx = self._context(unit)
         params = self.params[policy_id]
         ctx.params = {name: p.value for name, p in params.items()}
+        ctx.variant = _variant(unit, params)
         lets: dict[str, Compiled] = {}
         ctx.lets = lets
         rules: list[CompiledRule] = []
@@ -352,7 +355,7 @@ class Compiler:
             if isinstance(item, ast.Let):
                 if self._new_name(item.name, names, item):
                     value = compile_expr(item.value, rule_ctx)
-                    rule_ctx.locals[item.name] = Local(value.type, value, f"{policy_id}/{node.id}/{item.name}")
+                    rule_ctx.locals[item.name] = Local(value.type, value, f"{ctx.variant}\0{node.id}\0{item.name}")
             elif item.keyword == "when" and when is None:
                 when = _condition(compile_expr(item.value, rule_ctx), rule_ctx, "'when'")
             elif item.keyword == "require":
@@ -364,7 +367,8 @@ class Compiler:
             return None
         return CompiledRule(node.id, _text(found["title"]), Severity(found["severity"]), _text(found.get("cite")),
                             _text(found.get("description")), when, tuple(requires),
-                            tuple(explanation(r) for r in requires), message, success, fix, policy_id, node.span)
+                            tuple(explanation(r) for r in requires), message, success, fix, policy_id, node.span,
+                            f"{ctx.variant}\0#{node.id}")
 
     def _template(self, node: ast.Text, ctx: Context) -> Template:
         written = iter(node.written)  # each expression named as the text writes it (escapes read)
@@ -511,6 +515,12 @@ def _override_value(raw: Any) -> tuple[Any, PolicyError | None]:
     if ctx.errors or not compiled.constant:
         return raw, None
     return compiled.run(None), None  # type: ignore[arg-type]
+
+
+def _variant(unit: Unit, params: Mapping[str, ParamValue]) -> str:
+    """A short fingerprint of a policy file's text and param values (see Context.variant)."""
+    said = "\0".join(f"{name}={literal(p.value)}" for name, p in sorted(params.items()))
+    return hashlib.sha256(f"{unit.file}\0{unit.sha256}\0{said}".encode()).hexdigest()[:16]
 
 
 def _not_a_value(value: Any) -> str | None:
