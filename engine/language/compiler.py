@@ -216,7 +216,7 @@ def _name(node: ast.Name, ctx: Context) -> Compiled:
             return result
         return Compiled(run_item, t, node, text, lambda scope: (*scope.paths[ITEM], name))
     if name in ctx.lets:
-        return _memoised(ctx.lets[name], f"{ctx.variant or ctx.file}\0{name}", node, ctx)  # two policies may both have it
+        return _memoised(ctx.lets[name], f"{ctx.variant or ctx.file}\0{name}", node, ctx)  # not another file's
     if name in ctx.params:
         value = ctx.params[name]
         return constant(value, node, ctx, type_of_value(value))
@@ -354,12 +354,18 @@ def _index(node: ast.Subscript, base: Compiled, index: Compiled, item_type: Type
     return Compiled(lambda scope: position(scope)[0], item_type, node, ctx.text(node), lambda scope: position(scope)[1])
 
 
+def _item_field(name: str, ctx: Context) -> Type | None:
+    """The type of the items' field `name` when a bare `name` in a filter reads it (no local hides it)."""
+    if name in ctx.locals or ctx.item is None or ctx.item.shape is None:
+        return None
+    return ctx.item.shape.property(name)
+
+
 def _text_field(node: ast.Expr, ctx: Context) -> str | None:
     """The name of the item field `node` reads, when it is a bare name for a text field of the items."""
-    if not isinstance(node, ast.Name) or node.name in ctx.locals or ctx.item is None or ctx.item.shape is None:
+    if not isinstance(node, ast.Name) or (field_type := _item_field(node.name, ctx)) is None:
         return None
-    field_type = ctx.item.shape.property(node.name)
-    return node.name if field_type is not None and field_type.kind is Kind.STRING else None
+    return node.name if field_type.kind is Kind.STRING else None
 
 
 def _texts(node: ast.Expr, ctx: Context) -> frozenset[str] | None:
@@ -367,7 +373,8 @@ def _texts(node: ast.Expr, ctx: Context) -> frozenset[str] | None:
     if isinstance(node, ast.ListLiteral) and all(isinstance(i, ast.Literal) and isinstance(i.value, str)
                                                  for i in node.items):
         return frozenset(i.value for i in node.items)  # type: ignore[union-attr]
-    if (isinstance(node, ast.Name) and node.name not in ctx.locals and node.name not in ctx.lets
+    if (isinstance(node, ast.Name) and node.name not in ctx.locals and _item_field(node.name, ctx) is None
+            and node.name not in ctx.lets
             and isinstance(value := ctx.params.get(node.name), list) and all(isinstance(v, str) for v in value)):
         return frozenset(value)
     return None
