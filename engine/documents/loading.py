@@ -16,6 +16,7 @@ from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from openwatt.documents.source import DEFAULT_LIMITS, Document, DocumentError, Format, Limits, Path
+from openwatt.values.kinds import BOOLEAN, DATE, NULL, NUMBER, kind_in_words
 
 __all__ = ["decode_text", "load_document", "parse_document", "parse_yaml", "read_file"]
 
@@ -28,8 +29,8 @@ _REREAD_BYTES = 1024 * 1024
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _SEQ, _MAP, _MERGE = _TAG + "str", _TAG + "seq", _TAG + "map", _TAG + "merge"
-_SCALAR_KINDS = {_TAG + "null": "null", _TAG + "bool": "a boolean", _TAG + "int": "a number",
-                 _TAG + "float": "a number", _TAG + "timestamp": "a date"}
+_SCALAR_KINDS = {_TAG + "null": NULL, _TAG + "bool": BOOLEAN, _TAG + "int": NUMBER, _TAG + "float": NUMBER,
+                 _TAG + "timestamp": DATE}
 # SafeLoader's own constructors, so scalars resolve exactly as yaml.safe_load resolves them.
 _CONSTRUCT = {tag: SafeConstructor.yaml_constructors[tag] for tag in _SCALAR_KINDS}
 _CONSTRUCTOR = SafeConstructor()  # the scalar constructors keep no state, so one instance serves all
@@ -92,7 +93,7 @@ def parse_document(raw: bytes, file: str, *, limits: Limits = DEFAULT_LIMITS,
     else:
         data, positions = _Builder(file, limits).document(_compose(text, file, limits))
     if not isinstance(data, dict):
-        found = _Builder.describe(data)
+        found = kind_in_words(data)
         raise DocumentError(file, 1, 1, f"a disclosure is a mapping at the top level; found {found}",
                             _EMPTY_HINT)
     return Document(file, data, positions, hashlib.sha256(raw).hexdigest(), syntax)
@@ -356,18 +357,6 @@ class _Builder:
         tag = node.tag.replace(_TAG, "!!")
         self.fail(node, f"unsupported tag {tag}", "remove the tag: a disclosure holds plain mappings, lists, "
                                                   "strings, numbers, booleans and dates")
-
-    @staticmethod
-    def describe(value: Any) -> str:
-        if isinstance(value, list):
-            return "a list"
-        if value is None:
-            return "null"
-        if isinstance(value, bool):
-            return "a boolean"
-        if isinstance(value, (int, float)):
-            return "a number"
-        return "a string" if isinstance(value, str) else "a date"
 
 
 def _clip(text: str) -> str:

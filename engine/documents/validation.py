@@ -16,6 +16,7 @@ from jsonschema.exceptions import ValidationError, best_match, relevance
 
 from openwatt.documents.source import Document, Format, Path, format_path
 from ..resources import load_schema
+from openwatt.values.kinds import DATE, NUMBER, SCHEMA_TYPES, kind_in_words
 from openwatt.values.quantities import DIMENSIONS, QuantityError, format_number, parse_quantity
 
 __all__ = ["SchemaProblem", "validate"]
@@ -110,20 +111,14 @@ def _shown(value: Any) -> str:
     return "null" if value is None else str(value)
 
 
-def _kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, bool):
-        return "a boolean"
-    return "null" if value is None else "a number"
+def _shown_with_kind(value: Any) -> str:
+    """What a message says ``value`` is: '5 (a number)', '"5" (a string)', 'a list', 'null'; true and false
+    need no kind after them."""
+    if value is None or isinstance(value, (dict, list)):
+        return kind_in_words(value)
+    return _shown(value) if isinstance(value, bool) else f"{_shown(value)} ({kind_in_words(value)})"
 
 
-_TYPE_NAMES = {"string": "a string", "number": "a number", "integer": "a whole number", "boolean": "true or false",
-               "object": "a mapping", "array": "a list", "null": "null"}
 _DATE_HINT = "write the date as YYYY-MM-DD, e.g. 2025-09-16"
 _SIGNLESS_EXPONENT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][0-9]+")
 
@@ -152,16 +147,16 @@ def _quantity(schema: Mapping[str, Any]) -> tuple[str, str, str] | None:
 
 def _type(error: ValidationError, path: Path, syntax: Format) -> Iterable[_Problem]:
     value, schema, where = error.instance, error.schema, _where(path)
-    if (quantity := _quantity(schema)) is not None and _kind(value) == "a number":
+    if (quantity := _quantity(schema)) is not None and kind_in_words(value) == NUMBER:
         unit = quantity[2].split(" ", 1)[1]
         yield _Problem(path, f"{where}: {_shown(value)} is not a quantity with a unit",
                        f"write a number and a unit, e.g. {_shown(value)} {unit}")
         return
     types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-    expected = quantity[1] if quantity else " or ".join(_TYPE_NAMES.get(t, t) for t in types)
+    expected = quantity[1] if quantity else " or ".join(SCHEMA_TYPES.get(t, t) for t in types)
     hint = None
     if schema.get("format") == "date":
-        expected, hint = "a date", _DATE_HINT
+        expected, hint = DATE, _DATE_HINT
     elif isinstance(value, str) and {"number", "integer"} & set(types):
         if syntax is Format.YAML and _SIGNLESS_EXPONENT.fullmatch(value.strip()):
             mantissa, exponent = re.split("[eE]", value.strip())
@@ -171,9 +166,7 @@ def _type(error: ValidationError, path: Path, syntax: Format) -> Iterable[_Probl
             hint = "write the number without quotes"
     elif value is None:
         hint = "give a value, or leave the field out"
-    shown = f"{_shown(value)} ({_kind(value)})" if value is not None and _kind(value) not in ("a mapping", "a list") \
-        else _kind(value)
-    yield _Problem(path, f"{where} is {shown}; expected {expected}", hint)
+    yield _Problem(path, f"{where} is {_shown_with_kind(value)}; expected {expected}", hint)
 
 
 def _is_number(text: str) -> bool:
@@ -214,7 +207,7 @@ def _enum(error: ValidationError, path: Path) -> Iterable[_Problem]:
 def _const(error: ValidationError, path: Path) -> Iterable[_Problem]:
     value, wanted = error.instance, error.validator_value
     if isinstance(wanted, str) and not isinstance(value, str) and _shown(value) == wanted:
-        yield _Problem(path, f"{_where(path)} is {_shown(value)} ({_kind(value)}); expected the string "
+        yield _Problem(path, f"{_where(path)} is {_shown_with_kind(value)}; expected the string "
                              f"{_shown(wanted)}", f"quote it: {path[-1] if path else 'value'}: {_shown(wanted)}")
     else:
         yield _Problem(path, f"{_where(path)}: {_shown(value)} is not {_shown(wanted)}")

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..values.kinds import kind_in_words
 from ..values.paths import Path, format_path
 from ..values.quantities import Quantity, QuantityError, parse_quantity
 from ..values.verdicts import Reason
@@ -96,24 +97,10 @@ class Failure:
 
 
 def kind_of(value: Any) -> str:
-    """The kind of a document value, in words: 'a string', 'a number', 'a list'."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
+    """The kind of a value, in words: 'a string', 'a number', 'a list', 'an energy quantity'."""
     if isinstance(value, Quantity):
         return Type(Kind.QUANTITY, dimension=value.dimension).describe()
-    if isinstance(value, dt.date):
-        return "a date"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    return type(value).__name__
+    return kind_in_words(value)
 
 
 def show(value: Any) -> str:

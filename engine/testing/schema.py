@@ -14,6 +14,7 @@ from jsonschema.exceptions import ValidationError
 from ..documents.source import Document
 from ..language.errors import did_you_mean
 from ..resources import load_schema
+from ..values.kinds import SCHEMA_TYPES, kind_in_words
 from ..values.paths import format_path
 from .results import Problem
 
@@ -44,8 +45,6 @@ def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-_TYPES = {"string": "a string", "number": "a number", "boolean": "true or false", "object": "a mapping",
-          "array": "a list", "null": "null", "integer": "a whole number"}
 _REQUIRED_HINTS = {
     "policy": "name the policy under test, e.g. policy: osaid-1.0",
     "cases": "add cases: a list of named cases, each with a document or disclosure and expect",
@@ -53,13 +52,6 @@ _REQUIRED_HINTS = {
     "expect": "add expect: with rule ids and the status each must reach, e.g. weights-licence: pass",
     "status": "give the status: pass, fail, not_applicable, waived or error",
 }
-
-
-def _kind(value: Any) -> str:
-    for kind, test in (("a mapping", dict), ("a list", list), ("true or false", bool), ("a string", str)):
-        if isinstance(value, test):
-            return kind
-    return "null" if value is None else "a number"
 
 
 def _explain(error: ValidationError) -> Iterable[tuple[tuple[str | int, ...], str, str | None]]:
@@ -79,13 +71,14 @@ def _explain(error: ValidationError) -> Iterable[tuple[tuple[str | int, ...], st
     elif kind == "enum":
         choices = [str(c) for c in error.validator_value]
         what = "reason" if path and path[-1] == "reason" else "status"
-        shown = json.dumps(value) if isinstance(value, str) else _kind(value)
+        shown = json.dumps(value) if isinstance(value, str) else kind_in_words(value)
         guess = did_you_mean(value.lower(), choices) if isinstance(value, str) else None
         plural = "statuses" if what == "status" else "reasons"
         yield path, f"{where}: {shown} is not a {what}", guess or f"{plural}: {', '.join(choices)}"
     elif kind == "type":
         types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        yield path, f"{where} is {_kind(value)}; expected {' or '.join(_TYPES.get(str(t), str(t)) for t in types)}", None
+        expected = " or ".join(SCHEMA_TYPES.get(str(t), str(t)) for t in types)
+        yield path, f"{where} is {kind_in_words(value)}; expected {expected}", None
     elif kind == "format":
         yield path, f"{where}: {json.dumps(value)} is not a date", "write the date as YYYY-MM-DD, e.g. 2026-01-01"
     elif kind == "minProperties":

@@ -234,10 +234,12 @@ HOSTILE: list[tuple[str, bytes, str, str | None]] = [
     ("scalar.yaml", b"openwatt\n",
      "scalar.yaml:1:1: a disclosure is a mapping at the top level; found a string", HINT_START),
     ("null.yaml", b"~\n", "null.yaml:1:1: a disclosure is a mapping at the top level; found null", HINT_START),
-    ("intkey.yaml", b"openwatt: '1.0'\n1: x\n", "intkey.yaml:2:1: key 1 is not a string (YAML reads it as a "
-     "number)", 'quote the key: "1"'),
-    ("boolkey.yaml", b"model:\n  on: x\n", "boolkey.yaml:2:3: key on is not a string (YAML reads it as a "
-     "boolean)", 'quote the key: "on"'),
+    ("bool.yaml", b"yes\n", "bool.yaml:1:1: a disclosure is a mapping at the top level; found true or false",
+     HINT_START),
+    ("intkey.yaml", b"openwatt: '1.0'\n1: x\n", "intkey.yaml:2:1: key 1 is not a string (YAML reads it as "
+     "a number)", 'quote the key: "1"'),
+    ("boolkey.yaml", b"model:\n  on: x\n", "boolkey.yaml:2:3: key on is not a string (YAML reads it as "
+     "true or false)", 'quote the key: "on"'),
     ("datekey.yaml", b"2025-01-01: x\n", "datekey.yaml:1:1: key 2025-01-01 is not a string (YAML reads it as "
      "a date)", 'quote the key: "2025-01-01"'),
     ("listkey.yaml", b"? [a, b]\n: x\n", "listkey.yaml:1:3: a key must be a string, not a list",

@@ -98,6 +98,13 @@ def test_types_enums_dates_and_bounds() -> None:
     ]
 
 
+def test_true_and_false_are_shown_without_a_kind_and_expected_in_words() -> None:
+    assert problems(BASE + "  name: true\n  general_purpose: 'yes'\n") == [
+        (4, 3, "model.name is true; expected a string", None),
+        (5, 3, 'model.general_purpose is "yes" (a string); expected true or false', None),
+    ]
+
+
 def test_items_of_lists() -> None:
     text = ('openwatt: "1.0"\nmodel:\n  id: ""\n  release_date: 2025-09-16T10:00:00Z\ncomponents:\n'
             "  - kind: weights\n  - {}\nwaivers:\n  - rule: x\n    expires: 2026-01-01\n"

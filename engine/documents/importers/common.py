@@ -9,6 +9,7 @@ from typing import Any
 from openwatt.documents.loading import decode_text
 from openwatt.documents.writing import canonical
 from openwatt.documents.source import Document, DocumentError, Format, Limits, Path
+from openwatt.values.kinds import kind_in_words as describe_kind  # the importers' name for it
 from openwatt.values.quantities import format_number
 from openwatt.values.urls import is_url
 
@@ -103,17 +104,6 @@ def decode(raw: bytes, file: str, limits: Limits, what: str) -> str:
             raise DocumentError(error.file, error.line, error.column, error.message,
                                 f"{what} is a text file; check that this is the right file") from None
         raise
-
-
-def describe_kind(value: Any) -> str:
-    """What a value in an imported file is, in words, for messages: 'a mapping', 'a list', 'text'."""
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, bool):
-        return "a boolean"
-    return "a number" if isinstance(value, (int, float)) else "text" if isinstance(value, str) else "a date"
 
 
 def clip(text: str, width: int = 40) -> str:

@@ -271,6 +271,10 @@ def test_a_horizontal_rule_later_in_the_body_is_not_metadata() -> None:
      "write datasets as a list, e.g. datasets: [org/name]"),
     ("---\nbase_model: [org/a, 3]\n---\n", "m/README.md:2:21: base_model[1] is a number; expected an id\n"
      "write each id as text, e.g. org/name"),
+    ("---\ndatasets: [null]\n---\n", "m/README.md:2:12: datasets[0] is null; expected an id\n"
+     "write each id as text, e.g. org/name"),
+    ("---\nco2_eq_emissions: true\n---\n", "m/README.md:2:1: co2_eq_emissions is true or false; expected a "
+     "number of grams or a mapping\nwrite the emissions in grams of CO2 equivalent as a number, e.g. emissions: 1710"),
     ("---\nco2_eq_emissions: [1, 2]\n---\n", "m/README.md:2:1: co2_eq_emissions is a list; expected a number of "
      "grams or a mapping\nwrite the emissions in grams of CO2 equivalent as a number, e.g. emissions: 1710"),
     ("---\nco2_eq_emissions:\n  emissions: -5\n---\n", "m/README.md:3:3: co2_eq_emissions.emissions is "

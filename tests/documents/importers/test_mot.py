@@ -296,13 +296,13 @@ def test_from_a_loaded_document_keeps_its_digest() -> None:
      "the MOT's component ids are 7 to 22 and 24; or write the component's name"),
     ("  name: m\n  components:\n    - description: x\n", "x.yml:8:7: release.components[0] has no name\n"
      "write the component's MOT name, e.g. name: 'Model architecture'"),
-    ("  name: m\n  components:\n    - Datasets\n", "x.yml:8:7: release.components[0] is text; expected a mapping\n"
+    ("  name: m\n  components:\n    - Datasets\n", "x.yml:8:7: release.components[0] is a string; expected a mapping\n"
      "give each component a name, description, license and component_path"),
     ("  name: m\n  components:\n    - name: Datasets\n    - name: Datasets\n",
      "x.yml:9:7: component 'Datasets' is listed twice (first at line 8)\nlist each component once"),
-    ("  name: m\n  components: Datasets\n", "x.yml:7:3: release.components is text; expected a list\n"
+    ("  name: m\n  components: Datasets\n", "x.yml:7:3: release.components is a string; expected a list\n"
      "list the components of the release, each with a name"),
-    ("  name: m\n  license: MIT\n", "x.yml:7:3: release.license is text; expected a mapping\nNone"),
+    ("  name: m\n  license: MIT\n", "x.yml:7:3: release.license is a string; expected a mapping\nNone"),
     ("  name: [a, b]\n", "x.yml:6:3: release.name is a list; expected text\nquote the value"),
 ])
 def test_errors(release: str, rendered: str) -> None:
