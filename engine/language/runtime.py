@@ -191,7 +191,9 @@ def unknown_failure(value: Unknown) -> Failure:
     """The failure a condition over absent or mistyped evidence gives."""
     where = format_path(value.path) or "the document"
     if isinstance(value, Mismatch):
-        detail = f"{where} is {show(value.found)} ({kind_of(value.found)}); expected {value.expected}"
+        found = value.found  # true, false and null say their kind themselves
+        said = show(found) if found is None or isinstance(found, bool) else f"{show(found)} ({kind_of(found)})"
+        detail = f"{where} is {said}; expected {value.expected}"
         return Failure(Reason.TYPE_MISMATCH, value.path, detail, ((where, show(value.found)),))
     if isinstance(value, Undecided):
         return Failure(Reason.MISSING, value.path, value.detail, ((where, "undecided"),))

@@ -9,11 +9,10 @@ from typing import Any
 from openwatt.documents.loading import decode_text
 from openwatt.documents.writing import canonical
 from openwatt.documents.source import Document, DocumentError, Format, Limits, Path
-from openwatt.values.kinds import kind_in_words as describe_kind  # the importers' name for it
 from openwatt.values.quantities import format_number
 from openwatt.values.urls import is_url
 
-__all__ = ["MAX_COUNT", "Output", "Position", "clip", "decode", "describe_kind", "device_count", "is_url",
+__all__ = ["MAX_COUNT", "Output", "Position", "clip", "decode", "device_count", "is_url",
            "number_text", "sha256"]
 
 Position = tuple[int, int]

@@ -29,11 +29,12 @@ import os
 import re
 from typing import Any, NoReturn
 
-from openwatt.documents.importers.common import (MAX_COUNT, Output, Position, clip, decode, describe_kind, device_count,
+from openwatt.documents.importers.common import (MAX_COUNT, Output, Position, clip, decode, device_count,
                                                  is_url, number_text, sha256)
 from openwatt.documents.importers.hub import PIPELINE_TAGS, hub_licence
 from openwatt.documents.loading import parse_yaml
 from openwatt.documents.source import DEFAULT_LIMITS, Document, DocumentError, Format, Limits, Path
+from openwatt.values.kinds import kind_in_words
 
 __all__ = ["import_model_card"]
 
@@ -131,12 +132,12 @@ class _Card:
         value = self.get(path)
         if value is None or isinstance(value, bool):
             if isinstance(value, bool):
-                self.fail(path, f"{_name(path)} is {'true' if value else 'false'}; expected text",
+                self.fail(path, f"{_name(path)} is {'true' if value else 'false'}; expected a string",
                           f"write the {_name(path)} as text")
             return None
         if isinstance(value, (dict, list)):
             found = "a list" if isinstance(value, list) else "a mapping"
-            self.fail(path, f"{_name(path)} is {found}; expected text", f"write the {_name(path)} as one value")
+            self.fail(path, f"{_name(path)} is {found}; expected a string", f"write the {_name(path)} as one value")
         text = str(value).strip()
         return text or None
 
@@ -148,12 +149,12 @@ class _Card:
         if isinstance(value, str):
             return [(value.strip(), self.at((key,)))] if value.strip() else []
         if not isinstance(value, list):
-            self.fail((key,), f"{key} is {describe_kind(value)}; expected an id or a list of ids",
+            self.fail((key,), f"{key} is {kind_in_words(value)}; expected an id or a list of ids",
                       f"write {key} as a list, e.g. {key}: [org/name]")
         found = []
         for index, item in enumerate(value):
             if not isinstance(item, str):
-                self.fail((key, index), f"{key}[{index}] is {describe_kind(item)}; expected an id",
+                self.fail((key, index), f"{key}[{index}] is {kind_in_words(item)}; expected an id",
                           "write each id as text, e.g. org/name")
             if item.strip():
                 found.append((item.strip(), self.at((key, index))))
@@ -230,7 +231,7 @@ class _Card:
         elif isinstance(co2, (int, float, str)) and not isinstance(co2, bool):
             details, emissions_path = False, key  # the short form: a bare number of grams
         else:
-            self.fail(key, f"co2_eq_emissions is {describe_kind(co2)}; expected a number of grams or a mapping",
+            self.fail(key, f"co2_eq_emissions is {kind_in_words(co2)}; expected a number of grams or a mapping",
                       _EMISSIONS_HINT)
         phase = self.phase(key) if details else "training"
         energy: Path = ("energy", phase)
@@ -272,7 +273,7 @@ class _Card:
         """Emissions as a carbon quantity: a bare number is grams (the spec's unit); a unit written after
         the number (`49.49 g`, `17 kg`) is honoured; nothing is rescaled."""
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            self.fail(path, f"{_name(path)} is {describe_kind(value)}; expected a number of grams", _EMISSIONS_HINT)
+            self.fail(path, f"{_name(path)} is {kind_in_words(value)}; expected a number of grams", _EMISSIONS_HINT)
         if isinstance(value, (int, float)):
             unit = "gCO2e"
             try:

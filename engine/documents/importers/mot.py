@@ -39,9 +39,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-from openwatt.documents.importers.common import Output, Position, clip, describe_kind, is_url
+from openwatt.documents.importers.common import Output, Position, clip, is_url
 from openwatt.documents.loading import parse_document
 from openwatt.documents.source import DEFAULT_LIMITS, Document, DocumentError, Format, Limits, Path, format_path
+from openwatt.values.kinds import kind_in_words
 
 __all__ = ["MOT_COMPONENTS", "MotComponent", "import_mot", "mot_disclosure"]
 
@@ -133,7 +134,7 @@ class _Release:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            self.fail(path, f"{format_path(path)} is {describe_kind(value)}; expected a mapping")
+            self.fail(path, f"{format_path(path)} is {kind_in_words(value)}; expected a mapping")
         return value
 
     def text(self, path: Path) -> str | None:
@@ -143,7 +144,7 @@ class _Release:
         if value is None:
             return None
         if isinstance(value, (dict, list, bool)):
-            self.fail(path, f"{format_path(path)} is {describe_kind(value)}; expected text", "quote the value")
+            self.fail(path, f"{format_path(path)} is {kind_in_words(value)}; expected a string", "quote the value")
         text = value.isoformat() if isinstance(value, datetime.date) else str(value)
         return text.strip() or None
 
@@ -211,14 +212,14 @@ class _Release:
         if listed is None:
             return
         if not isinstance(listed, list):
-            self.fail(("release", "components"), f"release.components is {describe_kind(listed)}; expected a list",
+            self.fail(("release", "components"), f"release.components is {kind_in_words(listed)}; expected a list",
                       "list the components of the release, each with a name")
         self.out.place(("components",), self.at(("release", "components")))
         first: dict[str, int] = {}
         for index, item in enumerate(listed):
             path: Path = ("release", "components", index)
             if not isinstance(item, dict):
-                self.fail(path, f"release.components[{index}] is {describe_kind(item)}; expected a mapping",
+                self.fail(path, f"release.components[{index}] is {kind_in_words(item)}; expected a mapping",
                           "give each component a name, description, license and component_path")
             spec = self.spec(path)
             if spec.name in first:

@@ -265,7 +265,7 @@ def test_a_horizontal_rule_later_in_the_body_is_not_metadata() -> None:
      "write the metadata as 'key: value' lines, e.g. license: apache-2.0"),
     ("---\nlicense: mit\n\tdatasets: x\n---\n", "m/README.md:3:1: found character '\\t' that cannot start any "
      "token\nindent with spaces: YAML does not allow tabs for indentation"),
-    ("---\nlicense: [mit, apache-2.0]\n---\n", "m/README.md:2:1: license is a list; expected text\n"
+    ("---\nlicense: [mit, apache-2.0]\n---\n", "m/README.md:2:1: license is a list; expected a string\n"
      "write the license as one value"),
     ("---\ndatasets: {a: b}\n---\n", "m/README.md:2:1: datasets is a mapping; expected an id or a list of ids\n"
      "write datasets as a list, e.g. datasets: [org/name]"),

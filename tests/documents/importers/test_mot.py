@@ -303,7 +303,7 @@ def test_from_a_loaded_document_keeps_its_digest() -> None:
     ("  name: m\n  components: Datasets\n", "x.yml:7:3: release.components is a string; expected a list\n"
      "list the components of the release, each with a name"),
     ("  name: m\n  license: MIT\n", "x.yml:7:3: release.license is a string; expected a mapping\nNone"),
-    ("  name: [a, b]\n", "x.yml:6:3: release.name is a list; expected text\nquote the value"),
+    ("  name: [a, b]\n", "x.yml:6:3: release.name is a list; expected a string\nquote the value"),
 ])
 def test_errors(release: str, rendered: str) -> None:
     assert error_of(import_mot, (HEAD + "release:\n" + release).encode(), "x.yml") == rendered
