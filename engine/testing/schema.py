@@ -71,14 +71,14 @@ def _explain(error: ValidationError) -> Iterable[tuple[tuple[str | int, ...], st
     elif kind == "enum":
         choices = [str(c) for c in error.validator_value]
         what = "reason" if path and path[-1] == "reason" else "status"
-        shown = json.dumps(value) if isinstance(value, str) else kind_in_words(value)
+        shown = json.dumps(value) if isinstance(value, str) else _said(value)
         guess = did_you_mean(value.lower(), choices) if isinstance(value, str) else None
         plural = "statuses" if what == "status" else "reasons"
         yield path, f"{where}: {shown} is not a {what}", guess or f"{plural}: {', '.join(choices)}"
     elif kind == "type":
         types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         expected = " or ".join(SCHEMA_TYPES.get(str(t), str(t)) for t in types)
-        yield path, f"{where} is {kind_in_words(value)}; expected {expected}", None
+        yield path, f"{where} is {_said(value)}; expected {expected}", None
     elif kind == "format":
         yield path, f"{where}: {json.dumps(value)} is not a date", "write the date as YYYY-MM-DD, e.g. 2026-01-01"
     elif kind == "minProperties":
@@ -97,3 +97,8 @@ def _explain(error: ValidationError) -> Iterable[tuple[tuple[str | int, ...], st
         yield path, f"{where}: {json.dumps(value)} is not a param name", None
     elif kind != "oneOf":
         yield path, f"{where}: {error.message}", None
+
+
+def _said(value: Any) -> str:
+    """A value that is not of the kind wanted: true, false and null as written, anything else by its kind."""
+    return json.dumps(value) if value is None or isinstance(value, bool) else kind_in_words(value)

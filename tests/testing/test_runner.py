@@ -338,3 +338,11 @@ def test_a_file_that_is_not_a_mapping(tmp_path: Path, text: str, message: str) -
     [problem] = run_tests([tmp_path / "x.test.yaml"]).files[0].problems
     assert (problem.message, problem.hint) == (
         message, "a test file is a mapping with policy: (the policy under test) and cases: (a list)")
+
+
+def test_values_of_the_wrong_kind_are_shown_as_read() -> None:
+    assert problems(run("files/wrong-kinds.test.yaml")) == [
+        (3, 5, "cases[0].name is true; expected a string", None),
+        (5, 14, "cases[0].expect.energy-reported is true; expected a string or a mapping", None),
+        (5, 37, "cases[0].expect.within-budget is a list; expected a string or a mapping", None),
+    ]
