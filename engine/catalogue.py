@@ -1,17 +1,20 @@
 """The policy catalogue: which policies there are, one policy in words, and the packs as Markdown.
 
-`openwatt policy list`, `show` and `doc` are views of these functions; `docs/policies.md` is
-`render_markdown` over every shipped pack. Output depends only on the policies' text, never on the
-working folder or the time, so a generated document can be checked for staleness.
+`openwatt policy list`, `show` and `doc` are views of these functions (the list's chosen by name from
+`LIST_VIEWS`); `docs/policies.md` is `render_markdown` over every shipped pack. Output depends only on
+the policies' text, never on the working folder or the time, so a generated document can be checked for
+staleness.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from .language import ast
@@ -22,8 +25,8 @@ from .language.loader import POLICY_SUFFIX, PolicyLoader, is_policy_path
 from .language.policy import CompiledPolicy, CompiledRule, ParamValue, literal
 from .resources import POLICIES_DIR
 
-__all__ = ["Import", "PolicyEntry", "PolicyPage", "list_policies", "load_page", "render_list",
-           "render_markdown", "render_text", "shipped_ids"]
+__all__ = ["LIST_VIEWS", "Import", "ListView", "PolicyEntry", "PolicyPage", "list_policies", "load_page",
+           "render_list", "render_list_json", "render_markdown", "render_text", "shipped_ids"]
 
 DOC_COMMAND = "openwatt policy doc -o docs/policies.md"
 _WIDTH = 100
@@ -169,6 +172,18 @@ def render_list(entries: Iterable[PolicyEntry]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = ["  ".join([*(cell.ljust(w) for cell, w in zip(row, widths)), row[3]]) for row in rows]
     return "\n".join([*lines, *notes]) + "\n"
+
+
+def render_list_json(entries: Iterable[PolicyEntry]) -> str:
+    """The policies as a JSON array of {id, title, version, file, error}; error is null when it compiles."""
+    return json.dumps([{"id": e.id, "title": e.title, "version": e.version, "file": e.file, "error": e.error or None}
+                       for e in entries], indent=2) + "\n"
+
+
+ListView = Callable[[Iterable[PolicyEntry]], str]
+
+LIST_VIEWS: Mapping[str, ListView] = MappingProxyType({"text": render_list, "json": render_list_json})
+"""The views of the policy list by name, as `openwatt policy list --format` chooses them."""
 
 
 # ---- show: one policy in the terminal --------------------------------------------------------

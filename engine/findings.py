@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from .values.verdicts import Reason, Severity, Status
 
@@ -60,11 +61,18 @@ class PolicySource:
     sha256: str
 
 
+class InputRole(StrEnum):
+    """Why a report read a file."""
+
+    DOCUMENT = "document"  # checked against the policies
+    EVIDENCE = "evidence"  # read for a document that cites it
+
+
 @dataclass(frozen=True, slots=True)
 class InputSource:
     file: str
     sha256: str  # "" when the file could not be read at all
-    role: str = "document"  # "document": checked; "evidence": read for a document that cites it
+    role: InputRole = InputRole.DOCUMENT
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ import sys
 
 from ..config import FAIL_ON
 from ..documents import INPUT_FORMATS
+from ..reports import REPORTERS, RenderOptions
 from .common import (add_policy_path, emit, fail, load_config, parse_params, policy_errors,
                      policy_search_path)
 
@@ -25,7 +26,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                        help="override a param, e.g. --set max_training_energy='500 MWh'; repeatable")
     check.add_argument("--input-format", choices=INPUT_FORMATS, default=None,
                        help="read every PATH as this format (default: detected from name and content)")
-    check.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    check.add_argument("--format", choices=tuple(REPORTERS), default="text", help="output format (default text)")
     check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     check.add_argument("--fail-on", choices=FAIL_ON, default=None,
                        help="exit 1 when a failure is at least this severe (default error)")
@@ -42,7 +43,6 @@ def run(args: argparse.Namespace) -> int:
     from ..checking import DEFAULT_POLICY, Engine
     from ..documents.source import DocumentError
     from ..language.errors import PolicyErrors
-    from ..reports import REPORTERS, RenderOptions
     from ..values.verdicts import Severity
     from ..waivers import load_waivers
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from .common import (EXIT_BAD_INPUT, EXIT_CLEAR, add_policy_path, emit, load_config, parse_params, policy_errors,
@@ -21,6 +20,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                              description="Every policy id on the search path (--policy-path folders, the "
                              "config's policy_path, then the shipped packs): id, version, title, file.")
     add_policy_path(listing)
+    # The names of catalogue.LIST_VIEWS, written out: importing the catalogue would slow every command's
+    # start-up. tests/cli/test_formats.py checks that they agree (and likewise for `test` below).
     listing.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
     listing.set_defaults(run=run_list)
 
@@ -46,6 +47,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     add_policy_path(test)
     test.add_argument("--min-coverage", type=_percent, default=100.0, metavar="PERCENT",
                       help="the rule coverage each policy must reach (default 100)")
+    # The names of testing.VIEWS, written out: importing the test runner would slow every start-up.
     test.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
     test.add_argument("-v", "--verbose", action="store_true",
                       help="list passing cases and every rule's coverage too")
@@ -80,17 +82,13 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from ..catalogue import list_policies, render_list
+    from ..catalogue import LIST_VIEWS, list_policies
 
     config = load_config()
     if isinstance(config, int):
         return config
     entries = list_policies(policy_search_path(args, config))
-    if args.format == "json":
-        sys.stdout.write(json.dumps([{"id": e.id, "title": e.title, "version": e.version, "file": e.file,
-                                      "error": e.error or None} for e in entries], indent=2) + "\n")
-    else:
-        sys.stdout.write(render_list(entries))
+    sys.stdout.write(LIST_VIEWS[args.format](entries))
     return EXIT_BAD_INPUT if any(e.error for e in entries) else EXIT_CLEAR
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from openwatt.catalogue import LIST_VIEWS, PolicyEntry, list_policies
 from openwatt.checking import Engine
 from openwatt.testing import VIEWS, run_tests
 
@@ -197,6 +198,28 @@ def test_list() -> None:
     data = json.loads(run("list", "--policy-path", "packs", "--format", "json").stdout)
     assert {"id": "base", "title": "Base conditions", "version": "0.1", "file": "packs/base.policy",
             "error": None} in data
+
+
+def test_each_list_format_is_the_view_of_that_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(HERE)
+    entries = list_policies(["packs"])
+    for name, view in LIST_VIEWS.items():
+        result = run("list", "--policy-path", "packs", "--format", name)
+        assert (result.returncode, result.stdout) == (0, view(entries))
+
+
+def test_list_views_of_a_policy_that_does_not_compile() -> None:
+    entries = [PolicyEntry("bad", "", "", "bad.policy", "bad.policy:1:1: OW001 oops"),
+               PolicyEntry("ok", "Fine", "1.0", "ok.policy")]
+    assert LIST_VIEWS["text"](entries) == """\
+ID   VERSION  TITLE               FILE
+bad  -        (does not compile)  bad.policy
+ok   1.0      Fine                ok.policy
+bad: bad.policy:1:1: OW001 oops
+"""
+    assert json.loads(LIST_VIEWS["json"](entries)) == [
+        {"id": "bad", "title": "", "version": "", "file": "bad.policy", "error": "bad.policy:1:1: OW001 oops"},
+        {"id": "ok", "title": "Fine", "version": "1.0", "file": "ok.policy", "error": None}]
 
 
 def test_show() -> None:

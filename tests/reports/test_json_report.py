@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from openwatt.findings import Finding, Location, PolicySource, Report
+from openwatt.findings import Finding, InputRole, InputSource, Location, PolicySource, Report
 from openwatt.reports import RenderOptions
 from openwatt.reports.json_report import render
 from openwatt.values.verdicts import Reason, Severity, Status
@@ -194,3 +194,13 @@ def test_unicode_and_control_characters(make_finding: MakeFinding, make_report: 
     out = render(make_report((make_finding(message=text, status=Status.FAIL, reason=Reason.MISSING),)))
     assert '"message": "缺少：energy.training.energy — 433 MWh × 3 ≤ 1 GWh \\u001b[31m\u202e",' in out
     assert json.loads(out)["findings"][0]["message"] == text
+
+
+def test_an_input_role_is_written_as_its_name(make_finding: MakeFinding, make_report: MakeReport) -> None:
+    report = make_report((make_finding(file="a.yaml"),))
+    inputs = (InputSource("a.yaml", ""), InputSource("a.csv", "", InputRole.EVIDENCE))
+    report = Report(report.findings, replace(report.provenance, inputs=inputs))
+    data = json.loads(render(report, RenderOptions()))
+    assert data["provenance"]["inputs"] == [{"file": "a.csv", "sha256": "", "role": "evidence"},
+                                            {"file": "a.yaml", "sha256": "", "role": "document"}]
+    assert data["summary"]["files"] == 1  # the evidence file is read, not checked
