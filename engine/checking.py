@@ -13,8 +13,8 @@ from .documents.importers.detection import load_any
 from .documents.source import DEFAULT_LIMITS, Document, DocumentError, Limits
 from .documents.validation import validate
 from .evaluation import document_scope, evaluate
-from .findings import (EVIDENCE_RULE, INPUT_POLICY, LOAD_RULE, SCHEMA_RULE, Finding, InputSource, Location,
-                       PolicySource, Provenance, Report)
+from .findings import (EVIDENCE_RULE, INPUT_POLICY, LOAD_RULE, SCHEMA_RULE, Finding, InputRole, InputSource,
+                       Location, PolicySource, Provenance, Report)
 from .language.loader import PolicyLoader, is_policy_path
 from .language.policy import CompiledPolicy
 from .values.paths import format_path
@@ -101,7 +101,7 @@ class Engine:
 
         def load(file: str) -> Document:
             evidence = load_any(file, limits=self.limits)
-            read.append(InputSource(evidence.file, evidence.digest, "evidence"))
+            read.append(InputSource(evidence.file, evidence.digest, InputRole.EVIDENCE))
             return evidence
         merged, issues = merge_evidence(document, load)
         return merged, [_evidence_finding(merged, issue) for issue in issues], read

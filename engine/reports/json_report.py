@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..findings import Finding, InputSource, PolicySource, Provenance, Report
+from ..findings import Finding, InputRole, InputSource, PolicySource, Provenance, Report
 from ..values.verdicts import Status
 from . import RenderOptions
 
@@ -56,7 +56,7 @@ def _input(s: InputSource) -> dict[str, Any]:
 
 
 def _summary(report: Report) -> dict[str, Any]:
-    files = {i.file for i in report.provenance.inputs if i.role == "document"} | {f.file for f in report.findings}
+    files = {i.file for i in report.provenance.inputs if i.role is InputRole.DOCUMENT} | {f.file for f in report.findings}
     return {
         "files": len(files),
         "findings": len(report.findings),

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from ..findings import INPUT_POLICY, Finding, Location, Report, by_file
+from ..findings import INPUT_POLICY, Finding, InputRole, Location, Report, by_file
 from ..values.verdicts import Severity, Status
 from . import RenderOptions
 
@@ -97,7 +97,7 @@ def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
 
 def _blocks(report: Report, *, verbose: bool, width: int) -> Iterator[_Block]:
     groups = by_file(report.findings)
-    files = sorted({i.file for i in report.provenance.inputs if i.role == "document"} | groups.keys())
+    files = sorted({i.file for i in report.provenance.inputs if i.role is InputRole.DOCUMENT} | groups.keys())
     for file in files:
         findings = groups.get(file, [])
         yield _Block(((_clean(file), "bold"),))
