@@ -246,15 +246,18 @@ def _memoised(let: Compiled, key: str, node: ast.Expr, ctx: Context) -> Compiled
     """A `let` is computed once per document (or per rule, for a rule's own lets)."""
     if let.constant:
         return Compiled(let.run, let.type, node, ctx.text(node), constant=True)
-    inner = let.run
+    return Compiled(_remembered(let.run, key), let.type, node, ctx.text(node), let.locate, let.explain)
 
-    def run(scope: Scope) -> Any:
+
+def _remembered(run: Callable[[Scope], Any], key: str) -> Callable[[Scope], Any]:
+    """`run`, its value kept in the document's memo under `key` the first time it is worked out."""
+    def remembered(scope: Scope) -> Any:
         memo = scope.memo
         if key in memo:
             return memo[key]
-        value = memo[key] = inner(scope)
+        value = memo[key] = run(scope)
         return value
-    return Compiled(run, let.type, node, ctx.text(node), let.locate, let.explain)
+    return remembered
 
 
 @compile_expr.register
@@ -433,14 +436,7 @@ def _filter(node: ast.Subscript, base: Compiled, condition: Compiled, t: Type, c
     # The same filter written in several rules (a `when` and its `require`, often) is worked out once
     # per document: with no local names, its text in its file always means the same list.
     key = f"{ctx.variant or ctx.file}\0[{ctx.text(node)}"
-
-    def memoised(scope: Scope) -> Any:
-        memo = scope.memo
-        if key in memo:
-            return memo[key]
-        value = memo[key] = run(scope)
-        return value
-    return Compiled(memoised, t, node, ctx.text(node), base_locate)
+    return Compiled(_remembered(run, key), t, node, ctx.text(node), base_locate)
 
 
 def _reads_locals(node: ast.Expr, ctx: Context) -> bool:
