@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -151,7 +152,17 @@ def compile_expr(node: ast.Expr, ctx: Context) -> Compiled:
 
 @compile_expr.register
 def _literal(node: ast.Literal, ctx: Context) -> Compiled:
+    if isinstance(node.value, float) and not math.isfinite(node.value):
+        return _too_large(node, ctx)
     return constant(node.value, node, ctx, type_of_value(node.value))
+
+
+def _too_large(node: ast.Literal | ast.QuantityLiteral, ctx: Context) -> Compiled:
+    written = ctx.text(node)
+    shown = written if len(written) <= 40 else f"{written[:37]}..."
+    ctx.error("OW025", f"{shown} is too large for a number", node,
+              "numbers go up to about 1.8e308; for a quantity, a larger unit keeps the number small (1.8 TWh)")
+    return _broken(node, ctx)
 
 
 @compile_expr.register
@@ -166,6 +177,8 @@ def _date(node: ast.DateLiteral, ctx: Context) -> Compiled:
 
 @compile_expr.register
 def _quantity(node: ast.QuantityLiteral, ctx: Context) -> Compiled:
+    if not math.isfinite(node.magnitude):
+        return _too_large(node, ctx)
     try:
         value = Quantity(node.magnitude, unit(node.unit))
     except QuantityError as err:

@@ -391,7 +391,9 @@ setattr(_ToAst, "import", _ToAst.import_)
 
 
 def _number(text: str) -> int | float:
-    return int(text) if text.isdigit() else float(text)
+    # A whole number of more digits than any float holds is read as a float (inf), which the compiler
+    # reports (OW025); int() would refuse 4,301 digits or more.
+    return int(text) if text.isdigit() and len(text) <= 308 else float(text)
 
 
 # ---- entry points ---------------------------------------------------------------------------

@@ -87,6 +87,14 @@ def test_a_param_from_the_document_is_reported_after_an_unrelated_error() -> Non
     assert [(e.span.line, e.code) for e in caught.value.errors] == [(4, "OW010"), (5, "OW035")]
 
 
+def test_a_whole_number_of_thousands_of_digits_is_too_large_not_a_crash() -> None:
+    source = f'policy p\ntitle "P"\nversion "1"\nrule r {{ title "R" severity error require model.parameters < {"9" * 5000} }}\n'
+    with pytest.raises(PolicyErrors) as caught:
+        PolicyLoader().compile_source(source, "p.policy")
+    [error] = caught.value.errors
+    assert (error.code, error.message) == ("OW025", "9999999999999999999999999999999999999... is too large for a number")
+
+
 def test_every_syntax_error_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     errors = _load("multiple-syntax-errors", monkeypatch).errors
     assert [(e.span.line, e.span.column, e.code) for e in errors] == [
