@@ -108,7 +108,8 @@ def _shown(value: Any) -> str:
         return text if len(text) <= 60 else text[:56] + '..."'
     if isinstance(value, bool):
         return "true" if value else "false"
-    return "null" if value is None else str(value)
+    text = "null" if value is None else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _shown_with_kind(value: Any) -> str:
@@ -232,6 +233,11 @@ def _minimum(error: ValidationError, path: Path) -> Iterable[_Problem]:
                          f"{_shown(error.validator_value)}")
 
 
+def _maximum(error: ValidationError, path: Path) -> Iterable[_Problem]:
+    yield _Problem(path, f"{_where(path)}: {_shown(error.instance)} is above the maximum of "
+                         f"{_shown(error.validator_value)}")
+
+
 def _min_length(error: ValidationError, path: Path) -> Iterable[_Problem]:
     if error.instance == "":
         yield _Problem(path, f"{_where(path)} is an empty string", "give a value, or leave the field out")
@@ -252,6 +258,6 @@ def _fallback(error: ValidationError, path: Path) -> Iterable[_Problem]:
 
 
 _EXPLAINERS: Mapping[str, Callable[[ValidationError, Path], Iterable[_Problem]]] = {
-    "pattern": _pattern, "enum": _enum, "const": _const, "required": _required,
+    "pattern": _pattern, "enum": _enum, "const": _const, "required": _required, "maximum": _maximum,
     "additionalProperties": _additional, "minimum": _minimum, "minLength": _min_length, "format": _format,
 }

@@ -30,6 +30,7 @@ _CHECKS: Mapping[Kind, Callable[[Any], bool]] = {
 
 
 _KIND_OF = {str: Kind.STRING, list: Kind.LIST}
+_MAX_DEVICES = 999_999_999  # as the disclosure schema caps hardware[].count
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,8 +137,9 @@ def _uses(hardware_list: Sequence[Any], path: Path | None) -> list[hardware.Hard
                 if not isinstance(value, Quantity) or value.dimension != kind:
                     return Mismatch((*here, key), entry.get(key), quantity(kind).describe())
             fields[key] = value
-        if not isinstance(fields["count"], int) or isinstance(fields["count"], bool) or fields["count"] < 0:
-            return Mismatch((*here, "count"), fields["count"], "a whole number of devices")
+        count = fields["count"]
+        if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= _MAX_DEVICES:
+            return Mismatch((*here, "count"), count, f"a whole number of devices, at most {_MAX_DEVICES}")
         if fields["duration"].magnitude < 0:
             return Mismatch((*here, "duration"), entry["duration"], "a duration of zero or more")
         power = fields.get("power")

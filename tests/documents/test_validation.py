@@ -120,6 +120,13 @@ def test_items_of_lists() -> None:
     ]
 
 
+def test_a_device_count_past_the_maximum_is_said_briefly() -> None:
+    text = "openwatt: \"1.0\"\nmodel: {id: x}\nenergy:\n  training:\n    hardware:\n      - type: H100\n" \
+           f"        count: {'9' * 400}\n"
+    assert problems(text) == [
+        (7, 9, f"energy.training.hardware[0].count: {'9' * 57}... is above the maximum of 999999999", None)]
+
+
 def test_json_documents_are_located_too() -> None:
     raw = '{\n  "openwatt": "1.0",\n  "model": {\n    "id": "x",\n    "parameters": "7e9"\n  }\n}\n'
     assert problems(raw, "d.json") == [
