@@ -48,6 +48,7 @@ _SYNTAX_HINTS = (  # (words in the parser's problem, hint), first match wins
 )
 _SYNTAX_HINT = "check the indentation and quoting on this line and the one before"
 _FINITE_HINT = "write a finite number, or leave the field out"
+_DEPTH_HINT = "a disclosure is a few levels deep; check for unclosed brackets or an alias that contains itself"
 _MANY_HINT = "a disclosure has a few hundred values; use fewer aliases (*name)"
 _LONG_HINT = "write it with an exponent, e.g. 1.5e+30, or quote it to keep it as text"
 _JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?P<fraction>(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)")
@@ -158,16 +159,22 @@ class _CountingLoader(Composer, _FastLoader):  # type: ignore[misc, valid-type]
     `[0,0,0,...]` is five million nodes (gigabytes, and tens of seconds). Counting while composing
     stops such a file after ``cap`` nodes. Used only for text long enough to hold that many."""
 
-    def __init__(self, text: str, cap: int) -> None:
+    def __init__(self, text: str, cap: int, max_depth: int) -> None:
         _FastLoader.__init__(self, text)
         Composer.__init__(self)
-        self.cap, self.count = cap, 0
+        self.cap, self.count, self.max_depth, self.depth = cap, 0, max_depth, 0
 
     def compose_node(self, parent: Node | None, index: object) -> Node:
         self.count += 1
         if self.count > self.cap:
             raise _TooManyNodes(self.peek_event().start_mark)
-        return Composer.compose_node(self, parent, index)
+        self.depth += 1  # the composer recurses: stop before Python's stack does
+        if self.depth > self.max_depth + 1:  # as the builder counts: a scalar may sit max_depth down
+            raise _TooDeep(self.peek_event().start_mark)
+        try:
+            return Composer.compose_node(self, parent, index)
+        finally:
+            self.depth -= 1
 
 
 class _TooManyNodes(Exception):
@@ -176,6 +183,10 @@ class _TooManyNodes(Exception):
     def __init__(self, mark: Mark) -> None:
         super().__init__(mark)
         self.mark = mark
+
+
+class _TooDeep(_TooManyNodes):
+    """Nesting deeper than the builder could ever accept, found while composing."""
 
 
 def _node_cap(limits: Limits) -> int:
@@ -187,14 +198,16 @@ def _node_cap(limits: Limits) -> int:
 def _loader(text: str, limits: Limits) -> yaml.SafeLoader:
     # A composed node takes at least one character, so short text cannot exceed the cap: it keeps
     # libyaml's composer, several times faster than the counting one.
-    return _FastLoader(text) if len(text) <= _node_cap(limits) else _CountingLoader(text, _node_cap(limits))
+    if len(text) <= _node_cap(limits):
+        return _FastLoader(text)
+    return _CountingLoader(text, _node_cap(limits), limits.max_depth)
 
 
 def _compose(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Node | None:
     try:
         return _loader(text, limits).get_single_node()
     except _TooManyNodes as error:
-        raise _too_many(file, error.mark, limits) from None
+        raise _too_many(file, error.mark, limits, isinstance(error, _TooDeep)) from None
     except yaml.YAMLError as error:
         if len(text) <= _REREAD_BYTES and _FastLoader is not yaml.SafeLoader:
             try:
@@ -206,7 +219,10 @@ def _compose(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Node | No
         raise _syntax_error(error, text, file) from None
 
 
-def _too_many(file: str, mark: Mark, limits: Limits) -> DocumentError:
+def _too_many(file: str, mark: Mark, limits: Limits, deep: bool = False) -> DocumentError:
+    if deep:
+        return DocumentError(file, mark.line + 1, mark.column + 1,
+                             f"the document is nested more than {limits.max_depth} levels deep", _DEPTH_HINT)
     return DocumentError(file, mark.line + 1, mark.column + 1,
                          f"the document has more than {limits.max_nodes} values once aliases are expanded",
                          _MANY_HINT)
@@ -265,9 +281,7 @@ class _Builder:
         if isinstance(node, ScalarNode):
             return self.scalar(node)
         if len(path) >= self.limits.max_depth:
-            self.fail(node, f"the document is nested more than {self.limits.max_depth} levels deep",
-                      "a disclosure is a few levels deep; check for unclosed brackets or an alias that "
-                      "contains itself")
+            self.fail(node, f"the document is nested more than {self.limits.max_depth} levels deep", _DEPTH_HINT)
         if isinstance(node, SequenceNode):
             if node.tag != _SEQ:
                 self.unsupported(node)
@@ -416,7 +430,7 @@ def _parse_json(text: str, file: str, limits: Limits) -> tuple[Any, dict[Path, t
         if (root := _loader(text, limits).get_single_node()) is not None:
             builder.build(root, ())
     except _TooManyNodes as error:
-        raise _too_many(file, error.mark, limits) from None
+        raise _too_many(file, error.mark, limits, isinstance(error, _TooDeep)) from None
     except yaml.YAMLError:
         builder.positions = {(): (1, 1)}
         _check_limits(data, file, limits)

@@ -351,3 +351,14 @@ def test_document_is_frozen() -> None:
     with pytest.raises(AttributeError):
         document.data = {}  # type: ignore[misc]
     assert isinstance(document, Document)
+
+
+@pytest.mark.parametrize("suffix", ["yaml", "json"])
+def test_a_large_file_nested_hundreds_deep_is_refused_not_a_recursion_error(suffix: str) -> None:
+    # Over 200,001 characters, so the counting composer reads it; 400 levels of lists.
+    text = '{"openwatt": "1.0", "padding": "' + "x" * 210_000 + '", "deep": ' + "[" * 400 + "]" * 400 + "}\n"
+    with pytest.raises(DocumentError) as caught:
+        parse_document(text.encode(), f"deep.{suffix}")
+    error = caught.value
+    assert (error.line, error.message, error.hint) == (1, "the document is nested more than 64 levels deep",
+                                                        DEPTH_HINT)
