@@ -143,6 +143,8 @@ def text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, list):
         return ", ".join(text(v) for v in value)
+    if isinstance(value, int) and value.bit_length() > 1023:  # hundreds of digits: say how many
+        return f"a number of {len(str(value))} digits"
     return str(value)
 
 
@@ -168,6 +170,8 @@ def coerce(value: Any, expected: Type, path: Path) -> Any:
         return value if isinstance(value, str) else Mismatch(path, value, "a string")
     if kind is Kind.NUMBER:
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if ok and isinstance(value, int) and value.bit_length() > 1023:  # no float holds it: 1e309 and up
+            return Mismatch(path, value, "a number below 1.8e308")
         return value if ok else Mismatch(path, value, "a number")
     if kind is Kind.BOOLEAN:
         return value if isinstance(value, bool) else Mismatch(path, value, "true or false")

@@ -27,6 +27,7 @@ evidence file is ignored.
 from __future__ import annotations
 
 import copy
+import math
 import ntpath
 import os
 import re
@@ -215,8 +216,11 @@ def _compare(stated: Any, evidenced: Any, key: str) -> tuple[Any, Any] | None:
             return None
         return stated, evidenced
     if key == "pue":
-        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (stated, evidenced))
-        if numbers and abs(stated - evidenced) > TOLERANCE * max(abs(stated), abs(evidenced)):
+        numbers = [_finite(v) for v in (stated, evidenced)]
+        if None in numbers:  # not a number, or too large for one: validation reports the stated value
+            return None
+        a, b = numbers
+        if abs(a - b) > TOLERANCE * max(abs(a), abs(b)):
             return stated, evidenced
         return None
     if key == "method" and isinstance(stated, str) and isinstance(evidenced, str) and stated != evidenced:
@@ -226,6 +230,8 @@ def _compare(stated: Any, evidenced: Any, key: str) -> tuple[Any, Any] | None:
 
 def _agrees(written: str, stated: Quantity, evidenced: Quantity) -> bool:
     a, b = stated.base, evidenced.base
+    if not (math.isfinite(a) and math.isfinite(b)):  # beyond any float in base units: 1e306 m3 of water
+        return False
     if abs(a - b) <= TOLERANCE * max(abs(a), abs(b)):
         return True
     match = QUANTITY_RE.match(written.strip())
@@ -237,8 +243,22 @@ def _agrees(written: str, stated: Quantity, evidenced: Quantity) -> bool:
     if power > _MAX_POWER:  # '0e309': a zero written with a step beyond any float, no rounding leeway
         return False
     step = 10.0 ** power  # below 1e-323 it is 0.0: no leeway either
-    in_stated_unit = evidenced.to(stated.unit).magnitude
+    try:
+        in_stated_unit = evidenced.to(stated.unit).magnitude
+    except QuantityError:  # beyond any float in the stated unit (1e306 kL as mL): far from the stated value
+        return False
     return abs(in_stated_unit - stated.magnitude) <= step / 2 * (1 + 1e-9)
+
+
+def _finite(value: Any) -> float | None:
+    """`value` as a finite float, or None when it is not a number or too large to be one."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _exponent(written: str) -> int:

@@ -125,6 +125,7 @@ def test_evidence_from_the_log_alone(tmp_path: Path) -> None:
     ("location", "Paris", "île-de-france, France (FRA)"),
     ("energy", "74 MWhr", "74 MWh"),                  # a stated value the schema rejects is not compared
     ("energy", "74 MWh", "30 h"),                     # neither is one of another dimension
+    ("pue", int("1" + "0" * 400), 1.2),               # nor a number too large for a float
 ])
 def test_agreeing_or_not_compared(tmp_path: Path, key: str, stated: object, evidenced: object) -> None:
     disclosure = load_document(write(tmp_path, f"    {key}: {stated}\n    evidence: e.yaml\n"))
@@ -141,6 +142,8 @@ def test_agreeing_or_not_compared(tmp_path: Path, key: str, stated: object, evid
     ("duration", "40 h", "187923.84 s"),
     ("pue", 1.2, 1.5),
     ("method", "estimated", "measured"),
+    ("water", "1 mL", "1e306 m3"),                    # beyond any float in base units: far apart
+    ("carbon_intensity", "1 gCO2e/kWh", "1e306 kgCO2e/kWh"),
 ])
 def test_conflicting(tmp_path: Path, key: str, stated: object, evidenced: object) -> None:
     disclosure = load_document(write(tmp_path, f"    {key}: {stated}\n    evidence: e.yaml\n"))
