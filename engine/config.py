@@ -56,8 +56,12 @@ def _table(path: Path) -> dict[str, Any] | None:
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(str(path), f"invalid TOML: {err}", "see https://toml.io") from None
     if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("openwatt")
-        return table if isinstance(table, dict) else None
+        tool = data.get("tool")
+        table = tool.get("openwatt") if isinstance(tool, dict) else None
+        if table is not None and not isinstance(table, dict):
+            raise ConfigError(str(path), "[tool] openwatt is not a table",
+                              "write the settings under a [tool.openwatt] header")
+        return table
     return data
 
 

@@ -77,6 +77,10 @@ class PolicyLoader:
         except OSError as err:
             raise PolicyErrors([PolicyError("OW050", f"cannot read policy file: {err.strerror or err}",
                                             option_span(file), "check the path and the file's permissions")]) from None
+        except ValueError:  # a NUL character, which no file name may hold
+            raise PolicyErrors([PolicyError("OW050", "cannot read policy file: the path has a NUL character",
+                                            option_span(file.replace("\0", "\\0")),
+                                            "check the path in the configuration or on the command line")]) from None
         try:
             source = raw.decode("utf-8")
         except UnicodeDecodeError as err:
