@@ -57,3 +57,13 @@ def test_a_rule_imported_with_other_params_is_judged_with_its_own(tmp_path: Path
         }
     keys = {p.id: p.rules[0].key for p in engine.policies(["budget", "strict", "same"])}
     assert keys["budget"] == keys["same"] != keys["strict"]  # judged once for budget and same
+
+
+@pytest.mark.parametrize("epoch", ["99999999999999999999", "9" * 5000, "253402300800", "soon"])
+def test_a_source_date_epoch_that_is_no_date_gives_the_time_now(monkeypatch: pytest.MonkeyPatch,
+                                                                  epoch: str) -> None:
+    monkeypatch.chdir(SAMPLES)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    engine = Engine()
+    report = engine.check(["aurora-7b.yaml"], engine.policies(["recommended"]), as_of=dt.date(2026, 1, 1))
+    assert report.provenance.generated_at.startswith(str(dt.date.today().year))
