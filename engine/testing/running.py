@@ -122,6 +122,8 @@ class _Runner:
     def _policy(self, path: Path, test: Document, ref: str, params: Mapping[str, str],
                 params_at: tuple[str | int, ...]) -> tuple[CompiledPolicy | None, list[Problem]]:
         """The policy under test with `params`; or the problems, located in the test file."""
+        if (refused := _nul_refused(test, ("policy",), ref)) is not None:
+            return None, [refused]
         target: Path | str = (path.parent / ref) if is_policy_path(ref) else ref
         key = (str(target.resolve()) if isinstance(target, Path) else target, path.parent.resolve(),
                tuple(sorted(params.items())))
@@ -190,7 +192,10 @@ class _Runner:
         return CaseResult(case["name"], test.file, line, verdict, len(expectations), tuple(mismatches))
 
     def _document(self, path: Path, test: Document, at: tuple[str | int, ...]) -> Document | Problem:
-        target = path.parent / test.data["cases"][at[1]]["document"]
+        written = test.data["cases"][at[1]]["document"]
+        if (refused := _nul_refused(test, at, written)) is not None:
+            return refused
+        target = path.parent / written
         key = target.resolve()
         if key not in self.documents:
             # Read from the path itself (a shipped file's display name is no path); named without the ".."
@@ -337,3 +342,12 @@ def _duplicate_names(test: Document) -> list[Problem]:
                                     f"(first at line {first[case['name']]})", "give each case its own name"))
         first.setdefault(case["name"], line)
     return problems
+
+
+def _nul_refused(test: Document, at: tuple[str | int, ...], written: str) -> Problem | None:
+    """The problem of a file name with a NUL character, which no file can have; None for any other."""
+    if "\0" not in written:
+        return None
+    line, column, _ = test.locate(at)
+    return Problem(test.file, line, column, f"{json.dumps(written)} has a NUL character, which no file name has",
+                   "write the file name as it is on disk")

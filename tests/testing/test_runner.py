@@ -346,3 +346,11 @@ def test_values_of_the_wrong_kind_are_shown_as_read() -> None:
         (5, 14, "cases[0].expect.energy-reported is true; expected a string or a mapping", None),
         (5, 37, "cases[0].expect.within-budget is a list; expected a string or a mapping", None),
     ]
+
+
+def test_a_date_or_a_nul_character_for_a_file_name_is_a_problem_not_a_crash() -> None:
+    assert problems(run("files/bad-paths.test.yaml")) == [
+        (4, 5, "cases[0].document is a date; expected a string", None)]
+    (result,) = run("files/bad-nul.test.yaml").files
+    assert [(p.line, p.message) for case in result.cases for p in case.problems] == [
+        (4, '"../packs/disclosures/aster\\u0000.yaml" has a NUL character, which no file name has')]
