@@ -37,14 +37,17 @@ def schema_problems(test: Document) -> list[Problem]:
     return sorted(found.values(), key=lambda p: (p.line, p.column, p.message))
 
 
-def _jsonable(value: Any, key: Any = None) -> Any:
-    """The test file as JSON reads it for the schema: a date YAML read under `as_of` becomes its text; a
-    date anywhere else stays a date, so that a field meant for text (`document: 2025-01-01`) is refused."""
+def _jsonable(value: Any, key: Any = None, parent: Any = None) -> Any:
+    """The test file as JSON reads it for the schema: a date YAML read as `as_of` or as a param value
+    becomes its text; a date anywhere else stays a date, so a field meant for text (`document: 2025-01-01`)
+    is refused."""
     if isinstance(value, dict):
-        return {k: _jsonable(item, k) for k, item in value.items()}
+        return {k: _jsonable(item, k, key) for k, item in value.items()}
     if isinstance(value, list):
         return [_jsonable(item) for item in value]
-    return value.isoformat() if isinstance(value, dt.date) and key == "as_of" else value
+    if isinstance(value, dt.date) and (key == "as_of" or parent == "params"):
+        return value.isoformat()
+    return value
 
 
 _REQUIRED_HINTS = {
