@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import operator
 from collections.abc import Callable
 from typing import Any
@@ -109,7 +110,10 @@ def apply_arithmetic(op: str, x: Any, y: Any, text: str, where: Callable[[], tup
     if op == "/" and (y == 0 if not isinstance(y, Quantity) else y.magnitude == 0):
         raise EvalError(f"division by zero in {text}")
     try:
-        return _ARITHMETIC[op](x, y)
+        result = _ARITHMETIC[op](x, y)
+        if isinstance(result, float) and not math.isfinite(result):
+            raise EvalError(f"{text} is too large for a number")
+        return result
     except DimensionError as err:
         raise EvalError(f"{err} in {text}") from None
     except TypeError:  # a number and a quantity added: the value read from the document is of the wrong kind

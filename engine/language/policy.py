@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -326,6 +327,11 @@ class Compiler:
         if isinstance(default, str) and isinstance(raw, str):
             return raw  # a text param takes the text as written: --set label=2026 is "2026"
         value, problem = _override_value(raw)
+        if isinstance(value, float) and not math.isfinite(value):  # TOML's nan and inf
+            self.errors.append(PolicyError("OW041", f"{said}: expected {type_of_value(default).describe()}, "
+                                           f"found {value}, which is no number",
+                                           option_span(origin), f"e.g. {example}"))
+            return default
         if (found := _not_a_value(value)) is not None:  # TOML has tables and times; policies have neither
             self.errors.append(PolicyError("OW041", f"{said}: expected {type_of_value(default).describe()}, "
                                            f"found {found}", option_span(origin), f"e.g. {example}"))
@@ -537,6 +543,8 @@ def _not_a_value(value: Any) -> str | None:
 
 
 def _toml(value: Any) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # nan, inf, -inf, as TOML writes them
     if isinstance(value, (bool, int, float, str)):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, list):

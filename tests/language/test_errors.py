@@ -29,6 +29,7 @@ OPTIONS: dict[str, dict[str, Any]] = {
     "OW041-set-unknown-unit": {"overrides": {"budget": "400 MWhs"}},
     "OW041-set-list-param": {"overrides": {"methods": "measured"}},
     "OW041-config-wrong-type": {"config": {"budget": 400}},
+    "OW041-config-not-finite": {"config": {"budget": float("inf")}},
     "OW041-config-table": {"config": {"budget": {"a": 1},
                                       "methods": [dt.datetime(2026, 1, 1, 10, 0, tzinfo=dt.timezone.utc)]}},
 }
