@@ -195,8 +195,10 @@ def unknown_failure(value: Unknown) -> Failure:
     """The failure a condition over absent or mistyped evidence gives."""
     where = format_path(value.path) or "the document"
     if isinstance(value, Mismatch):
-        found = value.found  # true, false and null say their kind themselves
-        said = show(found) if found is None or isinstance(found, bool) else f"{show(found)} ({kind_of(found)})"
+        found, shown = value.found, show(value.found)
+        # true, false, null and "a number of 400 digits" say their kind themselves
+        plain = found is None or isinstance(found, bool) or shown.startswith("a number of ")
+        said = shown if plain else f"{shown} ({kind_of(found)})"
         detail = f"{where} is {said}; expected {value.expected}"
         return Failure(Reason.TYPE_MISMATCH, value.path, detail, ((where, show(value.found)),))
     if isinstance(value, Undecided):
