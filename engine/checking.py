@@ -135,8 +135,8 @@ def _now() -> str:
     """The report time: SOURCE_DATE_EPOCH when set (reproducible builds), else now, to the second."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     try:
-        when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch.isdigit() and len(epoch) < 20 else None
-    except (OverflowError, OSError, ValueError):  # past year 9999: not a date, so the time now
+        when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch.isdigit() else None
+    except (OverflowError, OSError, ValueError):  # past year 9999, or too many digits: the time now
         when = None
     when = when or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     return when.isoformat().replace("+00:00", "Z")

@@ -184,9 +184,15 @@ class _TooManyNodes(Exception):
         super().__init__(mark)
         self.mark = mark
 
+    def refusal(self, file: str, limits: Limits) -> DocumentError:
+        return _too_many(file, self.mark, limits)
+
 
 class _TooDeep(_TooManyNodes):
     """Nesting deeper than the builder could ever accept, found while composing."""
+
+    def refusal(self, file: str, limits: Limits) -> DocumentError:
+        return _too_deep(file, self.mark, limits)
 
 
 def _node_cap(limits: Limits) -> int:
@@ -207,7 +213,7 @@ def _compose(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Node | No
     try:
         return _loader(text, limits).get_single_node()
     except _TooManyNodes as error:
-        raise _too_many(file, error.mark, limits, isinstance(error, _TooDeep)) from None
+        raise error.refusal(file, limits) from None
     except yaml.YAMLError as error:
         if len(text) <= _REREAD_BYTES and _FastLoader is not yaml.SafeLoader:
             try:
@@ -219,10 +225,12 @@ def _compose(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Node | No
         raise _syntax_error(error, text, file) from None
 
 
-def _too_many(file: str, mark: Mark, limits: Limits, deep: bool = False) -> DocumentError:
-    if deep:
-        return DocumentError(file, mark.line + 1, mark.column + 1,
-                             f"the document is nested more than {limits.max_depth} levels deep", _DEPTH_HINT)
+def _too_deep(file: str, mark: Mark, limits: Limits) -> DocumentError:
+    return DocumentError(file, mark.line + 1, mark.column + 1,
+                         f"the document is nested more than {limits.max_depth} levels deep", _DEPTH_HINT)
+
+
+def _too_many(file: str, mark: Mark, limits: Limits) -> DocumentError:
     return DocumentError(file, mark.line + 1, mark.column + 1,
                          f"the document has more than {limits.max_nodes} values once aliases are expanded",
                          _MANY_HINT)
@@ -281,7 +289,7 @@ class _Builder:
         if isinstance(node, ScalarNode):
             return self.scalar(node)
         if len(path) >= self.limits.max_depth:
-            self.fail(node, f"the document is nested more than {self.limits.max_depth} levels deep", _DEPTH_HINT)
+            raise _too_deep(self.file, node.start_mark, self.limits)
         if isinstance(node, SequenceNode):
             if node.tag != _SEQ:
                 self.unsupported(node)
@@ -430,7 +438,7 @@ def _parse_json(text: str, file: str, limits: Limits) -> tuple[Any, dict[Path, t
         if (root := _loader(text, limits).get_single_node()) is not None:
             builder.build(root, ())
     except _TooManyNodes as error:
-        raise _too_many(file, error.mark, limits, isinstance(error, _TooDeep)) from None
+        raise error.refusal(file, limits) from None
     except yaml.YAMLError:
         builder.positions = {(): (1, 1)}
         _check_limits(data, file, limits)

@@ -221,7 +221,7 @@ def _name(node: ast.Name, ctx: Context) -> Compiled:
             return scope.vars[name]
         return Compiled(run_var, local.type, node, text, lambda scope: scope.paths[name])
     # Inside a filter, a bare name is a field of the item first: components[kind == "datasets"].
-    if ctx.item is not None and ctx.item.shape is not None and (t := ctx.item.shape.property(name)) is not None:
+    if (t := _item_field(name, ctx)) is not None:
         def run_item(scope: Scope) -> Any:
             result = coerce(scope.vars[ITEM].get(name), t, ())
             if isinstance(result, Unknown):  # the path is only worked out when it is needed
