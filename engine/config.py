@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .values.verdicts import FailOn
+
 CONFIG_FILES = ("openwatt.toml", "pyproject.toml")
 _KEYS = {"policies", "policy_path", "params", "fail_on", "waivers"}
-FAIL_ON = ("error", "warning", "info", "never")  # fail_on and --fail-on: the least severe failure that fails
 
 
 class ConfigError(Exception):
@@ -32,7 +33,7 @@ class Config:
     policies: tuple[str, ...] = ()  # ids or paths (relative to the config file)
     policy_path: tuple[Path, ...] = ()
     params: Mapping[str, Any] = field(default_factory=dict)
-    fail_on: str | None = None
+    fail_on: FailOn | None = None
     waivers: tuple[Path, ...] = ()
 
 
@@ -81,9 +82,11 @@ def _config(path: Path, table: Mapping[str, Any]) -> Config:
     params = table.get("params", {})
     if not isinstance(params, dict):
         raise ConfigError(file, "'params' must be a table", "e.g. [params] max_training_energy = \"500 MWh\"")
-    fail_on = table.get("fail_on")
-    if fail_on is not None and fail_on not in FAIL_ON:
-        raise ConfigError(file, f"'fail_on' must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
+    written = table.get("fail_on")
+    try:
+        fail_on = None if written is None else FailOn(written)
+    except ValueError:
+        raise ConfigError(file, f"'fail_on' must be one of {', '.join(FailOn)}, not {written!r}") from None
     policies = tuple(str(base / p) if p.endswith(".policy") else p for p in strings("policies"))
     return Config(file, policies, tuple(base / p for p in strings("policy_path")), dict(params), fail_on,
                   tuple(base / p for p in strings("waivers")))

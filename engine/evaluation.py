@@ -1,62 +1,124 @@
-"""A compiled policy applied to a document: findings, stamped with policy, rule, place and waivers."""
+"""Compiled policies applied to a document: one finding per judgement, stamped with rule, place and waivers.
+
+Policies applied together are an `AppliedPolicies`: their rules grouped into judgements, one per rule
+and effective params (`CompiledRule.key`), however many of the applied packs require it. A judgement
+reports the rule under its qualified id (`energy-transparency/training-energy`), lists the packs that
+require it (`required_by`) and takes the highest severity any of them gives. A rule imported with other
+params is another judgement, told apart by its `params`. No I/O and no parsing here.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 from .documents.source import Document
 from .findings import Finding, Location
 from .language.compiler import best
-from .language.policy import CompiledPolicy, CompiledRule
+from .language.policy import CompiledPolicy, CompiledRule, literal
 from .language.runtime import EvalError, Failure, Scope
 from .values.paths import format_path
 from .values.quantities import DimensionError
-from .values.verdicts import Reason, Status
+from .values.verdicts import Reason, Severity, Status
 from .waivers import Waiver, waivers_in
-
 
 # What a broken rule raises while evaluating: the rule gets an error finding, the others go on.
 _RULE_ERRORS = (EvalError, ArithmeticError, DimensionError, ValueError)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Judgement:
+    """A rule with its effective params, as every applied policy that requires it requires it."""
+
+    rule: CompiledRule  # as the first applied policy that requires it has it
+    id: str  # qualified by the policy that defines the rule
+    policy_version: str  # of the policy that defines the rule
+    severity: Severity  # the highest any requiring policy gives
+    required_by: tuple[str, ...]  # applied policies, in the order applied
+    requirers: tuple[tuple[str, CompiledRule], ...]  # (applied policy id, its rule): what a waiver may name
+    params: tuple[tuple[str, str], ...]  # the defining policy's params, as written in a policy
+
+
+class AppliedPolicies:
+    """Policies applied together to each input, compiled once; their rules as judgements."""
+
+    def __init__(self, policies: Sequence[CompiledPolicy]) -> None:
+        self.policies = tuple(policies)
+        groups: dict[str, list[tuple[CompiledPolicy, CompiledRule]]] = {}
+        for policy in self.policies:
+            for rule in policy.rules:
+                groups.setdefault(rule.key, []).append((policy, rule))
+        self.judgements = tuple(_judgement(requirers) for requirers in groups.values())
+
+
+def _judgement(requirers: list[tuple[CompiledPolicy, CompiledRule]]) -> Judgement:
+    top, rule = requirers[0]
+    defining = _defining(top, rule.origin)
+    own_id = rule.id.rsplit("/", 1)[-1]
+    params = tuple(sorted((name, literal(p.value)) for name, p in defining.params.items()))
+    return Judgement(rule=rule, id=f"{rule.origin}/{own_id}", policy_version=defining.version,
+                     severity=max((r.severity for _, r in requirers), key=lambda s: s.rank),
+                     required_by=tuple(dict.fromkeys(p.id for p, _ in requirers)),
+                     requirers=tuple((p.id, r) for p, r in requirers), params=params)
+
+
+def _defining(policy: CompiledPolicy, origin: str) -> CompiledPolicy:
+    """The policy of `policy`'s import tree whose id is `origin` (with the params it got in this tree)."""
+    for member in _tree(policy):
+        if member.id == origin:
+            return member
+    raise LookupError(f"policy {origin!r} is not in the import tree of {policy.id!r}")
+
+
+def _tree(policy: CompiledPolicy) -> Iterator[CompiledPolicy]:
+    stack = [policy]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.imports)
+
+
 def document_scope(document: Document, as_of: dt.date) -> Scope:
-    """What the rules of every policy checked against `document` share: its data, and what they have
-    worked out of it (lets, filters, and the outcome of a rule that several policies import)."""
+    """What the rules checked against `document` share: its data, and what they have worked out of it
+    (lets, filters, and the outcome of each rule)."""
     return Scope(document.data if isinstance(document.data, dict) else {}, as_of)
 
 
-def evaluate(policy: CompiledPolicy, document: Document, *, waivers: Sequence[Waiver] = (),
+def evaluate(applied: AppliedPolicies | CompiledPolicy, document: Document, *, waivers: Sequence[Waiver] = (),
              as_of: dt.date, scope: Scope | None = None) -> list[Finding]:
-    """Every rule of `policy` applied to `document`, in rule order. Policies checked against the same
-    document may share one `document_scope`, so that a rule they all import is judged once."""
+    """One finding per judgement of `applied` (or of one policy) on `document`, in rule order. The
+    document's own waivers and `waivers` both apply."""
+    if isinstance(applied, CompiledPolicy):
+        applied = AppliedPolicies((applied,))
     scope = scope or document_scope(document, as_of)
     all_waivers = [*waivers_in(document), *waivers]
-    return [_finding(policy, rule, document, scope, all_waivers, as_of) for rule in policy.rules]
+    return [_finding(judgement, document, scope, all_waivers, as_of) for judgement in applied.judgements]
 
 
-def _finding(policy: CompiledPolicy, rule: CompiledRule, document: Document, scope: Scope,
-             waivers: Iterable[Waiver], as_of: dt.date) -> Finding:
+def _finding(judgement: Judgement, document: Document, scope: Scope, waivers: Iterable[Waiver],
+             as_of: dt.date) -> Finding:
+    rule = judgement.rule
     memo = scope.memo
     if (judged := memo.get(rule.key)) is None:
         judged = memo[rule.key] = _judge(rule, scope)
     status, failure, message, fix = judged
     if status is Status.NOT_APPLICABLE:
         detail = f"not applicable: {rule.when.text if rule.when else ''} does not hold"
-        return _stamp(policy, rule, document, status, None, detail, detail, (), None, "", "")
+        return _stamp(judgement, document, status=status, message=detail, detail=detail)
     if failure is None:
-        return _stamp(policy, rule, document, Status.PASS, None, message, "", (), _first_path(rule, scope), "", "")
+        return _stamp(judgement, document, status=Status.PASS, message=message, path=_first_path(rule, scope))
     waiver_text = ""
     if status is Status.FAIL:
         # An active waiver wins over expired ones (a renewal beside the old entry); else the latest expired is said.
-        covering = [w for w in waivers if w.covers(policy.id, rule)]
+        covering = [w for w in waivers if any(w.covers(policy_id, r) for policy_id, r in judgement.requirers)]
         if (active := next((w for w in covering if w.active(as_of)), None)) is not None:
             status, waiver_text = Status.WAIVED, active.describe()
         elif covering:
             latest = max(covering, key=lambda w: w.expires)  # max keeps the first of equals
             waiver_text = f"expired on {latest.expires.isoformat()}: {latest.describe()}"
-    return _stamp(policy, rule, document, status, failure.reason, message or failure.detail, failure.detail,
-                  failure.values, failure.path, fix, waiver_text)
+    return _stamp(judgement, document, status=status, reason=failure.reason, message=message or failure.detail,
+                  detail=failure.detail, values=failure.values, path=failure.path, fix=fix, waiver=waiver_text)
 
 
 def _judge(rule: CompiledRule, scope: Scope) -> tuple[Status, Failure | None, str, str]:
@@ -94,10 +156,13 @@ def _first_path(rule: CompiledRule, scope: Scope) -> tuple[str | int, ...] | Non
     return None
 
 
-def _stamp(policy: CompiledPolicy, rule: CompiledRule, document: Document, status: Status, reason: Reason | None,
-           message: str, detail: str, values: tuple[tuple[str, str], ...], path: tuple[str | int, ...] | None,
-           fix: str, waiver: str) -> Finding:
+def _stamp(judgement: Judgement, document: Document, *, status: Status, reason: Reason | None = None,
+           message: str, detail: str = "", values: tuple[tuple[str, str], ...] = (),
+           path: tuple[str | int, ...] | None = None, fix: str = "", waiver: str = "") -> Finding:
+    rule = judgement.rule
     line, column, _ = document.locate(path or ())
-    return Finding(document.file, policy.id, policy.version, rule.id, rule.title, status, rule.severity, reason,
-                   message, detail, values, Location(document.file, line, column, format_path(path) if path else ""),
-                   rule.cite, fix, waiver)
+    location = Location(document.file, line, column, format_path(path) if path else "")
+    return Finding(file=document.file, rule=judgement.id, policy=rule.origin, policy_version=judgement.policy_version,
+                   title=rule.title, status=status, severity=judgement.severity, reason=reason, message=message,
+                   detail=detail, values=values, location=location, cite=rule.cite, fix=fix, waiver=waiver,
+                   required_by=judgement.required_by, params=judgement.params)

@@ -1,19 +1,41 @@
-"""Findings and reports: what a check concludes, as data every output format is a view of."""
+"""Findings and reports: what a check concludes, as data every output format is a view of.
+
+A finding is one judgement of one input: a rule with its effective params (however many applied packs
+require it), or a problem of the input itself (policy `openwatt`: `openwatt/load`, `openwatt/schema`,
+`openwatt/evidence`). A report holds the findings of every input, its provenance, and the verdict of each
+input, from which the exit code follows.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
-from .values.verdicts import Reason, Severity, Status
+from .documents.problems import Problem, ProblemKind
+from .values.verdicts import FailOn, Reason, Severity, Status
 
-# The policy and rule ids of findings about the input itself rather than a policy's rule.
+# The policy of findings about the input itself rather than a policy's rule, and their rules.
 INPUT_POLICY = "openwatt"
-LOAD_RULE = "load"  # the file could not be read or parsed
-SCHEMA_RULE = "schema"  # the file does not fit the disclosure schema
-EVIDENCE_RULE = "evidence"  # an evidence file disagrees with the disclosure, or cannot be used
+LOAD_RULE = f"{INPUT_POLICY}/load"  # the file could not be read or parsed
+SCHEMA_RULE = f"{INPUT_POLICY}/schema"  # the file does not fit the disclosure schema
+EVIDENCE_RULE = f"{INPUT_POLICY}/evidence"  # an evidence file disagrees with the disclosure, or cannot be used
+
+_PROBLEM_RULES: Mapping[ProblemKind, tuple[str, str]] = {
+    ProblemKind.LOAD: (LOAD_RULE, "The file can be read as a disclosure"),
+    ProblemKind.SCHEMA: (SCHEMA_RULE, "The disclosure fits the openwatt disclosure schema"),
+    ProblemKind.EVIDENCE: (EVIDENCE_RULE, "Stated figures agree with their evidence files"),
+    ProblemKind.CONFLICT: (EVIDENCE_RULE, "Stated figures agree with their evidence files"),
+}
+
+
+class ExitCode(IntEnum):
+    """The exit codes of every openwatt command, as the README documents them."""
+
+    CLEAR = 0  # no failure at or above --fail-on
+    FINDINGS = 1  # at least one failure at or above --fail-on
+    BAD_INPUT = 2  # an input or a rule could not be checked, a policy has errors, or the command line is wrong
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,29 +48,52 @@ class Location:
     path: str  # as a policy writes it: "energy.training.energy"; "" for the whole document
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Finding:
-    """One rule applied to one document."""
+    """One judgement of one input: a rule with its params, or a problem of the input itself."""
 
     file: str
-    policy: str
+    rule: str  # always qualified by the policy that defines it: "energy-transparency/training-energy"
+    policy: str  # the policy that defines the rule ("openwatt" for the input's own problems)
     policy_version: str
-    rule: str
     title: str
     status: Status
-    severity: Severity
+    severity: Severity  # the highest that any applied policy requiring the rule gives it
     reason: Reason | None  # None when the rule passed or did not apply
     message: str
     detail: str  # the evaluator's own words: observed versus required
     values: tuple[tuple[str, str], ...]  # the decisive values, as (path, shown value)
     location: Location
-    cite: str
-    fix: str
-    waiver: str = ""  # the waiver's reason and approver when status is waived
+    cite: str = ""
+    fix: str = ""
+    waiver: str = ""  # the waiver's reason and approver when status is waived (or why it no longer applies)
+    required_by: tuple[str, ...] = ()  # the applied policies that require the rule, in the order applied
+    params: tuple[tuple[str, str], ...] = ()  # the defining policy's params, as (name, value as written)
+
+    @classmethod
+    def from_problem(cls, problem: Problem) -> Finding:
+        """The finding of a problem of a checked input: a conflict with evidence fails; the rest are errors."""
+        rule, title = _PROBLEM_RULES[problem.kind]
+        conflict = problem.kind is ProblemKind.CONFLICT
+        path = problem.shown_path
+        return cls(file=problem.file, rule=rule, policy=INPUT_POLICY, policy_version="", title=title,
+                   status=Status.FAIL if conflict else Status.ERROR, severity=Severity.ERROR,
+                   reason=Reason.VIOLATED if conflict else Reason.INVALID_INPUT, message=problem.message,
+                   detail=problem.message, values=problem.values,
+                   location=Location(problem.file, problem.line, problem.column, path), fix=problem.hint or "")
 
     @property
-    def sort_key(self) -> tuple[str, str, str, int, int, str]:
-        return (self.file, self.policy, self.rule, self.location.line, self.location.column, self.location.path)
+    def judgement(self) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """What makes this finding one of a kind for its input: the rule and its params."""
+        return self.rule, self.params
+
+    @property
+    def sort_key(self) -> tuple[str, str, tuple[tuple[str, str], ...], int, int, str]:
+        return (self.file, self.rule, self.params, self.location.line, self.location.column, self.location.path)
+
+    @property
+    def is_input_problem(self) -> bool:
+        return self.policy == INPUT_POLICY
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,16 +120,50 @@ class InputSource:
     role: InputRole = InputRole.DOCUMENT
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Provenance:
     """What a report can be re-verified against: tool version, policy and input digests, dates."""
 
     openwatt_version: str
     generated_at: str  # the only field allowed to differ between two runs over the same inputs
-    as_of: str  # the date waivers' expiry is judged against
-    fail_on: Severity | None  # None: --fail-on never
+    as_of: str  # the date waivers' expiry (and `today` in rules) is judged against
+    fail_on: FailOn
     policies: tuple[PolicySource, ...]
     inputs: tuple[InputSource, ...]
+
+
+class Verdict(StrEnum):
+    """An input's verdict: the one word a per-input summary gives."""
+
+    PASS = "pass"  # checked; no failure at or above --fail-on
+    FAIL = "fail"  # checked; failures at or above --fail-on, schema problems or unusable evidence
+    ERROR = "error"  # could not be read, or a rule broke while evaluating it
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InputVerdict:
+    """One input's verdict and the counts that decided it."""
+
+    file: str
+    verdict: Verdict
+    unreadable: bool  # the file could not be read as a document at all
+    rule_errors: int  # rules that broke while evaluating this input
+    input_problems: int  # schema problems and unusable evidence (the input was checked all the same)
+    failed: Mapping[Severity, int]  # failures by severity, waived ones not counted
+    blocking: int  # failures at or above --fail-on
+    waived: int
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Counts of inputs as well as of findings."""
+
+    inputs: int
+    checked: int  # read and evaluated (with schema problems or not)
+    with_input_problems: int  # checked, with schema problems or unusable evidence
+    with_failures: int  # verdict FAIL
+    not_checked: int  # verdict ERROR: could not be read, or a rule broke
+    failing_rules: int  # distinct (rule, params) judgements that failed on some input
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,30 +171,70 @@ class Report:
     findings: tuple[Finding, ...]
     provenance: Provenance
     counts: Mapping[str, int] = field(init=False)
+    verdicts: tuple[InputVerdict, ...] = field(init=False)  # one per checked input, by file
 
     def __post_init__(self) -> None:
         ordered = tuple(sorted(self.findings, key=lambda f: f.sort_key))
         object.__setattr__(self, "findings", ordered)
         tally = Counter(f.status for f in ordered)
         object.__setattr__(self, "counts", {s.value: tally.get(s, 0) for s in Status})
+        groups = by_file(ordered)
+        files = sorted({i.file for i in self.provenance.inputs if i.role is InputRole.DOCUMENT} | groups.keys())
+        verdicts = tuple(_verdict(file, groups.get(file, ()), self.provenance.fail_on) for file in files)
+        object.__setattr__(self, "verdicts", verdicts)
 
     @property
     def files(self) -> tuple[str, ...]:
-        return tuple(i.file for i in self.provenance.inputs)
+        return tuple(v.file for v in self.verdicts)
 
     def blocking(self) -> tuple[Finding, ...]:
         """Failures at or above the report's --fail-on severity."""
-        if self.provenance.fail_on is None:
-            return ()
-        threshold = self.provenance.fail_on.rank
-        return tuple(f for f in self.findings if f.status is Status.FAIL and f.severity.rank >= threshold)
+        fail_on = self.provenance.fail_on
+        return tuple(f for f in self.findings if f.status is Status.FAIL and fail_on.blocks(f.severity))
 
     @property
-    def exit_code(self) -> int:
-        """0 all clear; 1 failures at or above --fail-on; 2 an input or a rule could not be checked."""
+    def summary(self) -> Summary:
+        counted = Counter(v.verdict for v in self.verdicts)
+        failing = {(f.rule, f.params) for f in self.findings if f.status is Status.FAIL}
+        return Summary(inputs=len(self.verdicts), checked=len(self.verdicts) - counted[Verdict.ERROR],
+                       with_input_problems=sum(1 for v in self.verdicts if v.input_problems and not v.unreadable),
+                       with_failures=counted[Verdict.FAIL], not_checked=counted[Verdict.ERROR],
+                       failing_rules=len(failing))
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """CLEAR; FINDINGS for failures at or above --fail-on; BAD_INPUT when an input or rule could not be
+        checked (an unreadable file, a schema problem, unusable evidence, a rule that broke)."""
         if any(f.status is Status.ERROR for f in self.findings):
-            return 2
-        return 1 if self.blocking() else 0
+            return ExitCode.BAD_INPUT
+        return ExitCode.FINDINGS if self.blocking() else ExitCode.CLEAR
+
+
+def _verdict(file: str, findings: Iterable[Finding], fail_on: FailOn) -> InputVerdict:
+    unreadable = False
+    rule_errors = input_problems = blocking = waived = 0
+    failed: Counter[Severity] = Counter()
+    for f in findings:
+        if f.rule == LOAD_RULE:
+            unreadable = True
+        elif f.status is Status.ERROR:
+            if f.is_input_problem:
+                input_problems += 1
+            else:
+                rule_errors += 1
+        elif f.status is Status.FAIL:
+            failed[f.severity] += 1
+            blocking += fail_on.blocks(f.severity)
+        elif f.status is Status.WAIVED:
+            waived += 1
+    if unreadable or rule_errors:
+        verdict = Verdict.ERROR
+    elif blocking or input_problems:
+        verdict = Verdict.FAIL
+    else:
+        verdict = Verdict.PASS
+    return InputVerdict(file=file, verdict=verdict, unreadable=unreadable, rule_errors=rule_errors,
+                        input_problems=input_problems, failed=dict(failed), blocking=blocking, waived=waived)
 
 
 def by_file(findings: Iterable[Finding]) -> dict[str, list[Finding]]:

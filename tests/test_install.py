@@ -63,6 +63,6 @@ def test_installed_check_runs_the_default_pack(installed: Path, tmp_path: Path) 
     result = _run(installed, "check", "aurora.yaml", "--format", "json", cwd=tmp_path)
     assert result.returncode in (0, 1), result.stderr
     report = json.loads(result.stdout)
-    assert {f["policy"] for f in report["findings"]} == {"recommended"}
+    assert {tuple(f["required_by"]) for f in report["findings"]} == {("recommended",)}
     assert report["provenance"]["inputs"][0]["file"] == "aurora.yaml"
     assert sysconfig.get_paths()  # the outer interpreter is untouched

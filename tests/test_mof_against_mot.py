@@ -619,7 +619,7 @@ def run_openwatt(paths: list[Path]) -> dict[str, Outcome]:
         name = Path(finding.file).name
         passes.setdefault(name, {})
         errors.setdefault(name, [])
-        if finding.policy != "mof":
+        if finding.is_input_problem:
             errors[name].append(f"{finding.rule}: {finding.message}")
             continue
         for cls, rule in CLASS_RULES.items():

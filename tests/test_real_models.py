@@ -358,7 +358,8 @@ def _report(model: str, pack: str) -> Report:
 
 
 def _findings(model: str, pack: str) -> dict[str, Finding]:
-    return {f.rule: f for f in _report(model, pack).findings}
+    """Findings by rule, the pack's own rules named bare as the pack names them."""
+    return {f.rule.removeprefix(f"{pack}/"): f for f in _report(model, pack).findings}
 
 
 def _outcome(report: Report) -> str:

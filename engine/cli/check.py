@@ -7,9 +7,9 @@ import datetime as dt
 import os
 import sys
 
-from ..config import FAIL_ON
 from ..documents import INPUT_FORMATS
 from ..reports import REPORTERS, RenderOptions
+from ..values.verdicts import DEFAULT_FAIL_ON, FailOn
 from .common import (add_policy_path, emit, fail, load_config, parse_params, policy_errors,
                      policy_search_path)
 
@@ -28,11 +28,15 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                        help="read every PATH as this format (default: detected from name and content)")
     check.add_argument("--format", choices=tuple(REPORTERS), default="text", help="output format (default text)")
     check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
-    check.add_argument("--fail-on", choices=FAIL_ON, default=None,
+    check.add_argument("--fail-on", choices=[f.value for f in FailOn], default=None,
                        help="exit 1 when a failure is at least this severe (default error)")
     check.add_argument("--waivers", action="append", default=[], metavar="FILE",
                        help="a YAML/JSON file with a 'waivers' list; repeatable")
-    check.add_argument("--as-of", metavar="YYYY-MM-DD", help="judge waiver expiry on this date (default today)")
+    check.add_argument("--as-of", metavar="YYYY-MM-DD",
+                       help="judge waiver expiry and `today` on this date (default: SOURCE_DATE_EPOCH's date, "
+                       "else today)")
+    check.add_argument("--allow-empty", action="store_true",
+                       help="exit 0 when the paths select no input (default: exit 2, as for a mistyped path)")
     check.add_argument("-v", "--verbose", action="store_true", help="list passing and not applicable rules too")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour the text output (default auto: on a terminal, unless NO_COLOR is set)")
@@ -43,7 +47,6 @@ def run(args: argparse.Namespace) -> int:
     from ..checking import DEFAULT_POLICY, Engine
     from ..documents.source import DocumentError
     from ..language.errors import PolicyErrors
-    from ..values.verdicts import Severity
     from ..waivers import load_waivers
 
     params = parse_params(args.params)
@@ -67,13 +70,22 @@ def run(args: argparse.Namespace) -> int:
         waivers = [w for file in [*args.waivers, *config.waivers] for w in load_waivers(file)]
     except DocumentError as err:
         return fail(f"waivers: {err}", err.hint)
-    fail_on_name = args.fail_on or config.fail_on or "error"
-    fail_on = None if fail_on_name == "never" else Severity(fail_on_name)
-    report = engine.check(args.paths, policies, waivers=waivers, as_of=as_of, fail_on=fail_on,
+    fail_on = FailOn(args.fail_on) if args.fail_on else config.fail_on or DEFAULT_FAIL_ON
+    selection = engine.select(args.paths, args.input_format)
+    if selection.empty and not args.allow_empty:
+        return fail(f"no input found: searched {selection.searched()}", _empty_hint(args.input_format))
+    report = engine.check(selection, policies, waivers=waivers, as_of=as_of, fail_on=fail_on,
                           input_format=args.input_format)
     options = RenderOptions(color=_color(args.color, args.output), verbose=args.verbose, width=_width())
     failed = emit(REPORTERS[args.format](report, options), args.output)
     return report.exit_code if failed is None else failed
+
+
+def _empty_hint(input_format: str | None) -> str:
+    if input_format is None:
+        return ("give files or folders of disclosures; for a folder of Hugging Face model cards add "
+                "--input-format model-card, for CodeCarbon logs --input-format codecarbon; --allow-empty exits 0")
+    return "check the paths, or name the files directly; --allow-empty exits 0"
 
 
 def _color(choice: str, output: str | None) -> bool:

@@ -13,11 +13,13 @@ if TYPE_CHECKING:
     from ..config import Config
     from ..language.errors import PolicyErrors
 
-# Exit codes, as the README documents them.
-EXIT_CLEAR, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+from ..findings import ExitCode
+
+__all__ = ["ExitCode", "add_policy_path", "emit", "fail", "load_config", "parse_params", "policy_errors",
+           "policy_search_path"]
 
 
-def emit(text: str, output: str | None) -> int | None:
+def emit(text: str, output: str | None) -> ExitCode | None:
     """Write a command's result to `output` (a file) or to stdout; the exit code of a failure, else None."""
     if output is None:
         sys.stdout.write(text)
@@ -29,21 +31,21 @@ def emit(text: str, output: str | None) -> int | None:
     return None
 
 
-def fail(message: str, hint: str | None = None) -> int:
+def fail(message: str, hint: str | None = None) -> ExitCode:
     sys.stderr.write(f"openwatt: error: {message}\n")
     if hint:
         sys.stderr.write(f"    hint: {hint}\n")
-    return EXIT_BAD_INPUT
+    return ExitCode.BAD_INPUT
 
 
-def policy_errors(err: PolicyErrors, consequence: str = "") -> int:
+def policy_errors(err: PolicyErrors, consequence: str = "") -> ExitCode:
     """A policy's errors, each with its source line and caret, then how many; the exit code."""
     from ..language.errors import render_errors
 
     sys.stderr.write(render_errors(err) + "\n")
     count = len(err.errors)
     sys.stderr.write(f"\n{count} error{'s' if count != 1 else ''} in policy{consequence}\n")
-    return EXIT_BAD_INPUT
+    return ExitCode.BAD_INPUT
 
 
 def add_policy_path(parser: argparse.ArgumentParser) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..documents import INPUT_FORMATS
-from .common import EXIT_CLEAR, emit, fail
+from .common import ExitCode, emit, fail
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -32,4 +32,4 @@ def run(args: argparse.Namespace) -> int:
     except DocumentError as err:
         return fail(str(err), err.hint)
     form = args.to or ("json" if args.output and args.output.lower().endswith(".json") else "yaml")
-    return emit(dump(document.data, form), args.output) or EXIT_CLEAR
+    return emit(dump(document.data, form), args.output) or ExitCode.CLEAR

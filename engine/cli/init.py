@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import EXIT_CLEAR, fail
+from .common import ExitCode, fail
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     text = render_template(data)
     if args.output is None:
         sys.stdout.write(text)
-        return EXIT_CLEAR
+        return ExitCode.CLEAR
     target = Path(args.output)
     if target.exists() and not args.force:
         return fail(f"{target} exists", "choose another file, or add --force to overwrite it")
@@ -44,4 +44,4 @@ def run(args: argparse.Namespace) -> int:
     except OSError as err:
         return fail(f"cannot write {target}: {err.strerror or err}")
     sys.stderr.write(f"wrote {target}; next: fill it in and run openwatt check {target}\n")
-    return EXIT_CLEAR
+    return ExitCode.CLEAR

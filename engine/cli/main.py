@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from . import check, convert, init, policy, schema
-from .common import EXIT_BAD_INPUT, EXIT_CLEAR
+from .common import ExitCode
 
 COMMANDS = (check, convert, init, policy, schema)
 
@@ -20,7 +20,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         sys.stderr.write(f"openwatt: error: {message}\n")
-        raise SystemExit(EXIT_BAD_INPUT)
+        raise SystemExit(ExitCode.BAD_INPUT)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,10 +38,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.version:
         from .. import __version__
         print(f"openwatt {__version__}")
-        return EXIT_CLEAR
+        return ExitCode.CLEAR
     if getattr(args, "run", None) is None:
         parser.print_help(sys.stderr)
-        return EXIT_BAD_INPUT
+        return ExitCode.BAD_INPUT
     return int(args.run(args))
 
 

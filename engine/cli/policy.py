@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import (EXIT_BAD_INPUT, EXIT_CLEAR, add_policy_path, emit, load_config, parse_params, policy_errors,
+from .common import (ExitCode, add_policy_path, emit, load_config, parse_params, policy_errors,
                      policy_search_path)
 
 
@@ -75,7 +75,7 @@ def _percent(text: str) -> float:
 
 def _usage(parser: argparse.ArgumentParser) -> int:
     parser.print_help(sys.stderr)
-    return EXIT_BAD_INPUT
+    return ExitCode.BAD_INPUT
 
 
 # ---- list, show, doc -------------------------------------------------------------------------
@@ -89,7 +89,7 @@ def run_list(args: argparse.Namespace) -> int:
         return config
     entries = list_policies(policy_search_path(args, config))
     sys.stdout.write(LIST_VIEWS[args.format](entries))
-    return EXIT_BAD_INPUT if any(e.error for e in entries) else EXIT_CLEAR
+    return ExitCode.BAD_INPUT if any(e.error for e in entries) else ExitCode.CLEAR
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -108,7 +108,7 @@ def run_show(args: argparse.Namespace) -> int:
     except PolicyErrors as err:
         return policy_errors(err)
     sys.stdout.write(render_text(page))
-    return EXIT_CLEAR
+    return ExitCode.CLEAR
 
 
 def run_doc(args: argparse.Namespace) -> int:
@@ -124,7 +124,7 @@ def run_doc(args: argparse.Namespace) -> int:
                  for ref in (args.ids or shipped_ids())]
     except PolicyErrors as err:
         return policy_errors(err)
-    return emit(render_markdown(pages), args.output) or EXIT_CLEAR
+    return emit(render_markdown(pages), args.output) or ExitCode.CLEAR
 
 
 # ---- test ------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import EXIT_CLEAR
+from .common import ExitCode
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -29,4 +29,4 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(render_reference())
     else:
         sys.stdout.write(schema_text(args.name))
-    return EXIT_CLEAR
+    return ExitCode.CLEAR

@@ -9,15 +9,16 @@ from typing import Any
 from openwatt.documents.discovery import discover
 from openwatt.documents.loading import load_document, parse_document
 from openwatt.documents.source import DEFAULT_LIMITS, Document, DocumentError, Format, Limits, Path, format_path
-from openwatt.documents.validation import SchemaProblem, validate
+from openwatt.documents.problems import Problem, ProblemKind
+from openwatt.documents.validation import validate
 
 __all__ = [
-    "DEFAULT_LIMITS", "INPUT_FORMATS", "Conflict", "Document", "DocumentError", "EvidenceProblem", "Format",
-    "Limits", "Path", "SchemaProblem", "discover", "format_path", "load_any", "load_document", "merge_evidence",
+    "DEFAULT_LIMITS", "INPUT_FORMATS", "Document", "DocumentError", "Format",
+    "Limits", "Path", "Problem", "ProblemKind", "discover", "format_path", "load_any", "load_document", "merge_evidence",
     "parse_any", "parse_document", "validate",
 ]
 
-_IMPORTED = frozenset({"INPUT_FORMATS", "Conflict", "EvidenceProblem", "load_any", "merge_evidence", "parse_any"})
+_IMPORTED = frozenset({"INPUT_FORMATS", "load_any", "merge_evidence", "parse_any"})
 
 
 def __getattr__(name: str) -> Any:

@@ -1,27 +1,78 @@
-"""Which files to read: the files given, and the disclosure files under the directories given."""
+"""Which files to read: the files given, and the files under the folders given that fit the input format."""
 
 from __future__ import annotations
 
+import fnmatch
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from openwatt.documents.source import DocumentError
 
-__all__ = ["SUFFIXES", "discover"]
+__all__ = ["FOLDER_PATTERNS", "SUFFIXES", "Selection", "discover", "select"]
 
 SUFFIXES = frozenset({".yaml", ".yml", ".json"})
+_DISCLOSURES = ("*.yaml", "*.yml", "*.json")
+FOLDER_PATTERNS: Mapping[str | None, tuple[str, ...]] = {
+    None: _DISCLOSURES,  # detected per file: disclosures, and MOT files among them
+    "disclosure": _DISCLOSURES,
+    "mot": ("*.yaml", "*.yml"),
+    "model-card": ("README.md",),  # a Hugging Face model card is its repository's README.md
+    "codecarbon": ("*.csv",),
+}
+"""The file names searched for in a folder, by input format (matched without regard to case)."""
 
 
-def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
-    """Files as given, in the order given; each directory's *.yaml, *.yml and *.json files, recursively,
-    sorted by path, leaving out hidden files and directories. A file reached twice is listed once.
-    A path that does not exist raises DocumentError."""
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The inputs a list of paths selects: files (each once, in the order met), the paths that are not
+    there, and what was searched, to say so when nothing was found."""
+
+    files: tuple[Path, ...]
+    missing: tuple[DocumentError, ...]
+    folders: tuple[str, ...]  # the folders searched
+    patterns: tuple[str, ...]  # the names searched for in them
+
+    @property
+    def empty(self) -> bool:
+        return not self.files and not self.missing
+
+    def searched(self) -> str:
+        """What was searched, in words: "samples/x for *.yaml, *.yml, *.json (hidden files left out)"."""
+        where = ", ".join(self.folders) or "no folder"
+        return f"{where} for {', '.join(self.patterns)} (hidden files and folders left out)"
+
+
+def select(paths: Sequence[str | os.PathLike[str]], input_format: str | None = None) -> Selection:
+    """Every input `paths` select for `input_format`: a file as given (whatever its name), a folder's files
+    whose names fit FOLDER_PATTERNS. A file named twice (or named and inside a named folder) is selected
+    once, under the name it was first met by; a path that is not there is a DocumentError in `missing`."""
+    patterns = FOLDER_PATTERNS.get(input_format, _DISCLOSURES)
+    files: dict[str, Path] = {}
+    missing: list[DocumentError] = []
+    folders: list[str] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            folders.append(os.fspath(given))
+        try:
+            for file in discover([path], patterns):
+                files.setdefault(os.path.realpath(file), file)
+        except DocumentError as error:
+            missing.append(error)
+    return Selection(tuple(files.values()), tuple(missing), tuple(folders), patterns)
+
+
+def discover(paths: Sequence[str | os.PathLike[str]], patterns: Sequence[str] = _DISCLOSURES) -> list[Path]:
+    """Files as given, in the order given; each directory's files whose names fit `patterns` (default:
+    *.yaml, *.yml and *.json), recursively, sorted by path, leaving out hidden files and directories. A
+    file reached twice is listed once. A path that does not exist raises DocumentError."""
     found: dict[Path, None] = {}  # ordered and free of repeats
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found.update(dict.fromkeys(_walk(path)))
+            found.update(dict.fromkeys(_walk(path, patterns)))
         elif path.exists():
             found[path] = None
         else:
@@ -30,11 +81,12 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
     return list(found)
 
 
-def _walk(directory: Path) -> list[Path]:
+def _walk(directory: Path, patterns: Sequence[str]) -> list[Path]:
+    wanted = tuple(p.lower() for p in patterns)
     files = []
     # os.walk does not follow symbolic links to directories, so a link cycle cannot loop.
     for root, dirs, names in os.walk(directory):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         files.extend(Path(root, name) for name in names
-                     if not name.startswith(".") and os.path.splitext(name)[1].lower() in SUFFIXES)
+                     if not name.startswith(".") and any(fnmatch.fnmatchcase(name.lower(), p) for p in wanted))
     return sorted(files)

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from ..values.paths import Path, format_path
+from .problems import Problem, ProblemKind
 
 __all__ = ["DEFAULT_LIMITS", "Document", "DocumentError", "Format", "Limits", "Path", "format_path"]
 
@@ -44,6 +45,12 @@ class DocumentError(Exception):
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+    @property
+    def problem(self) -> Problem:
+        """This error as the one located problem type (kind `load`)."""
+        return Problem(kind=ProblemKind.LOAD, file=self.file, line=self.line, column=self.column,
+                       message=self.message, hint=self.hint)
 
 
 @dataclass(frozen=True, slots=True)

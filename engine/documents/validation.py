@@ -14,23 +14,13 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match, relevance
 
+from openwatt.documents.problems import Problem, ProblemKind
 from openwatt.documents.source import Document, Format, Path, format_path
 from ..resources import load_schema
 from openwatt.values.kinds import DATE, NUMBER, SCHEMA_TYPES, kind_in_words
 from openwatt.values.quantities import DIMENSIONS, QuantityError, format_number, parse_quantity
 
-__all__ = ["SchemaProblem", "validate"]
-
-
-@dataclass(frozen=True, slots=True)
-class SchemaProblem:
-    """One way a document breaks the disclosure schema, located at ``path`` (or its nearest present parent)."""
-
-    path: Path
-    line: int
-    column: int
-    message: str
-    hint: str | None = None
+__all__ = ["validate"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +30,9 @@ class _Problem:  # a problem before it is located
     hint: str | None = None
 
 
-def validate(document: Document) -> list[SchemaProblem]:
-    """Every schema problem of ``document``, sorted by (line, column, path); [] for a valid disclosure.
+def validate(document: Document) -> list[Problem]:
+    """Every schema problem of ``document`` (kind `schema`), located at its path or the nearest present
+    parent, sorted by (line, column, path); [] for a valid disclosure.
 
     Formats: ``date`` is checked (YYYY-MM-DD); ``uri`` is not, because jsonschema checks it only when
     an optional package is installed, and results must not depend on what else is installed."""
@@ -49,8 +40,14 @@ def validate(document: Document) -> list[SchemaProblem]:
     for error in _validator().iter_errors(_jsonable(document.data)):
         for problem in _explain(_decisive(error), document.format):
             found.setdefault((problem.path, problem.message), problem)
-    located = [SchemaProblem(p.path, *document.locate(p.path)[:2], p.message, p.hint) for p in found.values()]
+    located = [_located(document, p) for p in found.values()]
     return sorted(located, key=lambda p: (p.line, p.column, _path_key(p.path), p.message))
+
+
+def _located(document: Document, problem: _Problem) -> Problem:
+    line, column, _ = document.locate(problem.path)
+    return Problem(kind=ProblemKind.SCHEMA, file=document.file, line=line, column=column, path=problem.path,
+                   message=problem.message, hint=problem.hint)
 
 
 @functools.cache

@@ -5,18 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..findings import Finding, InputRole, InputSource, PolicySource, Provenance, Report
-from ..values.verdicts import Status
+from ..findings import Finding, InputSource, InputVerdict, PolicySource, Provenance, Report
+from ..values.verdicts import Severity, Status
 from . import RenderOptions
 
-FORMAT_VERSION = "1.0"
-NEVER = "never"  # --fail-on never: no failure blocks
+FORMAT_VERSION = "2.0"
 
 
 def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
     """The report as deterministic JSON: two runs over the same inputs differ only in `generated_at`.
 
-    Keys come in schema order, findings in report order (file, policy, rule, path), policies and inputs
+    Keys come in schema order, findings in report order (file, rule, params, place), policies and inputs
     sorted; `options` does not apply (JSON always holds every finding).
     """
     return json.dumps(to_dict(report), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
@@ -28,6 +27,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "openwatt_report": FORMAT_VERSION,
         "provenance": _provenance(report.provenance),
         "summary": _summary(report),
+        "verdicts": [_verdict(v) for v in report.verdicts],
         "findings": [_finding(f) for f in report.findings],
     }
 
@@ -41,7 +41,7 @@ def _provenance(p: Provenance) -> dict[str, Any]:
         "openwatt_version": p.openwatt_version,
         "generated_at": p.generated_at,
         "as_of": p.as_of,
-        "fail_on": p.fail_on.value if p.fail_on is not None else NEVER,
+        "fail_on": p.fail_on.value,
         "policies": [_policy(s) for s in policies],
         "inputs": [_input(s) for s in inputs],
     }
@@ -56,13 +56,32 @@ def _input(s: InputSource) -> dict[str, Any]:
 
 
 def _summary(report: Report) -> dict[str, Any]:
-    files = {i.file for i in report.provenance.inputs if i.role is InputRole.DOCUMENT} | {f.file for f in report.findings}
+    summary = report.summary
     return {
-        "files": len(files),
+        "inputs": {
+            "total": summary.inputs,
+            "checked": summary.checked,
+            "with_input_problems": summary.with_input_problems,
+            "with_failures": summary.with_failures,
+            "not_checked": summary.not_checked,
+        },
+        "failing_rules": summary.failing_rules,
         "findings": len(report.findings),
         "by_status": {s.value: report.counts[s.value] for s in Status},
         "blocking": len(report.blocking()),
-        "exit_code": report.exit_code,
+        "exit_code": int(report.exit_code),
+    }
+
+
+def _verdict(v: InputVerdict) -> dict[str, Any]:
+    return {
+        "file": v.file,
+        "verdict": v.verdict.value,
+        "failed": {s.value: v.failed.get(s, 0) for s in Severity},
+        "blocking": v.blocking,
+        "waived": v.waived,
+        "input_problems": v.input_problems,
+        "rule_errors": v.rule_errors,
     }
 
 
@@ -88,4 +107,6 @@ def _finding(f: Finding) -> dict[str, Any]:
         "cite": f.cite,
         "fix": f.fix,
         "waiver": f.waiver,
+        "required_by": list(f.required_by),
+        "params": [{"name": name, "value": value} for name, value in f.params],
     }

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from ..findings import INPUT_POLICY, Finding, InputRole, Location, Report, by_file
+from ..findings import Finding, InputVerdict, Location, Report, Verdict, by_file
 from ..values.verdicts import Severity, Status
 from . import RenderOptions
 
@@ -18,6 +18,9 @@ LABELS: Mapping[Status, str] = {
     Status.PASS: "PASS",
     Status.NOT_APPLICABLE: "N/A",
 }
+VERDICT_LABELS: Mapping[Verdict, str] = {Verdict.PASS: "PASS", Verdict.FAIL: "FAIL", Verdict.ERROR: "ERROR"}
+VERDICT_STYLE: Mapping[Verdict, str] = {Verdict.PASS: "bold green", Verdict.FAIL: "bold red",
+                                        Verdict.ERROR: "bold magenta"}
 # Counted per file rather than listed, unless verbose: a clean run should fit on a screen.
 QUIET: Mapping[Status, str] = {Status.PASS: "passed", Status.NOT_APPLICABLE: "not applicable"}
 # Listed with their fix: the findings a user has to act on.
@@ -97,20 +100,23 @@ def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
 
 def _blocks(report: Report, *, verbose: bool, width: int) -> Iterator[_Block]:
     groups = by_file(report.findings)
-    files = sorted({i.file for i in report.provenance.inputs if i.role is InputRole.DOCUMENT} | groups.keys())
-    for file in files:
+    for file in report.files:
         findings = groups.get(file, [])
         yield _Block(((_clean(file), "bold"),))
+        # A rule judged twice (imported with different params) says which params and packs each time.
+        judgements = {(f.rule, f.params, f.required_by) for f in findings if not f.is_input_problem}
+        ambiguous = {rule for rule, n in Counter(rule for rule, _, _ in judgements).items() if n > 1}
         # What stopped a file being read or checked comes first: it is the first thing to fix.
-        for finding in sorted(findings, key=lambda f: f.policy != INPUT_POLICY):
+        for finding in sorted(findings, key=lambda f: not f.is_input_problem):
             if verbose or finding.status not in QUIET or _announces(finding):
-                yield from _finding(finding, verbose=verbose)
+                yield from _finding(finding, verbose=verbose, variant=finding.rule in ambiguous)
         if not verbose and (quiet := _tally(f for f in findings if f.status in QUIET and not _announces(f))):
             yield _Block(quiet, INDENT)
         if not findings:
             yield _Block((("no findings", "dim"),), INDENT)
         yield _Block()
-    yield from _summary(report, len(files), width)
+    yield from _verdicts(report)
+    yield from _summary(report, width)
     if report.exit_code:
         head = f"exit code {report.exit_code}: "
         yield _Block(((_exit_reason(report), "bold red"),), len(head), lead=((head, "bold red"),))
@@ -121,7 +127,7 @@ def _announces(f: Finding) -> bool:
     return f.status is Status.PASS and bool(f.message)
 
 
-def _finding(f: Finding, *, verbose: bool) -> Iterator[_Block]:
+def _finding(f: Finding, *, verbose: bool, variant: bool) -> Iterator[_Block]:
     label = LABELS[f.status].ljust(_STATUS_WIDTH)
     lead = (
         (" " * INDENT, ""),
@@ -129,7 +135,9 @@ def _finding(f: Finding, *, verbose: bool) -> Iterator[_Block]:
         (" ", ""),
         (f.severity.value, SEVERITY_STYLE[f.severity]),
     )
-    heading: tuple[Seg, ...] = ((_clean(rule_id(f)), "bold"),)
+    heading: tuple[Seg, ...] = ((_clean(f.rule), "bold"),)
+    if variant:
+        heading += ((" ", ""), (_clean(_variant(f)), "bold"))
     if f.title:
         heading += (("  ", ""), (_clean(f.title), ""))
     yield _Block(heading, BODY, lead)
@@ -144,6 +152,8 @@ def _finding(f: Finding, *, verbose: bool) -> Iterator[_Block]:
     yield detail(("at ", "dim"), (_clean(_where(f.location, f.file)), ""))
     if f.cite:
         yield detail(("cite: ", "dim"), (_clean(f.cite), ""))
+    if verbose and len(f.required_by) > 1:
+        yield detail(("required by: ", "dim"), (_clean(", ".join(f.required_by)), ""))
     if f.status is Status.WAIVED and f.waiver:
         yield detail(("waived: ", "blue"), (_clean(f.waiver), ""))
     elif f.waiver:  # a waiver that no longer applies (expired): say so beside the failure
@@ -152,9 +162,10 @@ def _finding(f: Finding, *, verbose: bool) -> Iterator[_Block]:
         yield detail(("fix: ", "green"), (_clean(f.fix), ""))
 
 
-def rule_id(f: Finding) -> str:
-    """`policy/rule`; an imported rule's id already names its own policy (`osaid/weights-licence`)."""
-    return f.rule if "/" in f.rule else f"{f.policy}/{f.rule}"
+def _variant(f: Finding) -> str:
+    """Which judgement of a rule imported with different params this is: `[by funder-grant-example; x=1]`."""
+    params = ", ".join(f"{name}={value}" for name, value in f.params)
+    return f"[by {', '.join(f.required_by)}" + (f"; {params}]" if params else "]")
 
 
 def _where(location: Location, file: str) -> str:
@@ -174,30 +185,81 @@ def _tally(findings: Iterable[Finding]) -> tuple[Seg, ...]:
     return _join(parts)
 
 
-def _summary(report: Report, files: int, width: int) -> Iterator[_Block]:
-    """`5 files checked: 41 passed, 9 failed (...), ...`, wrapped between parts, never inside one."""
+def _verdicts(report: Report) -> Iterator[_Block]:
+    """One line per input, at the left edge (findings are indented): `PASS   file`,
+    `FAIL   file  4 errors, 1 warning failed`, `ERROR  file  could not be read`."""
+    for v in report.verdicts:
+        label = VERDICT_LABELS[v.verdict]
+        lead = ((label.ljust(_STATUS_WIDTH), VERDICT_STYLE[v.verdict]), (" ", ""))
+        said = _verdict_counts(v)
+        yield _Block(((_clean(v.file), ""), *(((f"  {said}", "dim"),) if said else ())), _STATUS_WIDTH + 1, lead)
+    if report.verdicts:
+        yield _Block()
+
+
+def _verdict_counts(v: InputVerdict) -> str:
+    if v.unreadable:
+        return "could not be read"
+    parts = []
+    if v.rule_errors:
+        parts.append(f"{v.rule_errors} {'rule' if v.rule_errors == 1 else 'rules'} could not be evaluated")
+    if v.input_problems:
+        parts.append(f"{v.input_problems} input {'problem' if v.input_problems == 1 else 'problems'}")
+    if failed := _by_severity(v.failed):
+        parts.append(f"{failed} failed")
+    if v.waived:
+        parts.append(f"{v.waived} waived")
+    return ", ".join(parts)
+
+
+def _by_severity(counts: Mapping[Severity, int]) -> str:
+    """`4 errors, 2 warnings, 1 info`, most severe first."""
+    return ", ".join(f"{n} {s.value if n == 1 else _SEVERITY_PLURAL[s]}"
+                     for s in sorted(counts, key=lambda s: -s.rank) if (n := counts[s]))
+
+
+def _summary(report: Report, width: int) -> Iterator[_Block]:
+    """Two lines, inputs then findings, each wrapped between parts, never inside one:
+    `4 inputs: 1 passed, 2 failed, 1 could not be checked, 1 checked with input problems`
+    `findings: 41 passed, 9 failed (4 errors, 5 warnings), 2 not applicable; 7 distinct rules failed`."""
+    summary = report.summary
+    passed = summary.inputs - summary.with_failures - summary.not_checked
+    inputs: list[Seg] = []
+    if passed:
+        inputs.append((f"{passed} passed", STATUS_STYLE[Status.PASS]))
+    if summary.with_failures:
+        inputs.append((f"{summary.with_failures} failed", "bold red"))
+    if summary.not_checked:
+        inputs.append((f"{summary.not_checked} could not be checked", STATUS_STYLE[Status.ERROR]))
+    if summary.with_input_problems:
+        inputs.append((f"{summary.with_input_problems} checked with input problems", ""))
+    head = f"{summary.inputs} {'input' if summary.inputs == 1 else 'inputs'}"
+    yield from _wrapped(f"{head}: ", inputs, width) if inputs else iter((_Block(((head, "bold"),)),))
     counts = report.counts
     parts: list[Seg] = []
     if counts[Status.PASS]:
         parts.append((f"{counts[Status.PASS]} passed", STATUS_STYLE[Status.PASS]))
     if counts[Status.FAIL]:
-        by_severity = Counter(f.severity for f in report.findings if f.status is Status.FAIL)
-        split = ", ".join(
-            f"{n} {s.value if n == 1 else _SEVERITY_PLURAL[s]}"
-            for s in sorted(by_severity, key=lambda s: -s.rank)
-            if (n := by_severity[s])
-        )
+        split = _by_severity(Counter(f.severity for f in report.findings if f.status is Status.FAIL))
         parts.append((f"{counts[Status.FAIL]} failed ({split})", "bold red"))
     if counts[Status.NOT_APPLICABLE]:
         parts.append((f"{counts[Status.NOT_APPLICABLE]} not applicable", STATUS_STYLE[Status.NOT_APPLICABLE]))
     if counts[Status.WAIVED]:
         parts.append((f"{counts[Status.WAIVED]} waived", STATUS_STYLE[Status.WAIVED]))
     if counts[Status.ERROR]:
-        parts.append((f"{counts[Status.ERROR]} could not be checked", STATUS_STYLE[Status.ERROR]))
-    head = f"{files} {'file' if files == 1 else 'files'} checked: "
+        errors = counts[Status.ERROR]
+        parts.append((f"{errors} input or rule {'error' if errors == 1 else 'errors'}", STATUS_STYLE[Status.ERROR]))
+    if summary.failing_rules:
+        parts.append((f"{summary.failing_rules} distinct {'rule' if summary.failing_rules == 1 else 'rules'} "
+                      "failed", ""))
+    yield from _wrapped("findings: ", parts or [("none", "dim")], width)
+
+
+def _wrapped(head: str, parts: list[Seg], width: int) -> Iterator[_Block]:
+    """`head` then the parts joined by commas, wrapped between parts and indented under the first."""
     lines: list[list[Seg]] = [[]]
     used = len(head)
-    for part in parts or [("no findings", "dim")]:
+    for part in parts:
         if lines[-1] and used + len(", ") + len(part[0]) + len(",") > width:  # "," may end the line
             lines[-1].append((",", ""))
             lines.append([])
@@ -214,9 +276,9 @@ def _summary(report: Report, files: int, width: int) -> Iterator[_Block]:
 def _exit_reason(report: Report) -> str:
     reasons = []
     if errors := report.counts[Status.ERROR]:
-        reasons.append(f"{errors} {'rule or input' if errors == 1 else 'rules or inputs'} could not be checked")
+        reasons.append(f"{errors} input or rule {'error' if errors == 1 else 'errors'}")
     if blocking := len(report.blocking()):
-        threshold = report.provenance.fail_on.value if report.provenance.fail_on else "never"
+        threshold = report.provenance.fail_on.value
         reasons.append(f"{blocking} {'failure' if blocking == 1 else 'failures'} at or above --fail-on {threshold}")
     return "; ".join(reasons)
 

@@ -17,9 +17,9 @@ file's own checks), `render` (the views).
 
 from .render import VIEWS, View, policy_test_data, render_json, render_test_report
 from .results import (CaseResult, Expectation, Mismatch, PolicyCoverage, Problem, RuleCoverage, TestFileResult,
-                      TestReport, Verdict)
+                      TestReport, Verdict, problem_in)
 from .running import DEFAULT_AS_OF, SCHEMA_CHECK, TEST_SUFFIX, find_test_files, run_tests
 
 __all__ = ["DEFAULT_AS_OF", "SCHEMA_CHECK", "TEST_SUFFIX", "VIEWS", "CaseResult", "Expectation", "Mismatch",
            "PolicyCoverage", "Problem", "RuleCoverage", "TestFileResult", "TestReport", "Verdict", "View",
-           "find_test_files", "policy_test_data", "render_json", "render_test_report", "run_tests"]
+           "find_test_files", "policy_test_data", "render_json", "render_test_report", "run_tests", "problem_in"]

@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ..findings import Finding
+from ..documents.problems import Problem, ProblemKind
 from ..values.verdicts import Reason, Status
 
 __all__ = ["CaseResult", "Expectation", "Mismatch", "PolicyCoverage", "Problem", "RuleCoverage", "TestFileResult",
-           "TestReport", "Verdict"]
+           "TestReport", "Verdict", "problem_in"]
 
 
 class Verdict(StrEnum):
@@ -20,20 +20,11 @@ class Verdict(StrEnum):
     ERROR = "error"  # the test itself is broken: bad file, unknown rule, unreadable document
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """Something wrong with a test rather than with the policy's behaviour; 1-based place, line 0 for none."""
-
-    file: str
-    line: int
-    column: int
-    message: str
-    hint: str | None = None
-    detail: str = ""  # more lines, e.g. the policy's own errors rendered with their carets
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
-        return f"{where}: {self.message}"
+def problem_in(file: str, line: int, column: int, message: str, hint: str | None = None, *,
+               detail: str = "") -> Problem:
+    """A problem of a test rather than of the policy's behaviour (line 0 when there is no place)."""
+    return Problem(kind=ProblemKind.TEST, file=file, line=line, column=column, message=message, hint=hint,
+                   detail=detail)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +38,10 @@ class Expectation:
     line: int
     column: int
 
-    def holds(self, finding: Finding) -> bool:
-        return (finding.status is self.status and (self.reason is None or finding.reason is self.reason)
-                and (self.message is None or self.message in finding.message))
+    def holds(self, status: Status, reason: Reason | None, message: str) -> bool:
+        """Whether a finding with this status, reason and message meets the expectation."""
+        return (status is self.status and (self.reason is None or reason is self.reason)
+                and (self.message is None or self.message in message))
 
     def describe(self) -> str:
         text = self.status.value + (f" ({self.reason.value})" if self.reason else "")

@@ -7,31 +7,32 @@ import datetime as dt
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..checking import Engine
-from ..language.loader import is_policy_path
-from ..documents.loading import load_document, parse_document
+from ..documents.loading import parse_document
+from ..documents.problems import Problem, ProblemKind
 from ..documents.source import Document, DocumentError, Format
-from ..documents.validation import validate
-from ..evaluation import evaluate
-from ..findings import INPUT_POLICY, SCHEMA_RULE, Finding, Location
+from ..evaluation import AppliedPolicies
+from ..findings import SCHEMA_RULE
+from ..inputs import InputOptions, check_input
 from ..language.ast import Span
+from ..language.loader import is_policy_path
 from ..language.errors import PolicyError, PolicyErrors, did_you_mean, render_error
 from ..language.loader import POLICY_SUFFIX, PolicyLoader, display
 from ..language.policy import CompiledPolicy, literal
-from ..values.verdicts import Reason, Severity, Status
-from .results import (CaseResult, Expectation, Mismatch, PolicyCoverage, Problem, RuleCoverage, TestFileResult,
-                      TestReport, Verdict)
+from ..values.verdicts import Reason, Status
+from .results import (CaseResult, Expectation, Mismatch, PolicyCoverage, RuleCoverage, TestFileResult, TestReport,
+                      Verdict, problem_in)
 from .schema import schema_problems
 
 __all__ = ["DEFAULT_AS_OF", "SCHEMA_CHECK", "TEST_SUFFIX", "find_test_files", "run_tests"]
 
 TEST_SUFFIX = ".test.yaml"
 DEFAULT_AS_OF = dt.date(2026, 1, 1)  # fixed, so that a test with a waiver does not start failing one day
-SCHEMA_CHECK = f"{INPUT_POLICY}/{SCHEMA_RULE}"  # the disclosure schema check, as an expectation names it
+SCHEMA_CHECK = SCHEMA_RULE  # the disclosure schema check, as an expectation names it
 _PARAMS_ORIGIN = "params"  # how a bad param value is introduced: "params budget=5 kg: expected ..."
 _FILE_HINT = "a test file is a mapping with policy: (the policy under test) and cases: (a list)"
 
@@ -50,7 +51,7 @@ def find_test_files(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Path]
         elif path.is_file():
             found[path] = None
         else:
-            problems.append(Problem(os.fspath(given), 0, 0, "no such file or directory",
+            problems.append(problem_in(os.fspath(given), 0, 0, "no such file or directory",
                                     "give policy test files (*.test.yaml) or folders that hold them"))
     return sorted(found), problems
 
@@ -66,7 +67,7 @@ def run_tests(paths: Sequence[str | os.PathLike[str]], engine: Engine | None = N
     files, problems = find_test_files(paths)
     if not files and not problems:
         shown = ", ".join(os.fspath(p) for p in paths)
-        problems.append(Problem(shown, 0, 0, f"no policy test files (*{TEST_SUFFIX}) found",
+        problems.append(problem_in(shown, 0, 0, f"no policy test files (*{TEST_SUFFIX}) found",
                                 f"write one beside the policy, e.g. policies/<policy-id>{TEST_SUFFIX}"))
     runner = _Runner(engine)
     results = [runner.run_file(path) for path in files]
@@ -88,7 +89,7 @@ class _Runner:
         self.engine = engine
         self.seen: dict[tuple[str, str], _Seen] = {}  # (policy id, file) -> asserted statuses
         self.compiled: dict[tuple[Any, ...], CompiledPolicy] = {}
-        self.documents: dict[Path, Document | DocumentError] = {}
+        self.applied: dict[int, AppliedPolicies] = {}  # id of a compiled policy -> it, applied
         self.sources: dict[str, str] = {}  # test file -> its text, to show a line with a caret
         self.attempted: set[Path] = set()  # policy files some test file named, compiled or not
 
@@ -100,12 +101,12 @@ class _Runner:
             raw = path.read_bytes()
             test = parse_document(raw, file, limits=self.engine.limits, format=Format.YAML)
         except OSError as err:
-            return TestFileResult(file, "", (), (Problem(file, 0, 0, f"cannot read: {err.strerror or err}"),))
+            return TestFileResult(file, "", (), (problem_in(file, 0, 0, f"cannot read: {err.strerror or err}"),))
         except DocumentError as err:
             message, hint = err.message, err.hint
             if "disclosure" in message or (hint and "disclosure" in hint):
                 message, hint = message.replace("a disclosure", "a test file"), _FILE_HINT
-            return TestFileResult(file, "", (), (Problem(file, err.line, err.column, message, hint),))
+            return TestFileResult(file, "", (), (problem_in(file, err.line, err.column, message, hint),))
         self.sources[file] = raw.decode("utf-8-sig")  # parse_document has decoded it once already
         ref = test.data.get("policy") if isinstance(test.data.get("policy"), str) else ""
         problems = schema_problems(test) or _duplicate_names(test)
@@ -173,44 +174,46 @@ class _Runner:
             _inline(test, (*at, "disclosure"))
         if isinstance(document, Problem):
             return error(document)
-        schema = validate(document)
-        if schema and SCHEMA_CHECK not in case["expect"]:
-            return error(*(Problem(document.file, p.line, p.column, f"the disclosure does not fit the schema: "
-                                   f"{p.message}", p.hint or f"fix the disclosure, or expect {SCHEMA_CHECK}: "
-                                   "error in a case that means it") for p in schema))
         as_of = _date(case.get("as_of")) or DEFAULT_AS_OF
-        findings = {f.rule: f for f in evaluate(policy, document, as_of=as_of)}
-        findings[SCHEMA_CHECK] = _schema_finding(document, schema)
+        result = check_input(document, self._applied(policy), InputOptions(as_of=as_of, limits=self.engine.limits))
+        if (unreadable := result.unreadable) is not None:
+            doc_line, doc_column, _ = test.locate((*at, "document"))
+            return error(problem_in(test.file, doc_line, doc_column, f"cannot load the document: "
+                                      f"{unreadable.where}: {unreadable.message}", unreadable.hint))
+        schema = [p for p in result.problems if p.kind is ProblemKind.SCHEMA]
+        if schema and SCHEMA_CHECK not in case["expect"]:
+            return error(*(problem_in(p.file, p.line, p.column, f"the disclosure does not fit the schema: "
+                                        f"{p.message}", p.hint or f"fix the disclosure, or expect {SCHEMA_CHECK}: "
+                                        "error in a case that means it") for p in schema))
+        outcomes = {f.rule: (f.status, f.reason, f.message) for f in result.findings if not f.is_input_problem}
+        outcomes[SCHEMA_CHECK] = _input_check(schema)
         mismatches = []
         for expectation in expectations:
-            finding = findings[expectation.rule]
-            if not expectation.holds(finding):
-                mismatches.append(Mismatch(expectation, finding.status, finding.reason, finding.message))
+            status, reason, message = outcomes[_qualified(policy, expectation.rule)]
+            if not expectation.holds(status, reason, message):
+                mismatches.append(Mismatch(expectation, status, reason, message))
             elif _own(policy, expectation.rule):
                 seen.statuses.setdefault(expectation.rule, set()).add(expectation.status)
         verdict = Verdict.FAILED if mismatches else Verdict.PASSED
         return CaseResult(case["name"], test.file, line, verdict, len(expectations), tuple(mismatches))
 
-    def _document(self, path: Path, test: Document, at: tuple[str | int, ...]) -> Document | Problem:
+    def _applied(self, policy: CompiledPolicy) -> AppliedPolicies:
+        """The policy under test as applied to a case's input, worked out once per compiled policy."""
+        if (applied := self.applied.get(id(policy))) is None:
+            applied = self.applied[id(policy)] = AppliedPolicies((policy,))
+        return applied
+
+    def _document(self, path: Path, test: Document, at: tuple[str | int, ...]) -> Path | Problem:
+        """The file a case's `document:` names, as `check` would be given it: relative to the working folder
+        when inside it, else without the ".." of "../samples/x.yaml"."""
         written = test.data["cases"][at[1]]["document"]
         if (refused := _nul_refused(test, at, written)) is not None:
             return refused
-        target = path.parent / written
-        key = target.resolve()
-        if key not in self.documents:
-            # Read from the path itself (a shipped file's display name is no path); named without the ".."
-            # of "../samples/x.yaml" when outside the working folder.
-            name = display(Path(os.path.normpath(target)))
-            try:
-                self.documents[key] = replace(load_document(target, limits=self.engine.limits), file=name)
-            except DocumentError as err:
-                self.documents[key] = DocumentError(name, err.line, err.column, err.message, err.hint)
-        loaded = self.documents[key]
-        if isinstance(loaded, Document):
-            return loaded
-        line, column, _ = test.locate(at)
-        where = f"{loaded.file}:{loaded.line}:{loaded.column}" if loaded.line else loaded.file
-        return Problem(test.file, line, column, f"cannot load the document: {where}: {loaded.message}", loaded.hint)
+        target = Path(os.path.normpath(path.parent / written))
+        try:
+            return target.resolve().relative_to(Path.cwd().resolve())
+        except ValueError:
+            return target
 
     # -- coverage --
 
@@ -225,8 +228,8 @@ class _Runner:
                 try:
                     policy = PolicyLoader(self.engine.search_path).load(policy_path)
                 except PolicyErrors as err:
-                    problems.append(Problem(display(policy_path), 0, 0, "the policy does not compile", None,
-                                            _render_policy_errors(err.errors, err.sources)))
+                    problems.append(problem_in(display(policy_path), 0, 0, "the policy does not compile",
+                                                 detail=_render_policy_errors(err.errors, err.sources)))
                     continue
                 self.seen.setdefault((policy.id, policy.file), _Seen(policy, tested=False))
         return problems
@@ -281,7 +284,7 @@ def _unknown_rule(expectation: Expectation, policy: CompiledPolicy, file: str) -
     qualified = sorted(r for r in known if r.rsplit("/", 1)[-1] == expectation.rule.rsplit("/", 1)[-1])
     hint = (f"did you mean '{qualified[0]}'?" if qualified else did_you_mean(expectation.rule, known)) \
         or f"rules of {policy.id}: {', '.join(known)}"
-    return Problem(file, expectation.line, expectation.column,
+    return problem_in(file, expectation.line, expectation.column,
                    f"unknown rule '{expectation.rule}': policy {policy.id} has no such rule", hint)
 
 
@@ -292,12 +295,16 @@ def _inline(test: Document, at: tuple[str | int, ...]) -> Document:
     return Document(test.file, data, positions, test.digest, test.format)
 
 
-def _schema_finding(document: Document, problems: Sequence[Any]) -> Finding:
-    """The schema check as a finding, for an expectation on `openwatt/schema`."""
-    status, reason = (Status.ERROR, Reason.INVALID_INPUT) if problems else (Status.PASS, None)
-    message = "; ".join(p.message for p in problems)
-    return Finding(document.file, INPUT_POLICY, "", SCHEMA_CHECK, "", status, Severity.ERROR, reason, message,
-                   message, (), Location(document.file, 1, 1, ""), "", "")
+def _qualified(policy: CompiledPolicy, rule: str) -> str:
+    """An expectation's rule as findings name it: the policy's own rules are written bare in test files."""
+    return rule if "/" in rule else f"{policy.id}/{rule}"
+
+
+def _input_check(problems: Sequence[Problem]) -> tuple[Status, Reason | None, str]:
+    """What an expectation on `openwatt/schema` is compared with: an error with every problem said, or a pass."""
+    if not problems:
+        return Status.PASS, None, ""
+    return Status.ERROR, Reason.INVALID_INPUT, "; ".join(p.message for p in problems)
 
 
 def _policy_problems(err: PolicyErrors, test: Document, params_at: tuple[str | int, ...], ref: str,
@@ -311,20 +318,20 @@ def _policy_problems(err: PolicyErrors, test: Document, params_at: tuple[str | i
         span = error.span
         if span.line == 0 and span.file == _PARAMS_ORIGIN:
             line, column, _ = test.locate(params_at)
-            problems.append(Problem(test.file, line, column, f"{error.code} {error.message}", error.hint))
+            problems.append(problem_in(test.file, line, column, f"{error.code} {error.message}", error.hint))
         elif span.file == test.file:
-            problems.append(Problem(test.file, span.line, span.column, f"{error.code} {error.message}", error.hint))
+            problems.append(problem_in(test.file, span.line, span.column, f"{error.code} {error.message}", error.hint))
         elif span.line == 0:
             line, column, _ = test.locate(("policy",))
-            problems.append(Problem(test.file, line, column, str(error), error.hint))
+            problems.append(problem_in(test.file, line, column, str(error), error.hint))
         else:
             in_policy.append(error)
     if in_policy:
         line, column, _ = test.locate(("policy",))
         count = len(in_policy)
-        problems.append(Problem(test.file, line, column, f"policy {ref} does not compile "
-                                f"({count} error{'s' if count != 1 else ''})", None,
-                                _render_policy_errors(in_policy, {**err.sources, test.file: source})))
+        problems.append(problem_in(test.file, line, column, f"policy {ref} does not compile "
+                                     f"({count} error{'s' if count != 1 else ''})",
+                                     detail=_render_policy_errors(in_policy, {**err.sources, test.file: source})))
     return problems
 
 
@@ -338,7 +345,7 @@ def _duplicate_names(test: Document) -> list[Problem]:
     for i, case in enumerate(test.data["cases"]):
         line, column, _ = test.locate(("cases", i, "name"))
         if case["name"] in first:
-            problems.append(Problem(test.file, line, column, f"duplicate case name {json.dumps(case['name'])} "
+            problems.append(problem_in(test.file, line, column, f"duplicate case name {json.dumps(case['name'])} "
                                     f"(first at line {first[case['name']]})", "give each case its own name"))
         first.setdefault(case["name"], line)
     return problems
@@ -349,5 +356,5 @@ def _nul_refused(test: Document, at: tuple[str | int, ...], written: str) -> Pro
     if "\0" not in written:
         return None
     line, column, _ = test.locate(at)
-    return Problem(test.file, line, column, f"{json.dumps(written)} has a NUL character, which no file name has",
+    return problem_in(test.file, line, column, f"{json.dumps(written)} has a NUL character, which no file name has",
                    "write the file name as it is on disk")

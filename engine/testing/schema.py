@@ -16,7 +16,7 @@ from ..language.errors import did_you_mean
 from ..resources import load_schema
 from ..values.kinds import SCHEMA_TYPES, kind_in_words
 from ..values.paths import format_path
-from .results import Problem
+from .results import Problem, problem_in
 
 __all__ = ["schema_problems"]
 
@@ -33,7 +33,7 @@ def schema_problems(test: Document) -> list[Problem]:
     for error in _validator().iter_errors(_jsonable(test.data)):
         for path, message, hint in _explain(error):
             line, column, _ = test.locate(path)
-            found.setdefault((line, column, message), Problem(test.file, line, column, message, hint))
+            found.setdefault((line, column, message), problem_in(test.file, line, column, message, hint))
     return sorted(found.values(), key=lambda p: (p.line, p.column, p.message))
 
 

@@ -38,3 +38,19 @@ class Reason(StrEnum):
 # Which failure to report when several conditions fail: absence first, then wrong kinds, then
 # plain violations -- a user fixes a missing field before arguing about its value.
 REASON_RANK = {Reason.MISSING: 0, Reason.TYPE_MISMATCH: 1, Reason.VIOLATED: 2}
+
+
+class FailOn(StrEnum):
+    """The least severe failure that fails a check (`--fail-on`, `fail_on` in the config); NEVER: none does."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+    NEVER = "never"
+
+    def blocks(self, severity: Severity) -> bool:
+        """Whether a failure of `severity` is at or above this threshold."""
+        return self is not FailOn.NEVER and severity.rank >= Severity(self.value).rank
+
+
+DEFAULT_FAIL_ON = FailOn.ERROR

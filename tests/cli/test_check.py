@@ -59,7 +59,7 @@ def work(tmp_path: Path) -> Path:
 def test_all_clear_exits_0(work: Path) -> None:
     result = run("check", "ok.yaml", "-p", "grant.policy", cwd=work)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "ok.yaml\n  2 passed\n\n1 file checked: 2 passed\n"
+    assert result.stdout == "ok.yaml\n  2 passed\n\nPASS   ok.yaml\n\n1 input: 1 passed\nfindings: 2 passed\n"
 
 
 def test_failure_at_fail_on_exits_1(work: Path) -> None:
@@ -122,9 +122,11 @@ def test_unreadable_input_is_an_error_finding_and_the_batch_goes_on(work: Path) 
     assert result.returncode == 2
     report = json.loads(result.stdout)
     by_file = {(f["file"], f["rule"], f["status"]) for f in report["findings"]}
-    assert ("broken.yaml", "load", "error") in by_file
-    assert ("missing.yaml", "load", "error") in by_file
-    assert ("ok.yaml", "energy-reported", "pass") in by_file
+    assert ("broken.yaml", "openwatt/load", "error") in by_file
+    assert ("missing.yaml", "openwatt/load", "error") in by_file
+    assert ("ok.yaml", "grant/energy-reported", "pass") in by_file
+    assert report["summary"]["inputs"] == {"total": 3, "checked": 1, "with_input_problems": 0, "with_failures": 0,
+                                           "not_checked": 2}
 
 
 def test_json_report_is_valid_and_deterministic(work: Path) -> None:
@@ -147,7 +149,7 @@ def test_waivers_file_and_expiry(work: Path) -> None:
     waived = run("check", "none.yaml", "-p", "grant.policy", "--waivers", "waivers.yaml", "--as-of", "2026-01-01",
                  "--format", "json", cwd=work)
     assert waived.returncode == 0
-    [finding] = [f for f in json.loads(waived.stdout)["findings"] if f["rule"] == "energy-reported"]
+    [finding] = [f for f in json.loads(waived.stdout)["findings"] if f["rule"] == "grant/energy-reported"]
     assert finding["status"] == "waived"
     assert finding["waiver"] == ("logs arrive in March (approved by Programme officer until 2026-03-31; "
                                  "waivers.yaml:2)")

@@ -44,10 +44,10 @@ def test_every_hostile_file_is_one_finding_and_the_batch_goes_on(tmp_path: Path)
             continue
         assert len(problems) == 1, (case.name, problems)
         [problem] = problems
-        assert problem["rule"] == ("load" if case.outcome == "error" else "schema"), case.name
+        assert problem["rule"] == ("openwatt/load" if case.outcome == "error" else "openwatt/schema"), case.name
         assert problem["message"] == case.message, case.name
         assert (problem["location"]["line"], problem["location"]["column"]) == (case.line, case.column), case.name
-    assert {f["rule"] for f in findings if f["file"] == str(good)} >= {"weights-public"}  # checked all the same
+    assert {f["rule"] for f in findings if f["file"] == str(good)} >= {"recommended/weights-public"}  # checked too
 
 
 def test_a_licence_nested_3000_levels_deep_is_a_finding_not_a_recursion_error(tmp_path: Path) -> None:
@@ -60,7 +60,7 @@ def test_a_licence_nested_3000_levels_deep_is_a_finding_not_a_recursion_error(tm
     assert result.stderr == ""  # a RecursionError would print a traceback here
     assert result.returncode == 1  # the default pack's failures, not an input that could not be read (2)
     findings = json.loads(result.stdout)["findings"]
-    [finding] = [f for f in findings if f["rule"] == "licences-spdx"]
+    [finding] = [f for f in findings if f["rule"] == "recommended/licences-spdx"]
     assert (finding["status"], finding["location"]["line"], finding["location"]["column"]) == ("fail", 4, 3)
     assert finding["message"] == (f"model.license: '{'(' * 97}...' is not a valid SPDX licence expression: "
                                   "'(' at column 51 nests parentheses more than 50 levels deep")

@@ -92,7 +92,7 @@ def test_json_example(workdir: Path) -> None:
     out = _run("openwatt check cirrus-70b-custom-licence.yaml delta-3b-estimated.yaml -p acme-grant.policy "
                "--format json", workdir)
     [finding] = [f for f in json.loads(out)["findings"]
-                 if f["rule"] == "within-budget" and f["file"].startswith("cirrus")]
+                 if f["rule"] == "acme-grant/within-budget" and f["file"].startswith("cirrus")]
     assert finding == shown
 
 

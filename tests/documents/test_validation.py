@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from openwatt.documents import SchemaProblem, load_document, parse_document, validate
+from openwatt.documents import Problem, ProblemKind, load_document, parse_document, validate
 from openwatt.documents.validation import _decisive, _explain
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,8 +29,17 @@ def test_samples_are_valid(sample: Path) -> None:
     assert validate(load_document(sample)) == []
 
 
+MALFORMED = SAMPLES / "malformed" / "fjord-2b-malformed.yaml"
+
+
+def SchemaProblem(path: tuple[str | int, ...], line: int, column: int, message: str, hint: str | None) -> Problem:
+    """A schema problem of the malformed sample, as validate() reports it."""
+    return Problem(kind=ProblemKind.SCHEMA, file=str(MALFORMED), line=line, column=column, path=path,
+                   message=message, hint=hint)
+
+
 def test_malformed_sample() -> None:
-    assert validate(load_document(SAMPLES / "malformed" / "fjord-2b-malformed.yaml")) == [
+    assert validate(load_document(MALFORMED)) == [
         SchemaProblem(("model", "parameters"), 20, 3, 'model.parameters is "2.1e9" (a string); expected a number',
                       "YAML 1.1 reads 2.1e9 as a string; write 2100000000 or 2.1e+9"),
         SchemaProblem(("components", 0, "licence"), 27, 5, "unknown field 'components[0].licence'",

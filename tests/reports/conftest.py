@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from openwatt.findings import Finding, InputSource, Location, PolicySource, Provenance, Report
-from openwatt.values.verdicts import Reason, Severity, Status
+from openwatt.values.verdicts import FailOn, Reason, Severity, Status
 
 AURORA = "samples/aurora-7b.yaml"
 BOREALIS = "samples/borealis-13b.yaml"
@@ -27,7 +27,7 @@ def finding(**fields: Any) -> Finding:
         "file": file,
         "policy": "funder-grant",
         "policy_version": "2.1.0",
-        "rule": "rule",
+        "rule": "funder-grant/rule",
         "title": "",
         "status": Status.PASS,
         "severity": Severity.ERROR,
@@ -38,6 +38,7 @@ def finding(**fields: Any) -> Finding:
         "location": Location(file, 1, 1, ""),
         "cite": "",
         "fix": "",
+        "required_by": ("funder-grant",),
     }
     return Finding(**(defaults | fields))
 
@@ -52,7 +53,7 @@ POLICIES = (
 def report(
     findings: tuple[Finding, ...],
     *,
-    fail_on: Severity | None = Severity.ERROR,
+    fail_on: FailOn = FailOn.ERROR,
     files: tuple[str, ...] | None = None,
     generated_at: str = GENERATED_AT,
     policies: tuple[PolicySource, ...] = POLICIES,
@@ -71,9 +72,12 @@ def report(
 
 
 def representative_findings() -> tuple[Finding, ...]:
-    """Every status, two files, two top-level policies (one importing osaid), in scrambled order."""
-    energy = {"policy": "eu-ai-act-energy", "policy_version": "0.3.0"}
+    """Every status, two files, two top-level policies (one importing osaid), a rule judged twice with other
+    params, in scrambled order."""
+    energy = {"policy": "eu-ai-act-energy", "policy_version": "0.3.0", "required_by": ("eu-ai-act-energy",)}
+    osaid = {"policy": "osaid", "policy_version": "1.0.0"}
     weights = {
+        **osaid,
         "rule": "osaid/weights-licence",
         "title": "Weights under an OSI-approved licence",
         "severity": Severity.ERROR,
@@ -82,7 +86,7 @@ def representative_findings() -> tuple[Finding, ...]:
     }
     training = {
         **energy,
-        "rule": "training-energy",
+        "rule": "eu-ai-act-energy/training-energy",
         "title": "Training energy is reported",
         "severity": Severity.ERROR,
         "cite": "EU AI Act, Annex XI §1 2(d)",
@@ -101,7 +105,8 @@ def representative_findings() -> tuple[Finding, ...]:
         finding(**training, status=Status.PASS, file=BOREALIS,
                 location=Location(BOREALIS, 30, 5, "energy.training.energy")),
         finding(
-            rule="energy-plausible",
+            rule="funder-grant/energy-plausible",
+            params=(("tolerance", "3"),),
             title="Reported training energy is plausible",
             status=Status.FAIL,
             severity=Severity.WARNING,
@@ -118,7 +123,7 @@ def representative_findings() -> tuple[Finding, ...]:
                 location=Location(AURORA, 31, 3, "energy.training")),
         finding(
             **energy,
-            rule="emissions-basis",
+            rule="eu-ai-act-energy/emissions-basis",
             title="Emissions state their basis",
             status=Status.WAIVED,
             severity=Severity.WARNING,
@@ -129,17 +134,25 @@ def representative_findings() -> tuple[Finding, ...]:
             fix="Add `emissions_basis: location` or `market`.",
             waiver="grid data pending from the provider (approved by J. Okafor, until 2026-03-31)",
         ),
-        finding(**energy, rule="inference-energy", title="Inference energy per 1,000 queries",
+        finding(**energy, rule="eu-ai-act-energy/inference-energy", title="Inference energy per 1,000 queries",
                 status=Status.NOT_APPLICABLE, severity=Severity.INFO),
-        finding(rule="osaid/code-available", title="Training code is available", status=Status.PASS,
+        finding(**osaid, rule="osaid/code-available", title="Training code is available", status=Status.PASS,
                 location=Location(AURORA, 20, 5, "components[4]")),
-        finding(rule="compute-notified", title="Compute above 10^25 FLOP is notified",
+        finding(**osaid, rule="osaid/unshareable-data-described", title="Unshareable data is described",
+                status=Status.PASS, required_by=("osaid",), params=(("min_sources", "1"),),
+                location=Location(AURORA, 40, 3, "data")),
+        finding(**osaid, rule="osaid/unshareable-data-described", title="Unshareable data is described",
+                status=Status.FAIL, reason=Reason.VIOLATED, required_by=("funder-grant",),
+                params=(("min_sources", "3"),), message="data names 1 source; the policy requires 3",
+                location=Location(AURORA, 40, 3, "data")),
+        finding(rule="funder-grant/compute-notified", title="Compute above 10^25 FLOP is notified",
                 status=Status.NOT_APPLICABLE, severity=Severity.WARNING),
         finding(
             file=BOREALIS,
             policy="openwatt",
-            policy_version="0.1.0",
-            rule="schema",
+            policy_version="",
+            rule="openwatt/schema",
+            required_by=(),
             title="Disclosure fits the schema",
             status=Status.ERROR,
             severity=Severity.ERROR,
@@ -148,7 +161,7 @@ def representative_findings() -> tuple[Finding, ...]:
             location=Location(BOREALIS, 22, 10, "energy.training.pue"),
             fix="PUE is facility energy over IT energy: 1.0 or more, e.g. 1.1.",
         ),
-        finding(**energy, file=BOREALIS, rule="inference-energy", title="Inference energy per 1,000 queries",
+        finding(**energy, file=BOREALIS, rule="eu-ai-act-energy/inference-energy", title="Inference energy per 1,000 queries",
                 status=Status.PASS, severity=Severity.INFO,
                 location=Location(BOREALIS, 41, 5, "energy.inference")),
         finding(**weights, file=BOREALIS, status=Status.PASS,

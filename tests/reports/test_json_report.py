@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator
 from openwatt.findings import Finding, InputRole, InputSource, Location, PolicySource, Report
 from openwatt.reports import RenderOptions
 from openwatt.reports.json_report import render
-from openwatt.values.verdicts import Reason, Severity, Status
+from openwatt.values.verdicts import FailOn, Reason, Severity, Status
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "report.schema.json"
 
@@ -69,7 +69,7 @@ def test_representative_report_golden(representative: Report, golden: Callable[[
 def test_format_basics(representative: Report) -> None:
     out = render(representative)
     assert out.endswith("}\n") and not out.endswith("\n\n")
-    assert out.startswith('{\n  "openwatt_report": "1.0",\n  "provenance": {\n    "openwatt_version"')
+    assert out.startswith('{\n  "openwatt_report": "2.0",\n  "provenance": {\n    "openwatt_version"')
     assert "6.1× hardware" in out and "“Required components" in out  # ensure_ascii=False
 
 
@@ -88,7 +88,7 @@ def test_reports_validate_against_the_schema(
     reports = [
         representative,
         small,
-        make_report(representative.findings, fail_on=None),
+        make_report(representative.findings, fail_on=FailOn.NEVER),
         make_report((unreadable,), policies=()),
         make_report((), files=()),
     ]
@@ -117,7 +117,7 @@ def test_input_that_could_not_be_read_has_an_empty_digest(
     ("provenance", lambda d: d["provenance"].update(fail_on="none")),
     ("provenance", lambda d: d["provenance"].update(as_of="1 September 2025")),
     ("policy", lambda d: d["provenance"]["policies"][0].update(sha256="F" * 64)),
-    ("root", lambda d: d.update(openwatt_report="2.0")),
+    ("root", lambda d: d.update(openwatt_report="1.0")),
 ])
 def test_schema_rejects_what_openwatt_never_writes(
     where: str, change: Callable[[dict[str, Any]], object], representative: Report, validator: Draft202012Validator,
@@ -148,25 +148,27 @@ def test_summary_figures(every_status: tuple[Finding, ...], make_report: MakeRep
         name: json.loads(render(report))["summary"]
         for name, report in {
             "all": make_report(every_status),
-            "error": make_report(checked, fail_on=Severity.ERROR),
-            "warning": make_report(checked, fail_on=Severity.WARNING),
-            "never": make_report(checked, fail_on=None),
+            "error": make_report(checked, fail_on=FailOn.ERROR),
+            "warning": make_report(checked, fail_on=FailOn.WARNING),
+            "never": make_report(checked, fail_on=FailOn.NEVER),
         }.items()
     }
     assert summaries["all"] == {
-        "files": 2,
-        "findings": 11,
-        "by_status": {"pass": 4, "fail": 3, "not_applicable": 2, "waived": 1, "error": 1},
-        "blocking": 2,
+        "inputs": {"total": 2, "checked": 2, "with_input_problems": 1, "with_failures": 2, "not_checked": 0},
+        "failing_rules": 4,
+        "findings": 13,
+        "by_status": {"pass": 5, "fail": 4, "not_applicable": 2, "waived": 1, "error": 1},
+        "blocking": 3,
         "exit_code": 2,
     }
-    assert [summaries[k]["blocking"] for k in ("error", "warning", "never")] == [2, 3, 0]
+    assert [summaries[k]["blocking"] for k in ("error", "warning", "never")] == [3, 4, 0]
+    assert [summaries[k]["inputs"]["with_failures"] for k in ("error", "warning", "never")] == [1, 1, 0]
     assert [summaries[k]["exit_code"] for k in ("error", "warning", "never")] == [1, 1, 0]
     assert summaries["never"]["by_status"]["error"] == 0
 
 
 def test_fail_on_never_is_written_as_never(representative: Report, make_report: MakeReport) -> None:
-    document = json.loads(render(make_report(representative.findings, fail_on=None)))
+    document = json.loads(render(make_report(representative.findings, fail_on=FailOn.NEVER)))
     assert document["provenance"]["fail_on"] == "never"
 
 
@@ -203,4 +205,4 @@ def test_an_input_role_is_written_as_its_name(make_finding: MakeFinding, make_re
     data = json.loads(render(report, RenderOptions()))
     assert data["provenance"]["inputs"] == [{"file": "a.csv", "sha256": "", "role": "evidence"},
                                             {"file": "a.yaml", "sha256": "", "role": "document"}]
-    assert data["summary"]["files"] == 1  # the evidence file is read, not checked
+    assert data["summary"]["inputs"]["total"] == 1  # the evidence file is read, not checked

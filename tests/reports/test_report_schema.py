@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from openwatt.values.verdicts import Reason, Severity, Status
+from openwatt.values.verdicts import FailOn, Reason, Severity, Status
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "report.schema.json"
 
@@ -60,5 +60,5 @@ def test_enums_match_the_python_vocabularies(schema: dict[str, Any]) -> None:
     assert defs["status"]["enum"] == [s.value for s in Status]
     assert defs["severity"]["enum"] == [s.value for s in Severity]
     assert defs["reason"]["enum"] == [*(r.value for r in Reason), None]
-    assert defs["provenance"]["properties"]["fail_on"]["enum"] == [*(s.value for s in Severity), "never"]
+    assert defs["provenance"]["properties"]["fail_on"]["enum"] == [f.value for f in FailOn]
     assert list(defs["summary"]["properties"]["by_status"]["properties"]) == [s.value for s in Status]

@@ -45,10 +45,11 @@ _PROBE = """
 import json, sys
 import openwatt
 from openwatt.findings import Provenance, Report
+from openwatt.values.verdicts import FailOn
 base = set(sys.modules)
 import openwatt.reports
 steps = {"import": sorted(set(sys.modules) - base)}
-report = Report((), Provenance("0.1.0", "2025-09-01T12:00:00Z", "2025-09-01", None, (), ()))
+report = Report((), Provenance(openwatt_version="0.1.0", generated_at="2025-09-01T12:00:00Z", as_of="2025-09-01", fail_on=FailOn.ERROR, policies=(), inputs=()))
 base = set(sys.modules)
 openwatt.reports.REPORTERS["json"](report, openwatt.reports.RenderOptions())
 steps["json"] = sorted(set(sys.modules) - base)

@@ -12,7 +12,7 @@ from rich.cells import cell_len
 from openwatt.findings import Finding, Location, Report
 from openwatt.reports import RenderOptions
 from openwatt.reports.terminal import BODY, render
-from openwatt.values.verdicts import Reason, Severity, Status
+from openwatt.values.verdicts import FailOn, Reason, Severity, Status
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -31,11 +31,12 @@ def test_verbose_text_golden(representative: Report, golden: Callable[[str, str]
 def test_quiet_view_counts_passes_per_file_and_verbose_lists_them(representative: Report) -> None:
     quiet = render(representative, RenderOptions())
     verbose = render(representative, RenderOptions(verbose=True))
-    assert "PASS" not in quiet and "N/A" not in quiet
-    assert "\n  1 passed, 2 not applicable\n" in quiet
+    findings = quiet.rsplit("\n\n", 2)[0]  # before the verdict lines and the summary
+    assert "PASS" not in findings and "N/A" not in findings
+    assert "\n  2 passed, 2 not applicable\n" in quiet
     assert "\n  3 passed\n" in quiet
-    assert verbose.count("\n  PASS   ") == 4 and verbose.count("\n  N/A    ") == 2
-    assert "passed, " not in verbose.split("\n\n2 files checked")[0]
+    assert verbose.count("\n  PASS   ") == 5 and verbose.count("\n  N/A    ") == 2
+    assert "passed, " not in verbose.rsplit("\n\n", 2)[0]
 
 
 def test_plain_text_has_no_ansi_codes(representative: Report) -> None:
@@ -66,46 +67,58 @@ def test_summary_when_all_clear(make_finding: MakeFinding, make_report: MakeRepo
         "samples/aurora-7b.yaml\n"
         "  1 passed, 1 not applicable\n"
         "\n"
-        "1 file checked: 1 passed, 1 not applicable\n"
+        "PASS   samples/aurora-7b.yaml\n"
+        "\n"
+        "1 input: 1 passed\n"
+        "findings: 1 passed, 1 not applicable\n"
     )
 
 
 def test_exit_line_names_the_fail_on_threshold(every_status: tuple[Finding, ...], make_report: MakeReport) -> None:
     checked = tuple(f for f in every_status if f.status is not Status.ERROR)
     last = {
-        fail_on: render(make_report(checked, fail_on=fail_on)).splitlines()[-2:]
-        for fail_on in (Severity.ERROR, Severity.WARNING, Severity.INFO, None)
+        fail_on: render(make_report(checked, fail_on=fail_on)).splitlines()[-4:]
+        for fail_on in FailOn
     }
-    summary = "2 files checked: 4 passed, 3 failed (2 errors, 1 warning), 2 not applicable, 1 waived"
-    assert last[Severity.ERROR] == [summary, "exit code 1: 2 failures at or above --fail-on error"]
-    assert last[Severity.WARNING] == [summary, "exit code 1: 3 failures at or above --fail-on warning"]
-    assert last[Severity.INFO] == [summary, "exit code 1: 3 failures at or above --fail-on info"]
-    assert last[None][-1] == summary  # --fail-on never: failures are reported, nothing blocks
+    findings = ["findings: 5 passed, 4 failed (3 errors, 1 warning), 2 not applicable, 1 waived,",
+                "          4 distinct rules failed"]
+    assert last[FailOn.ERROR] == ["2 inputs: 1 passed, 1 failed", *findings,
+                                  "exit code 1: 3 failures at or above --fail-on error"]
+    assert last[FailOn.WARNING] == ["2 inputs: 1 passed, 1 failed", *findings,
+                                    "exit code 1: 4 failures at or above --fail-on warning"]
+    assert last[FailOn.INFO] == ["2 inputs: 1 passed, 1 failed", *findings,
+                                 "exit code 1: 4 failures at or above --fail-on info"]
+    # --fail-on never: failures are reported, nothing blocks, every input passes
+    assert last[FailOn.NEVER] == ["", "2 inputs: 2 passed", *findings]
 
 
 def test_exit_line_when_something_could_not_be_checked(make_finding: MakeFinding, make_report: MakeReport) -> None:
     unreadable = make_finding(
-        policy="openwatt", rule="load", title="Disclosure can be read", status=Status.ERROR,
+        policy="openwatt", rule="openwatt/load", title="Disclosure can be read", status=Status.ERROR,
         reason=Reason.INVALID_INPUT, message="not valid UTF-8 at byte 12",
-        location=Location("samples/aurora-7b.yaml", 0, 0, ""),
+        location=Location("samples/aurora-7b.yaml", 0, 0, ""), required_by=(),
     )
-    report = make_report((unreadable,), fail_on=None)
+    report = make_report((unreadable,), fail_on=FailOn.NEVER)
     assert render(report) == (
         "samples/aurora-7b.yaml\n"
         "  ERROR  error    openwatt/load  Disclosure can be read\n"
         "                  not valid UTF-8 at byte 12\n"
         "                  at samples/aurora-7b.yaml\n"
         "\n"
-        "1 file checked: 1 could not be checked\n"
-        "exit code 2: 1 rule or input could not be checked\n"
+        "ERROR  samples/aurora-7b.yaml  could not be read\n"
+        "\n"
+        "1 input: 1 could not be checked\n"
+        "findings: 1 input or rule error\n"
+        "exit code 2: 1 input or rule error\n"
     )
 
 
 def test_files_without_findings_and_empty_reports(make_report: MakeReport) -> None:
     assert render(make_report((), files=("a.yaml", "b.yaml"))) == (
-        "a.yaml\n  no findings\n\nb.yaml\n  no findings\n\n2 files checked: no findings\n"
+        "a.yaml\n  no findings\n\nb.yaml\n  no findings\n\nPASS   a.yaml\nPASS   b.yaml\n\n2 inputs: 2 passed\n"
+        "findings: none\n"
     )
-    assert render(make_report((), files=())) == "0 files checked: no findings\n"
+    assert render(make_report((), files=())) == "0 inputs\nfindings: none\n"
 
 
 def test_markup_and_emoji_codes_are_shown_verbatim(make_finding: MakeFinding, make_report: MakeReport) -> None:
@@ -129,7 +142,7 @@ def test_control_characters_in_input_are_shown_not_obeyed(make_finding: MakeFind
 def test_unicode_is_kept_and_wrapped_by_cell_width(make_finding: MakeFinding, make_report: MakeReport) -> None:
     failing = make_finding(
         file="samples/能源/模型.yaml",
-        rule="énergie-déclarée",
+        rule="funder-grant/énergie-déclarée",
         title="L’énergie d’entraînement est déclarée",
         status=Status.FAIL,
         severity=Severity.WARNING,
@@ -138,7 +151,7 @@ def test_unicode_is_kept_and_wrapped_by_cell_width(make_finding: MakeFinding, ma
         location=Location("samples/能源/模型.yaml", 3, 5, "energy.training"),
         cite="Règlement (UE) 2024/1689, annexe XI",
     )
-    out = render(make_report((failing,), fail_on=Severity.WARNING), RenderOptions(width=60))
+    out = render(make_report((failing,), fail_on=FailOn.WARNING), RenderOptions(width=60))
     assert out == (
         "samples/能源/模型.yaml\n"
         "  FAIL   warning  funder-grant/énergie-déclarée  L’énergie\n"
@@ -149,7 +162,10 @@ def test_unicode_is_kept_and_wrapped_by_cell_width(make_finding: MakeFinding, ma
         "                  (energy.training)\n"
         "                  cite: Règlement (UE) 2024/1689, annexe XI\n"
         "\n"
-        "1 file checked: 1 failed (1 warning)\n"
+        "FAIL   samples/能源/模型.yaml  1 warning failed\n"
+        "\n"
+        "1 input: 1 failed\n"
+        "findings: 1 failed (1 warning), 1 distinct rule failed\n"
         "exit code 1: 1 failure at or above --fail-on warning\n"
     )
     assert max(cell_len(line) for line in out.splitlines()) <= 60
@@ -168,10 +184,11 @@ def test_long_lines_wrap_under_their_indent(width: int, representative: Report) 
 @pytest.mark.parametrize("width", range(84, 106))
 def test_summary_wraps_between_its_parts_never_inside_one(width: int, representative: Report) -> None:
     tail = render(representative, RenderOptions(width=width)).split("\n\n")[-1]
-    summary = tail.split("exit code")[0].splitlines()
-    assert max(len(line) for line in summary) <= width
+    summary = tail.split("exit code")[0].split("findings: ")[1].splitlines()
+    assert max(len(line) for line in summary) <= width - len("findings: ")
     assert " ".join(line.strip() for line in summary) == (
-        "2 files checked: 4 passed, 3 failed (2 errors, 1 warning), 2 not applicable, 1 waived, 1 could not be checked"
+        "5 passed, 4 failed (3 errors, 1 warning), 2 not applicable, 1 waived, 1 input or rule error, "
+        "4 distinct rules failed"
     )
 
 
@@ -191,11 +208,13 @@ def test_a_passing_rule_with_a_success_text_is_shown(make_finding: Any, make_rep
 
 
 def test_evidence_files_are_not_listed_as_checked_files(make_finding: Any) -> None:
-    from openwatt.findings import InputSource, Provenance, Report
+    from openwatt.findings import InputRole, InputSource, Provenance, Report
 
     finding = make_finding(file="samples/a.yaml")
-    provenance = Provenance("0.1.0", "2026-01-01T00:00:00Z", "2026-01-01", None, (),
-                            (InputSource("samples/a.yaml", ""), InputSource("samples/evidence.csv", "", "evidence")))
+    provenance = Provenance(openwatt_version="0.1.0", generated_at="2026-01-01T00:00:00Z", as_of="2026-01-01",
+                            fail_on=FailOn.ERROR, policies=(),
+                            inputs=(InputSource("samples/a.yaml", ""),
+                                    InputSource("samples/evidence.csv", "", InputRole.EVIDENCE)))
     text = render(Report((finding,), provenance), RenderOptions())
     assert "samples/evidence.csv" not in text
-    assert text.endswith("1 file checked: 1 passed\n")
+    assert text.endswith("1 input: 1 passed\nfindings: 1 passed\n")

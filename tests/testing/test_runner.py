@@ -18,7 +18,7 @@ from openwatt.checking import Engine
 from openwatt.testing import policy_test_data
 from openwatt.resources import SCHEMAS_DIR
 from openwatt.testing import (DEFAULT_AS_OF, PolicyCoverage, Problem, RuleCoverage, TestReport, Verdict,
-                              find_test_files, run_tests)
+                              find_test_files, problem_in, run_tests)
 from openwatt.values.verdicts import Reason, Status
 
 HERE = Path(__file__).parent
@@ -291,8 +291,8 @@ def test_report_as_json() -> None:
 
 
 def test_problem_text() -> None:
-    assert str(Problem("a.test.yaml", 3, 5, "m")) == "a.test.yaml:3:5: m"
-    assert str(Problem("a.test.yaml", 0, 0, "m")) == "a.test.yaml: m"
+    assert str(problem_in("a.test.yaml", 3, 5, "m")) == "a.test.yaml:3:5: m"
+    assert str(problem_in("a.test.yaml", 0, 0, "m")) == "a.test.yaml: m"
 
 
 SCHEMA = json.loads((SCHEMAS_DIR / "policy-test.schema.json").read_text(encoding="utf-8"))

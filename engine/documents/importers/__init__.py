@@ -6,11 +6,11 @@ Each module loads on first use (a check of a plain disclosure never needs the mo
 from importlib import import_module
 from typing import Any
 
-__all__ = ["INPUT_FORMATS", "Conflict", "EvidenceProblem", "guess_format", "load_any", "merge_evidence",
+__all__ = ["INPUT_FORMATS", "guess_format", "load_any", "merge_evidence",
            "parse_any"]
 
 _HOMES = {"INPUT_FORMATS": "detection", "guess_format": "detection", "load_any": "detection",
-          "parse_any": "detection", "Conflict": "evidence", "EvidenceProblem": "evidence",
+          "parse_any": "detection",
           "merge_evidence": "evidence"}
 
 

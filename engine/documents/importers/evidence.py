@@ -10,7 +10,7 @@ the evidence (the phase of the same name, or the evidence's only phase) are merg
    position is the `evidence:` line of the disclosure, the statement that brought it in, so a finding on
    it points there.
 3. **Disagreements are findings.** A stated value that differs from the evidence beyond rounding is a
-   `Conflict`, for the caller to report; the stated value stays. Compared, with units: the quantities
+   problem of kind `conflict`, for the caller to report; the stated value stays. Compared, with units: the quantities
    (energy, emissions, duration, accelerator_time, compute, water, carbon_intensity), which agree if within
    1 % of each other or if the evidence rounds to the stated figure at the precision it is written with
    ('74 MWh' agrees with 74.4 MWh, '4.1 tCO2e' with 4.14 tCO2e); `pue`, within 1 %; and `method`, exactly.
@@ -19,7 +19,7 @@ the evidence (the phase of the same name, or the evidence's only phase) are merg
 
 An evidence path is relative to the disclosure's folder and must stay inside that folder's tree: an
 absolute path, a URL, a path that climbs out with `..` or through a symbolic link is refused, as is a
-file that cannot be read; each is an `EvidenceProblem`, located at the `evidence:` line, and the rest of
+file that cannot be read; each is a problem of kind `evidence`, located at the `evidence:` line, and the rest of
 the disclosure is checked all the same. Evidence files are not followed further: the evidence of an
 evidence file is ignored.
 """
@@ -37,10 +37,11 @@ from typing import Any
 
 from openwatt.documents.importers.common import clip
 from openwatt.documents.importers.detection import load_any
+from openwatt.documents.problems import Problem, ProblemKind
 from openwatt.documents.source import Document, DocumentError, Path, format_path
 from openwatt.values.quantities import QUANTITY_RE, Quantity, QuantityError, parse_quantity
 
-__all__ = ["TOLERANCE", "Conflict", "EvidenceProblem", "EvidenceReference", "evidence_references", "merge_evidence"]
+__all__ = ["TOLERANCE", "EvidenceReference", "evidence_references", "merge_evidence"]
 
 TOLERANCE = 0.01
 """Relative difference (1 %) within which a stated quantity agrees with its evidence."""
@@ -52,42 +53,8 @@ _QUANTITIES = ("energy", "emissions", "duration", "accelerator_time", "compute",
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
-@dataclass(frozen=True, slots=True)
-class Conflict:
-    """A value the disclosure states at ``path`` that its evidence contradicts. ``line`` and
-    ``column`` locate the evidenced value in ``evidence_file``; the disclosure's own position is
-    ``document.locate(path)``."""
-
-    path: Path
-    stated: Any
-    evidenced: Any
-    evidence_file: str
-    line: int
-    column: int
-
-    @property
-    def message(self) -> str:
-        return (f"{format_path(self.path)} is {_shown(self.stated)}, but the evidence {self.evidence_file} "
-                f"gives {_shown(self.evidenced)} (line {self.line})")
-
-    @property
-    def hint(self) -> str:
-        return ("correct whichever is wrong: the stated value is the one checked, so make it agree with the "
-                "evidence or explain the difference in methodology")
-
-
-@dataclass(frozen=True, slots=True)
-class EvidenceProblem:
-    """An evidence reference at ``path`` (e.g. energy.training.evidence), at ``line``:``column`` of the
-    disclosure, that could not be used: refused, missing or unreadable (the evidence file's own error,
-    with its location, is in the message)."""
-
-    path: Path
-    line: int
-    column: int
-    message: str
-    hint: str | None
-    evidence_file: str
+_CONFLICT_HINT = ("correct whichever is wrong: the stated value is the one checked, so make it agree with the "
+                  "evidence or explain the difference in methodology")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,9 +86,10 @@ def evidence_references(document: Document) -> list[EvidenceReference]:
 
 
 def merge_evidence(document: Document, load: Callable[[str], Document] = load_any
-                   ) -> tuple[Document, list[Conflict | EvidenceProblem]]:
+                   ) -> tuple[Document, list[Problem]]:
     """``document`` with the figures of its evidence files merged in (rules in the module docstring),
-    and the conflicts and problems found, in phase order. ``load`` reads one evidence file (default:
+    and the conflicts (problems of kind `conflict`, located at the stated value) and unusable evidence
+    (kind `evidence`, located at the `evidence:` line) found, in phase order. ``load`` reads one evidence file (default:
     load_any with the default limits). The document returned keeps the file, digest and format of the
     disclosure; without evidence references it is ``document`` itself."""
     references = evidence_references(document)
@@ -129,9 +97,9 @@ def merge_evidence(document: Document, load: Callable[[str], Document] = load_an
         return document, []
     data = copy.deepcopy(document.data)
     positions = dict(document.positions)
-    issues: list[Conflict | EvidenceProblem] = []
+    issues: list[Problem] = []
     for reference in references:
-        refusal = _refusal(document.file, reference)
+        refusal = _refusal(document, reference)
         if refusal is not None:
             issues.append(refusal)
             continue
@@ -139,13 +107,13 @@ def merge_evidence(document: Document, load: Callable[[str], Document] = load_an
             evidence = load(reference.file)
         except DocumentError as error:
             where = f" (line {error.line}, column {error.column})" if error.line else ""
-            issues.append(_problem(reference, f"cannot read the evidence file {clip(reference.file, 120)}: "
+            issues.append(_problem(document, reference, f"cannot read the evidence file {clip(reference.file, 120)}: "
                                               f"{error.message}{where}", error.hint))
             continue
         phase = reference.path[1]
         source = _phase(evidence, str(phase))
         if source is None:
-            issues.append(_problem(reference, f"the evidence file {reference.file} has no energy figures",
+            issues.append(_problem(document, reference, f"the evidence file {reference.file} has no energy figures",
                                    "name a CodeCarbon emissions.csv, a model card with co2_eq_emissions, or a "
                                    "disclosure with this phase"))
             continue
@@ -159,35 +127,48 @@ def merge_evidence(document: Document, load: Callable[[str], Document] = load_an
                 for inner in _paths(value, target):
                     positions[inner] = (reference.line, reference.column)
             elif (conflict := _compare(stated[key], value, key)) is not None:
-                line, column, _ = evidence.locate(("energy", source, key))
-                issues.append(Conflict(target, conflict[0], conflict[1], reference.file, line, column))
+                issues.append(_conflict(document, target, conflict, evidence, ("energy", source, key)))
     return Document(document.file, data, positions, document.digest, document.format), issues
 
 
-def _problem(reference: EvidenceReference, message: str, hint: str | None) -> EvidenceProblem:
-    return EvidenceProblem(reference.path, reference.line, reference.column, message, hint, reference.file)
+def _problem(document: Document, reference: EvidenceReference, message: str, hint: str | None) -> Problem:
+    return Problem(kind=ProblemKind.EVIDENCE, file=document.file, line=reference.line, column=reference.column,
+                   path=reference.path, message=message, hint=hint)
 
 
-def _refusal(disclosure: str, reference: EvidenceReference) -> EvidenceProblem | None:
+def _conflict(document: Document, path: Path, values: tuple[Any, Any], evidence: Document,
+              evidenced_at: Path) -> Problem:
+    """The stated value at `path` that the evidence (its value at `evidenced_at`) contradicts."""
+    stated, evidenced = values
+    line, column, _ = document.locate(path)
+    evidence_line = evidence.locate(evidenced_at)[0]
+    message = (f"{format_path(path)} is {_shown(stated)}, but the evidence {evidence.file} gives "
+               f"{_shown(evidenced)} (line {evidence_line})")
+    return Problem(kind=ProblemKind.CONFLICT, file=document.file, line=line, column=column, path=path,
+                   message=message, hint=_CONFLICT_HINT,
+                   values=((format_path(path), str(stated)), (evidence.file, str(evidenced))))
+
+
+def _refusal(document: Document, reference: EvidenceReference) -> Problem | None:
     written = clip(reference.written, 120)
     if any(ord(character) < 32 for character in reference.written):
-        return _problem(reference, f"evidence {written!r} has a control character in its path",
+        return _problem(document, reference, f"evidence {written!r} has a control character in its path",
                         "give the path relative to the disclosure's folder, e.g. evidence/emissions.csv")
     if _URL.match(reference.written):
-        return _problem(reference, f"evidence {written!r} is a URL; evidence is a file next to the disclosure",
+        return _problem(document, reference, f"evidence {written!r} is a URL; evidence is a file next to the disclosure",
                         "download the file into the disclosure's folder and give its relative path")
     path = reference.written
     if os.path.isabs(path) or ntpath.isabs(path) or ntpath.splitdrive(path)[0] or path.startswith("~"):
-        return _problem(reference, f"evidence {written!r} is an absolute path",
+        return _problem(document, reference, f"evidence {written!r} is an absolute path",
                         "give the path relative to the disclosure's folder, e.g. evidence/emissions.csv")
     try:
-        folder = os.path.realpath(os.path.dirname(disclosure) or ".")
+        folder = os.path.realpath(os.path.dirname(document.file) or ".")
         target = os.path.realpath(os.path.join(folder, path))
     except (OSError, ValueError) as error:  # a symbolic link loop, a path too long to resolve
-        return _problem(reference, f"evidence {written!r} cannot be resolved: {str(error).lower()}",
+        return _problem(document, reference, f"evidence {written!r} cannot be resolved: {str(error).lower()}",
                         "check the path")
     if os.path.commonpath([folder, target]) != folder:
-        return _problem(reference, f"evidence {written!r} is outside the disclosure's folder",
+        return _problem(document, reference, f"evidence {written!r} is outside the disclosure's folder",
                         "keep evidence files in the disclosure's folder or below it")
     return None
 

@@ -102,7 +102,7 @@ def test_discovery_still_finds_disclosure_files_only() -> None:
 
 def test_package_exports() -> None:
     assert documents.load_any is load_any and documents.parse_any is parse_any
-    assert {"load_any", "parse_any", "merge_evidence", "Conflict", "EvidenceProblem", "INPUT_FORMATS"} <= set(
+    assert {"load_any", "parse_any", "merge_evidence", "Problem", "ProblemKind", "INPUT_FORMATS"} <= set(
         documents.__all__)
     with pytest.raises(AttributeError):
         documents.nothing_here  # noqa: B018

@@ -9,10 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from openwatt.documents import Document, load_document, parse_document
-from openwatt.documents.importers.evidence import (
-    Conflict, EvidenceProblem, EvidenceReference, evidence_references, merge_evidence,
-)
+from openwatt.documents import Document, Problem, ProblemKind, format_path, load_document, parse_document
+from openwatt.documents.importers.evidence import EvidenceReference, evidence_references, merge_evidence
 
 from conftest import CARD, EMISSIONS, GLACIER, assert_valid
 
@@ -22,6 +20,18 @@ def write(folder: Path, training: str, name: str = "disclosure.yaml") -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(f"openwatt: '1.0'\nmodel:\n  id: example/m\nenergy:\n  training:\n{training}", encoding="utf-8")
     return target
+
+
+def conflict(disclosure: Document, path: tuple[str, ...], stated: object, evidenced: object, evidence_file: str,
+             evidence_line: int) -> Problem:
+    """The problem a stated value at `path` that its evidence contradicts gives, located at the statement."""
+    line, column, _ = disclosure.locate(path)
+    return Problem(kind=ProblemKind.CONFLICT, file=disclosure.file, line=line, column=column, path=path,
+                   message=f"{format_path(path)} is {stated}, but the evidence {evidence_file} gives {evidenced} "
+                           f"(line {evidence_line})",
+                   hint="correct whichever is wrong: the stated value is the one checked, so make it agree with the "
+                        "evidence or explain the difference in methodology",
+                   values=((format_path(path), str(stated)), (evidence_file, str(evidenced))))
 
 
 def evidence_of(**fields: object) -> object:
@@ -60,13 +70,11 @@ def test_sample_merge_fills_gaps_and_reports_the_conflict() -> None:
             "location": "Île-de-France, France",
         },
     }
-    assert issues == [Conflict(("energy", "fine_tuning", "emissions"), "1.2 kgCO2e", "1710 gCO2e",
-                               str(CARD), 20, 3)]
-    conflict = issues[0]
-    assert isinstance(conflict, Conflict)
-    assert conflict.message == (f"energy.fine_tuning.emissions is 1.2 kgCO2e, but the evidence {conflict.evidence_file} "
-                                "gives 1710 gCO2e (line 20)")
-    assert conflict.hint.startswith("correct whichever is wrong")
+    assert issues == [conflict(disclosure, ("energy", "fine_tuning", "emissions"), "1.2 kgCO2e", "1710 gCO2e",
+                               str(CARD), 20)]
+    assert issues[0].message == (f"energy.fine_tuning.emissions is 1.2 kgCO2e, but the evidence {CARD} "
+                                 "gives 1710 gCO2e (line 20)")
+    assert (issues[0].line, issues[0].column) == disclosure.positions[("energy", "fine_tuning", "emissions")]
     assert_valid(merged)
     # filled values are located at the evidence line that brought them; stated ones keep their own place
     assert merged.positions[("energy", "training", "emissions")] == (65, 5) == disclosure.positions[
@@ -148,7 +156,7 @@ def test_agreeing_or_not_compared(tmp_path: Path, key: str, stated: object, evid
 def test_conflicting(tmp_path: Path, key: str, stated: object, evidenced: object) -> None:
     disclosure = load_document(write(tmp_path, f"    {key}: {stated}\n    evidence: e.yaml\n"))
     merged, issues = merge_evidence(disclosure, load=evidence_of(**{key: evidenced}))
-    assert issues == [Conflict(("energy", "training", key), stated, evidenced, str(tmp_path / "e.yaml"), 6, 5)]
+    assert issues == [conflict(disclosure, ("energy", "training", key), stated, evidenced, str(tmp_path / "e.yaml"), 6)]
     assert merged.data["energy"]["training"][key] == stated
 
 
@@ -170,13 +178,13 @@ def test_the_evidence_of_evidence_is_not_followed(tmp_path: Path) -> None:
 
 # --- refused and unreadable evidence ------------------------------------------------------------------------
 
-def problem(tmp_path: Path, evidence: str, setup: object = None) -> EvidenceProblem:
+def problem(tmp_path: Path, evidence: str, setup: object = None) -> Problem:
     disclosure_path = write(tmp_path / "model", f"    energy: 1 MWh\n    evidence: {evidence}\n")
     if callable(setup):
         setup(tmp_path)
     merged, issues = merge_evidence(load_document(disclosure_path))
     assert merged.data["energy"]["training"] == {"energy": "1 MWh", "evidence": yaml.safe_load(evidence)}
-    assert len(issues) == 1 and isinstance(issues[0], EvidenceProblem)
+    assert len(issues) == 1 and issues[0].kind is ProblemKind.EVIDENCE
     assert (issues[0].path, issues[0].line, issues[0].column) == (("energy", "training", "evidence"), 7, 5)
     return issues[0]
 
@@ -229,9 +237,8 @@ def test_a_link_inside_the_folder_is_followed(tmp_path: Path) -> None:
 
 def test_missing_evidence(tmp_path: Path) -> None:
     found = problem(tmp_path, "emissions.csv")
-    assert (found.message, found.hint, found.evidence_file) == (
-        f"cannot read the evidence file {tmp_path}/model/emissions.csv: no such file or directory",
-        "check the path", f"{tmp_path}/model/emissions.csv")
+    assert (found.message, found.hint) == (
+        f"cannot read the evidence file {tmp_path}/model/emissions.csv: no such file or directory", "check the path")
 
 
 def test_unreadable_evidence_names_its_own_line(tmp_path: Path) -> None:
