@@ -124,8 +124,9 @@ def test_unreadable_input_is_an_error_finding_and_the_batch_goes_on(work: Path, 
 
 def test_json_report_is_valid_and_deterministic(work: Path, openwatt: Openwatt) -> None:
     env = {"SOURCE_DATE_EPOCH": "1767225600"}
-    first = openwatt("check", ".", "-p", "grant.policy", "--format", "json", "--as-of", "2026-01-01", cwd=work, env=env)
-    second = openwatt("check", ".", "-p", "grant.policy", "--format", "json", "--as-of", "2026-01-01", cwd=work, env=env)
+    args = ("check", ".", "-p", "grant.policy", "--format", "json", "--as-of", "2026-01-01")
+    first = openwatt(*args, cwd=work, env=env)
+    second = openwatt(*args, cwd=work, env=env)
     assert first.stdout == second.stdout
     report = json.loads(first.stdout)
     schema = json.loads((ROOT / "schemas" / "report.schema.json").read_text(encoding="utf-8"))

@@ -321,7 +321,8 @@ def test_doc_of_named_policies(tmp_path: Path, golden: Callable[[str, str], None
     golden("testing/golden/grant-and-base.md", out.read_text(encoding="utf-8"))
 
 
-def test_doc_of_every_shipped_pack_is_docs_policies_md_and_independent_of_the_working_folder(tmp_path: Path, run: Openwatt) -> None:
+def test_doc_of_every_shipped_pack_is_docs_policies_md_and_independent_of_the_working_folder(tmp_path: Path,
+                                                                                          run: Openwatt) -> None:
     here = run("doc", cwd=ROOT)
     elsewhere = run("doc", cwd=tmp_path)
     assert here.returncode == 0 and here.stdout == elsewhere.stdout
