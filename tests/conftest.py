@@ -47,6 +47,9 @@ class Openwatt(Protocol):
     def __call__(self, *argv: str, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Result: ...
 
 
+Command = Callable[..., Result]  # `openwatt` with its first arguments or its folder bound (functools.partial)
+
+
 def _not_a_terminal(fd: int = 1) -> os.terminal_size:
     raise OSError("not a terminal")
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,19 +16,15 @@ from openwatt.documents.template import render_template
 from openwatt.documents.validation import validate
 
 if TYPE_CHECKING:
-    from conftest import Openwatt, Result
+    from conftest import Command, Openwatt
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def run(openwatt: Openwatt) -> Openwatt:
+def run(openwatt: Openwatt) -> Command:
     """`openwatt init ARGS...`, run in-process."""
-
-    def init(*args: str, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Result:
-        return openwatt("init", *args, cwd=cwd, env=env)
-
-    return init
+    return functools.partial(openwatt, "init")
 
 
 def test_the_template_validates_as_written() -> None:
@@ -53,7 +49,7 @@ def test_prefilled_values_are_written_and_the_rest_stays_commented() -> None:
     assert "    # emissions: 24.7 tCO2e" in text
 
 
-def test_init_writes_a_file_and_refuses_to_overwrite(tmp_path: Path, run: Openwatt, openwatt: Openwatt) -> None:
+def test_init_writes_a_file_and_refuses_to_overwrite(tmp_path: Path, run: Command, openwatt: Openwatt) -> None:
     first = run("-o", "disclosure.yaml", cwd=tmp_path)
     assert first.returncode == 0
     assert first.stderr == "wrote disclosure.yaml; next: fill it in and run openwatt check disclosure.yaml\n"

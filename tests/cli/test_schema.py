@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,33 +12,29 @@ import pytest
 from openwatt.documents.reference import render_reference
 
 if TYPE_CHECKING:
-    from conftest import Openwatt, Result
+    from conftest import Command, Openwatt
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def run(openwatt: Openwatt) -> Openwatt:
+def run(openwatt: Openwatt) -> Command:
     """`openwatt schema ARGS...`, run in-process."""
-
-    def schema(*args: str, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Result:
-        return openwatt("schema", *args, cwd=cwd, env=env)
-
-    return schema
+    return functools.partial(openwatt, "schema")
 
 
-def test_prints_the_disclosure_schema_byte_for_byte(run: Openwatt) -> None:
+def test_prints_the_disclosure_schema_byte_for_byte(run: Command) -> None:
     result = run("disclosure")
     assert result.returncode == 0
     assert result.stdout == (ROOT / "schemas" / "disclosure.schema.json").read_text(encoding="utf-8")
     assert json.loads(result.stdout)["$schema"] == "https://json-schema.org/draft/2020-12/schema"
 
 
-def test_prints_the_report_schema(run: Openwatt) -> None:
+def test_prints_the_report_schema(run: Command) -> None:
     assert json.loads(run("report").stdout)["$id"] == "https://openwatt.dev/schemas/report.schema.json"
 
 
-def test_unknown_schema_is_a_usage_error(run: Openwatt) -> None:
+def test_unknown_schema_is_a_usage_error(run: Command) -> None:
     result = run("disclosures")
     assert result.returncode == 2
     assert "invalid choice: 'disclosures'" in result.stderr
