@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-import openwatt
+from openwatt import Engine, PolicyErrors
 
 if TYPE_CHECKING:
     from conftest import Openwatt
@@ -141,8 +141,8 @@ def test_python_example(block: Block, monkeypatch: pytest.MonkeyPatch, capsys: p
 def test_a_param_the_packs_do_not_declare_or_a_value_of_the_wrong_kind_raise_policy_errors() -> None:
     # as the paragraph under the library example says
     for params, code in (({"budget": "400 MWh"}, "OW033"), ({"emissions_budget": "400 MWh"}, "OW041")):
-        with pytest.raises(openwatt.PolicyErrors) as caught:
-            openwatt.Engine(params=params).policy("funder-grant-example")
+        with pytest.raises(PolicyErrors) as caught:
+            Engine(params=params).policy("funder-grant-example")
         assert [e.code for e in caught.value.errors] == [code]
 
 
