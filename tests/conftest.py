@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
@@ -29,3 +32,57 @@ def golden() -> Callable[[str, str], None]:
 def _policy_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Tests (and the processes they start) keep parsed policies in a folder of their own."""
     os.environ["OPENWATT_CACHE_DIR"] = str(tmp_path_factory.mktemp("policy-cache"))
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What a run of the `openwatt` command gave, named as `subprocess.CompletedProcess` names it."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+class Openwatt(Protocol):
+    def __call__(self, *argv: str, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Result: ...
+
+
+Command = Callable[..., Result]  # `openwatt` with its first arguments or its folder bound (functools.partial)
+
+
+def _not_a_terminal(fd: int = 1) -> os.terminal_size:
+    raise OSError("not a terminal")
+
+
+@pytest.fixture
+def openwatt(capsys: pytest.CaptureFixture[str]) -> Openwatt:
+    """The `openwatt` command run in this process (`main(argv)`), as a subprocess with piped output sees it:
+    in the folder `cwd`, with NO_COLOR=1 and `env` added to the environment, and no terminal (the text
+    report takes its default width, argparse COLUMNS or 80), all undone afterwards. An exit through
+    SystemExit (argparse) gives its code as a return does."""
+    from openwatt.cli.main import main  # here, so that collecting the tests imports no command
+
+    def run(*argv: str, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Result:
+        capsys.readouterr()  # what the test printed before is not the command's
+        with pytest.MonkeyPatch.context() as patch:
+            if cwd is not None:
+                patch.chdir(cwd)
+            for name, value in {"NO_COLOR": "1", **(env or {})}.items():
+                patch.setenv(name, value)
+            patch.setattr(os, "get_terminal_size", _not_a_terminal)
+            try:
+                code = main(list(argv))
+            except SystemExit as exit:
+                code = _exit_code(exit)
+            out, err = capsys.readouterr()
+        return Result(returncode=code, stdout=out, stderr=err)
+
+    return run
+
+
+def _exit_code(exit: SystemExit) -> int:
+    """The exit status a process would have had: None is 0; a message is written to stderr and is 1."""
+    if exit.code is None or isinstance(exit.code, int):
+        return exit.code or 0
+    sys.stderr.write(f"{exit.code}\n")
+    return 1

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from conftest import Openwatt
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,14 +24,13 @@ def _cases() -> object:
     return module
 
 
-def test_every_hostile_file_is_one_finding_and_the_batch_goes_on(tmp_path: Path) -> None:
+def test_every_hostile_file_is_one_finding_and_the_batch_goes_on(tmp_path: Path, openwatt: Openwatt) -> None:
     make = _cases()
     written = make.write(tmp_path)  # type: ignore[attr-defined]
     good = tmp_path / "good.yaml"
     good.write_text('openwatt: "1.0"\nmodel:\n  id: good\n', encoding="utf-8")
     paths = [str(p) for p in written] + [str(good)]
-    result = subprocess.run([sys.executable, "-m", "openwatt", "check", *paths, "--format", "json"], cwd=tmp_path,
-                            capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"}, timeout=300)
+    result = openwatt("check", *paths, "--format", "json", cwd=tmp_path)  # an exception would fail the test
     assert "Traceback" not in result.stderr
     assert result.returncode == 2
     findings = json.loads(result.stdout)["findings"]
@@ -50,14 +51,14 @@ def test_every_hostile_file_is_one_finding_and_the_batch_goes_on(tmp_path: Path)
     assert {f["rule"] for f in findings if f["file"] == str(good)} >= {"recommended/weights-public"}  # checked too
 
 
-def test_a_licence_nested_3000_levels_deep_is_a_finding_not_a_recursion_error(tmp_path: Path) -> None:
+def test_a_licence_nested_3000_levels_deep_is_a_finding_not_a_recursion_error(tmp_path: Path,
+                                                                               openwatt: Openwatt) -> None:
     deep = "(" * 3000 + "MIT" + ")" * 3000
     path = tmp_path / "nested.yaml"
     path.write_text(f"openwatt: '1.0'\nmodel:\n  id: example/nested\n  license: '{deep}'\ncomponents:\n"
                     "  - kind: parameters-final\n    availability: public\n    license: MIT\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "openwatt", "check", str(path), "--format", "json"], cwd=tmp_path,
-                            capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"}, timeout=300)
-    assert result.stderr == ""  # a RecursionError would print a traceback here
+    result = openwatt("check", str(path), "--format", "json", cwd=tmp_path)  # a RecursionError would fail the test
+    assert result.stderr == ""
     assert result.returncode == 1  # the default pack's failures, not an input that could not be read (2)
     findings = json.loads(result.stdout)["findings"]
     [finding] = [f for f in findings if f["rule"] == "recommended/licences-spdx"]

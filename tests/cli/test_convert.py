@@ -2,40 +2,43 @@
 
 from __future__ import annotations
 
+import functools
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
+
+if TYPE_CHECKING:
+    from conftest import Command, Openwatt
 
 ROOT = Path(__file__).resolve().parents[2]
 INPUTS = ["samples/model-cards/glacier-1b-instruct/README.md", "samples/mot/glacier-1b-mot.yaml",
           "samples/evidence/emissions.csv", "samples/delta-3b-estimated.yaml"]
 
 
-def openwatt(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "openwatt", *args], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, "NO_COLOR": "1"}, timeout=120)
+@pytest.fixture
+def openwatt(openwatt: Openwatt) -> Command:
+    """The `openwatt` command, run in-process in the repository's root unless `cwd` says otherwise."""
+    return functools.partial(openwatt, cwd=ROOT)
 
 
-def outcomes(path: str, cwd: Path = ROOT) -> list[tuple[str, str, str, str | None, str]]:
+def outcomes(openwatt: Command, path: str, cwd: Path = ROOT) -> list[tuple[str, str, str, str | None, str]]:
     result = openwatt("check", path, "-p", "recommended", "-p", "hf-model-card", "--format", "json", cwd=cwd)
     findings = json.loads(result.stdout)["findings"]
     return sorted((f["policy"], f["rule"], f["status"], f["reason"], f["message"]) for f in findings)
 
 
 @pytest.mark.parametrize("source", INPUTS)
-def test_convert_then_check_gives_the_same_findings(source: str, tmp_path: Path) -> None:
+def test_convert_then_check_gives_the_same_findings(source: str, tmp_path: Path, openwatt: Command) -> None:
     target = tmp_path / "converted.yaml"
     assert openwatt("convert", source, "-o", str(target)).returncode == 0
-    assert outcomes(str(target)) == outcomes(source)
-    assert not [o for o in outcomes(str(target)) if o[0] == "openwatt"]  # it fits the schema
+    assert outcomes(openwatt, str(target)) == outcomes(openwatt, source)
+    assert not [o for o in outcomes(openwatt, str(target)) if o[0] == "openwatt"]  # it fits the schema
 
 
-def test_convert_writes_json_by_name_and_keys_in_schema_order(tmp_path: Path) -> None:
+def test_convert_writes_json_by_name_and_keys_in_schema_order(tmp_path: Path, openwatt: Command) -> None:
     target = tmp_path / "card.json"
     assert openwatt("convert", INPUTS[0], "-o", str(target)).returncode == 0
     data = json.loads(target.read_text(encoding="utf-8"))
@@ -43,13 +46,13 @@ def test_convert_writes_json_by_name_and_keys_in_schema_order(tmp_path: Path) ->
     assert list(data["model"])[:3] == ["id", "name", "type"]
 
 
-def test_convert_is_stable() -> None:
+def test_convert_is_stable(openwatt: Command) -> None:
     first = openwatt("convert", INPUTS[1]).stdout
     assert first == openwatt("convert", INPUTS[1]).stdout
     assert yaml.safe_load(first)["components"][0]["kind"] == "architecture"
 
 
-def test_convert_of_a_file_that_cannot_be_read(tmp_path: Path) -> None:
+def test_convert_of_a_file_that_cannot_be_read(tmp_path: Path, openwatt: Command) -> None:
     (tmp_path / "README.md").write_text("# A card without front matter\n", encoding="utf-8")
     result = openwatt("convert", "README.md", cwd=tmp_path)
     assert result.returncode == 2
@@ -57,7 +60,7 @@ def test_convert_of_a_file_that_cannot_be_read(tmp_path: Path) -> None:
     assert result.stderr.startswith("openwatt: error: README.md:")
 
 
-def test_init_from_a_model_card(tmp_path: Path) -> None:
+def test_init_from_a_model_card(tmp_path: Path, openwatt: Command) -> None:
     result = openwatt("init", "--from", str(ROOT / INPUTS[0]), "-o", "disclosure.yaml", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     text = (tmp_path / "disclosure.yaml").read_text(encoding="utf-8")

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import functools
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
 
 from openwatt.documents.loading import parse_document
 from openwatt.documents.reference import _fields
 from openwatt.documents.template import render_template
 from openwatt.documents.validation import validate
 
+if TYPE_CHECKING:
+    from conftest import Command, Openwatt
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "openwatt", "init", *args], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, "NO_COLOR": "1"}, timeout=60)
+@pytest.fixture
+def run(openwatt: Openwatt) -> Command:
+    """`openwatt init ARGS...`, run in-process."""
+    return functools.partial(openwatt, "init")
 
 
 def test_the_template_validates_as_written() -> None:
@@ -44,7 +49,7 @@ def test_prefilled_values_are_written_and_the_rest_stays_commented() -> None:
     assert "    # emissions: 24.7 tCO2e" in text
 
 
-def test_init_writes_a_file_and_refuses_to_overwrite(tmp_path: Path) -> None:
+def test_init_writes_a_file_and_refuses_to_overwrite(tmp_path: Path, run: Command, openwatt: Openwatt) -> None:
     first = run("-o", "disclosure.yaml", cwd=tmp_path)
     assert first.returncode == 0
     assert first.stderr == "wrote disclosure.yaml; next: fill it in and run openwatt check disclosure.yaml\n"
@@ -53,6 +58,5 @@ def test_init_writes_a_file_and_refuses_to_overwrite(tmp_path: Path) -> None:
     assert second.stderr == ("openwatt: error: disclosure.yaml exists\n"
                              "    hint: choose another file, or add --force to overwrite it\n")
     assert run("-o", "disclosure.yaml", "--force", cwd=tmp_path).returncode == 0
-    check = subprocess.run([sys.executable, "-m", "openwatt", "check", "disclosure.yaml", "--format", "json"],
-                           cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    check = openwatt("check", "disclosure.yaml", "--format", "json", cwd=tmp_path)
     assert not [f for f in json.loads(check.stdout)["findings"] if f["rule"] in ("load", "schema")]

@@ -1,16 +1,15 @@
-"""`openwatt policy list|show|test|doc` through a real subprocess: exact outputs and exit codes.
+"""`openwatt policy list|show|test|doc`, run in-process: exact outputs and exit codes.
 
 The policies and test files are tests/testing/packs and tests/testing/files; commands run there.
 """
 
 from __future__ import annotations
 
+import functools
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -18,19 +17,23 @@ from openwatt.catalogue import LIST_VIEWS, PolicyEntry, list_policies
 from openwatt.checking import Engine
 from openwatt.testing import VIEWS, run_tests
 
+if TYPE_CHECKING:
+    from conftest import Command, Openwatt
+
 ROOT = Path(__file__).resolve().parents[2]
 HERE = ROOT / "tests" / "testing"
 
 
-def run(*args: str, cwd: Path = HERE) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "openwatt", "policy", *args], cwd=cwd, capture_output=True,
-                          text=True, env={**os.environ, "NO_COLOR": "1"}, timeout=120)
+@pytest.fixture
+def run(openwatt: Openwatt) -> Command:
+    """`openwatt policy ARGS...`, in tests/testing unless `cwd` says otherwise."""
+    return functools.partial(openwatt, "policy", cwd=HERE)
 
 
 # ---- test ----------------------------------------------------------------------------------
 
 
-def test_passing_tests_exit_0() -> None:
+def test_passing_tests_exit_0(run: Command) -> None:
     result = run("test", "packs")
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == """\
@@ -42,7 +45,7 @@ rule coverage
 """
 
 
-def test_verbose_lists_passing_cases_and_what_covers_each_rule() -> None:
+def test_verbose_lists_passing_cases_and_what_covers_each_rule(run: Command) -> None:
     result = run("test", "-v", "packs/grant.test.yaml")
     assert result.returncode == 0
     assert result.stdout == """\
@@ -61,7 +64,7 @@ rule coverage
 """
 
 
-def test_failing_expectations_exit_1_with_expected_actual_and_message() -> None:
+def test_failing_expectations_exit_1_with_expected_actual_and_message(run: Command) -> None:
     result = run("test", "files/failing.test.yaml")
     assert result.returncode == 1
     assert result.stdout == """\
@@ -83,7 +86,7 @@ rule coverage
 """
 
 
-def test_an_unknown_rule_exits_2_with_did_you_mean() -> None:
+def test_an_unknown_rule_exits_2_with_did_you_mean(run: Command) -> None:
     result = run("test", "files/unknown-rule.test.yaml")
     assert result.returncode == 2
     assert result.stdout.startswith("""\
@@ -96,7 +99,7 @@ ERROR files/unknown-rule.test.yaml:3: typos in rule ids
     assert result.stdout.endswith("1 test file, 2 cases: 1 passed, 1 error; rule coverage 0%, under 100% in grant\n")
 
 
-def test_a_file_without_cases_exits_1() -> None:
+def test_a_file_without_cases_exits_1(run: Command) -> None:
     result = run("test", "files/empty.test.yaml")
     assert result.returncode == 1
     assert result.stdout.startswith("FAIL files/empty.test.yaml: no cases\n"
@@ -104,7 +107,7 @@ def test_a_file_without_cases_exits_1() -> None:
     assert "; 1 file without cases;" in result.stdout
 
 
-def test_bad_yaml_exits_2_with_its_place() -> None:
+def test_bad_yaml_exits_2_with_its_place(run: Command) -> None:
     result = run("test", "files/bad-yaml.test.yaml")
     assert result.returncode == 2
     assert result.stdout == """\
@@ -115,7 +118,7 @@ ERROR files/bad-yaml.test.yaml:4:14: mapping values are not allowed here
 """
 
 
-def test_an_unknown_policy_id_is_looked_up_on_the_policy_path() -> None:
+def test_an_unknown_policy_id_is_looked_up_on_the_policy_path(run: Command) -> None:
     result = run("test", "files/unknown-policy.test.yaml", "--policy-path", "packs")
     assert result.returncode == 2
     assert result.stdout == """\
@@ -126,7 +129,7 @@ ERROR files/unknown-policy.test.yaml:1:9: OW030 unknown policy 'grnt'
 """
 
 
-def test_min_coverage() -> None:
+def test_min_coverage(run: Command) -> None:
     assert run("test", "files/coverage-na.test.yaml").returncode == 1
     assert run("test", "files/coverage-na.test.yaml", "--min-coverage", "50").returncode == 0
     bad = run("test", "files/coverage-na.test.yaml", "--min-coverage", "120")
@@ -134,7 +137,7 @@ def test_min_coverage() -> None:
     assert "argument --min-coverage: '120' is not between 0 and 100" in bad.stderr
 
 
-def test_json_output() -> None:
+def test_json_output(run: Command) -> None:
     result = run("test", "--format", "json", "files/coverage-na.test.yaml")
     assert result.returncode == 1
     data = json.loads(result.stdout)
@@ -143,7 +146,7 @@ def test_json_output() -> None:
     assert [r["rule"] for r in data["coverage"][0]["rules"] if not r["covered"]] == ["energy-reported"]
 
 
-def test_each_format_is_the_view_of_that_name(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_each_format_is_the_view_of_that_name(monkeypatch: pytest.MonkeyPatch, run: Command) -> None:
     monkeypatch.chdir(HERE)
     report = run_tests(["files/coverage-na.test.yaml"], Engine())
     for name, view in VIEWS.items():
@@ -151,7 +154,7 @@ def test_each_format_is_the_view_of_that_name(monkeypatch: pytest.MonkeyPatch) -
         assert (result.returncode, result.stdout) == (1, view(report, verbose=True))
 
 
-def test_default_path_is_policies_in_the_working_folder(tmp_path: Path) -> None:
+def test_default_path_is_policies_in_the_working_folder(tmp_path: Path, run: Command) -> None:
     policies = tmp_path / "policies"
     policies.mkdir()
     for name in ("base.policy", "base.test.yaml"):
@@ -164,7 +167,7 @@ def test_default_path_is_policies_in_the_working_folder(tmp_path: Path) -> None:
     assert result.stdout.endswith("1 test file, 2 cases: 2 passed; rule coverage 100%\n")
 
 
-def test_a_policy_in_a_tested_folder_without_tests_is_uncovered(tmp_path: Path) -> None:
+def test_a_policy_in_a_tested_folder_without_tests_is_uncovered(tmp_path: Path, run: Command) -> None:
     (tmp_path / "grant.policy").write_text((HERE / "packs" / "grant.policy").read_text(encoding="utf-8"))
     (tmp_path / "base.policy").write_text((HERE / "packs" / "base.policy").read_text(encoding="utf-8"))
     (tmp_path / "base.test.yaml").write_text(
@@ -185,7 +188,7 @@ rule coverage
 # ---- list, show, doc -----------------------------------------------------------------------
 
 
-def test_list() -> None:
+def test_list(run: Command) -> None:
     result = run("list", "--policy-path", "packs")
     assert result.returncode == 0
     lines = result.stdout.splitlines()
@@ -200,7 +203,7 @@ def test_list() -> None:
             "error": None} in data
 
 
-def test_each_list_format_is_the_view_of_that_name(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_each_list_format_is_the_view_of_that_name(monkeypatch: pytest.MonkeyPatch, run: Command) -> None:
     monkeypatch.chdir(HERE)
     entries = list_policies(["packs"])
     for name, view in LIST_VIEWS.items():
@@ -222,7 +225,7 @@ bad: bad.policy:1:1: OW001 oops
         {"id": "ok", "title": "Fine", "version": "1.0", "file": "ok.policy", "error": None}]
 
 
-def test_show() -> None:
+def test_show(run: Command) -> None:
     result = run("show", "packs/grant.policy")
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == """\
@@ -259,13 +262,13 @@ rules (3)
 """
 
 
-def test_show_by_id_with_the_values_a_check_would_use() -> None:
+def test_show_by_id_with_the_values_a_check_would_use(run: Command) -> None:
     result = run("show", "grant", "--policy-path", "packs", "--set", "budget=1 GWh")
     assert result.returncode == 0
     assert "  budget = 1 GWh  (set by --set)\n" in result.stdout
 
 
-def test_show_lists_the_params_of_imported_policies_with_the_values_they_get(tmp_path: Path) -> None:
+def test_show_lists_the_params_of_imported_policies_with_the_values_they_get(tmp_path: Path, run: Command) -> None:
     (tmp_path / "energy.policy").write_text("""\
 policy energy
 title "Energy"
@@ -287,48 +290,49 @@ rule s { title "S" severity error require model.name exists }
            "    hours = 5 h  (set by --set)\n\nrules (2)\n" in result.stdout
 
 
-def test_show_abbreviates_a_long_imported_list() -> None:
+def test_show_abbreviates_a_long_imported_list(run: Command) -> None:
     result = run("show", "mof-class-ii", cwd=ROOT)
     assert result.returncode == 0
     assert ('  from mof-class-iii:\n    mot_open_licences = ["0BSD", "AAL", "AFL-1.1", ... 226 items]  (default)\n'
             in result.stdout)
 
 
-def test_show_with_a_set_that_is_not_name_value() -> None:
+def test_show_with_a_set_that_is_not_name_value(run: Command) -> None:
     result = run("show", "grant", "--policy-path", "packs", "--set", "budget")
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == ("openwatt: error: --set 'budget': expected NAME=VALUE\n"
                              "    hint: e.g. --set max_training_energy='500 MWh'\n")
 
 
-def test_show_an_unknown_policy() -> None:
+def test_show_an_unknown_policy(run: Command) -> None:
     result = run("show", "grnt", "--policy-path", "packs")
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == ("openwatt policy show: OW030 unknown policy 'grnt'\n    hint: did you mean 'grant'?\n"
                              "\n1 error in policy\n")
 
 
-def test_doc_of_named_policies(tmp_path: Path, golden: Callable[[str, str], None]) -> None:
+def test_doc_of_named_policies(tmp_path: Path, golden: Callable[[str, str], None], run: Command) -> None:
     out = tmp_path / "policies.md"
     result = run("doc", "packs/grant.policy", "base", "--policy-path", "packs", "-o", str(out))
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
     golden("testing/golden/grant-and-base.md", out.read_text(encoding="utf-8"))
 
 
-def test_doc_of_every_shipped_pack_is_docs_policies_md_and_independent_of_the_working_folder(tmp_path: Path) -> None:
+def test_doc_of_every_shipped_pack_is_docs_policies_md_and_independent_of_the_working_folder(tmp_path: Path,
+                                                                                          run: Command) -> None:
     here = run("doc", cwd=ROOT)
     elsewhere = run("doc", cwd=tmp_path)
     assert here.returncode == 0 and here.stdout == elsewhere.stdout
     assert here.stdout.startswith("# Policy packs\n\n<!-- Generated by `openwatt policy doc -o docs/policies.md`")
 
 
-def test_policy_without_a_command_prints_usage() -> None:
+def test_policy_without_a_command_prints_usage(run: Command) -> None:
     result = run()
     assert result.returncode == 2
     assert "usage: openwatt policy [-h] COMMAND ..." in result.stderr
 
 
-def test_no_test_files_exits_2(tmp_path: Path) -> None:
+def test_no_test_files_exits_2(tmp_path: Path, run: Command) -> None:
     result = run("test", cwd=tmp_path)  # the default, policies/, is not there
     assert result.returncode == 2
     assert result.stdout == """\

@@ -2,34 +2,39 @@
 
 from __future__ import annotations
 
+import functools
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
 
 from openwatt.documents.reference import render_reference
+
+if TYPE_CHECKING:
+    from conftest import Command, Openwatt
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "openwatt", "schema", *args], capture_output=True, text=True,
-                          env={**os.environ, "NO_COLOR": "1"}, timeout=60)
+@pytest.fixture
+def run(openwatt: Openwatt) -> Command:
+    """`openwatt schema ARGS...`, run in-process."""
+    return functools.partial(openwatt, "schema")
 
 
-def test_prints_the_disclosure_schema_byte_for_byte() -> None:
+def test_prints_the_disclosure_schema_byte_for_byte(run: Command) -> None:
     result = run("disclosure")
     assert result.returncode == 0
     assert result.stdout == (ROOT / "schemas" / "disclosure.schema.json").read_text(encoding="utf-8")
     assert json.loads(result.stdout)["$schema"] == "https://json-schema.org/draft/2020-12/schema"
 
 
-def test_prints_the_report_schema() -> None:
+def test_prints_the_report_schema(run: Command) -> None:
     assert json.loads(run("report").stdout)["$id"] == "https://openwatt.dev/schemas/report.schema.json"
 
 
-def test_unknown_schema_is_a_usage_error() -> None:
+def test_unknown_schema_is_a_usage_error(run: Command) -> None:
     result = run("disclosures")
     assert result.returncode == 2
     assert "invalid choice: 'disclosures'" in result.stderr

@@ -5,19 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import shlex
 import shutil
-import subprocess
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from openwatt.documents.loading import parse_document
 from openwatt.evaluation import evaluate
 from openwatt.language.loader import PolicyLoader
+
+if TYPE_CHECKING:
+    from conftest import Openwatt
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
@@ -41,10 +42,9 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return work
 
 
-def _run(command: str, cwd: Path) -> str:
+def _run(openwatt: Openwatt, command: str, cwd: Path) -> str:
     args = shlex.split(command)[1:]  # as a shell would: --set budget="1.5 GWh" is one argument
-    result = subprocess.run([sys.executable, "-m", "openwatt", *args], cwd=cwd, capture_output=True, text=True,
-                            env={**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}, timeout=120)
+    result = openwatt(*args, cwd=cwd, env={"COLUMNS": "100"})
     return result.stdout + result.stderr
 
 
@@ -62,9 +62,9 @@ def _without_cite_and_fix(text: str) -> str:
 
 
 @pytest.mark.parametrize("command, expected", CONSOLE.findall(DOC), ids=[c for c, _ in CONSOLE.findall(DOC)])
-def test_console_example(command: str, expected: str, workdir: Path) -> None:
+def test_console_example(command: str, expected: str, workdir: Path, openwatt: Openwatt) -> None:
     cwd = workdir / "typo" if "energy.trainig" in expected else workdir
-    out = _run(command, cwd)
+    out = _run(openwatt, command, cwd)
     if any(name in command for name in ELIDED):
         out = _without_cite_and_fix(out)
     assert out == expected
@@ -87,9 +87,9 @@ def test_require_example(require: str, result: str) -> None:
         assert finding.detail == detail
 
 
-def test_json_example(workdir: Path) -> None:
+def test_json_example(workdir: Path, openwatt: Openwatt) -> None:
     shown = json.loads(re.search(r"```json\n(.*?)```", DOC, re.S).group(1))  # type: ignore[union-attr]
-    out = _run("openwatt check cirrus-70b-custom-licence.yaml delta-3b-estimated.yaml -p acme-grant.policy "
+    out = _run(openwatt, "openwatt check cirrus-70b-custom-licence.yaml delta-3b-estimated.yaml -p acme-grant.policy "
                "--format json", workdir)
     [finding] = [f for f in json.loads(out)["findings"]
                  if f["rule"] == "acme-grant/within-budget" and f["file"].startswith("cirrus")]
