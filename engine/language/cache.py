@@ -74,8 +74,8 @@ _POSIX = all(hasattr(os, name) for name in ("geteuid", "O_NOFOLLOW", "O_NONBLOCK
 
 def parse_policy_cached(source: str, file: str) -> ast.PolicyFile:
     """parse_policy(source, file), from the cache when this exact text was parsed before."""
-    source_digest = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
-    key = hashlib.sha256(_parser_digest() + file.encode("utf-8", "surrogatepass") + b"\0" + source_digest.encode()).hexdigest()
+    source_digest = _sha256(source)
+    key = policy_key(source, file)
     stored = load("policy", key)
     if (isinstance(stored, dict) and stored.keys() == {"source_sha256", "file", "tree"}
             and stored["source_sha256"] == source_digest and stored["file"] == file
@@ -88,6 +88,20 @@ def parse_policy_cached(source: str, file: str) -> ast.PolicyFile:
     return tree
 
 
+def policy_key(source: str, file: str) -> str:
+    """The key of (source, file): the parser's digest, the file name (spans hold it) and the text's digest."""
+    return hashlib.sha256(_parser_digest() + _sha256(file).encode() + _sha256(source).encode()).hexdigest()
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def entry_name(kind: str, key: str) -> str:
+    """The file name of the entry (kind, key) in the cache folder."""
+    return f"{kind}-{key}{_SUFFIX}"
+
+
 # ---- entries ---------------------------------------------------------------------------------
 
 
@@ -96,7 +110,7 @@ def load(kind: str, key: str) -> Any | None:
     with _folder(create=False) as folder:
         if folder is None:
             return None
-        raw = _read_regular(_entry_name(kind, key), folder, MAX_ENTRY_BYTES)
+        raw = _read_regular(entry_name(kind, key), folder, MAX_ENTRY_BYTES)
         if raw is None:
             return None
         header, newline, payload = raw.partition(b"\n")
@@ -132,16 +146,12 @@ def store(kind: str, key: str, value: object) -> None:
             finally:
                 os.close(fd)
             # atomic: a concurrent reader sees the old entry or the new one
-            os.replace(temporary, _entry_name(kind, key), src_dir_fd=folder, dst_dir_fd=folder)
+            os.replace(temporary, entry_name(kind, key), src_dir_fd=folder, dst_dir_fd=folder)
         except OSError:
             with contextlib.suppress(OSError):
                 os.unlink(temporary, dir_fd=folder)
             return
         _evict(folder)
-
-
-def _entry_name(kind: str, key: str) -> str:
-    return f"{kind}-{key}{_SUFFIX}"
 
 
 @contextlib.contextmanager

@@ -4,11 +4,11 @@ Reading back only ever builds the classes registered by name (frozen dataclasses
 enums, from their values), dates, tuples, lists and dicts, so a planted entry can at worst describe a
 wrong tree, never execute anything (unlike pickle, which calls whatever the bytes name).
 
-Every JSON array is a tuple; every JSON object is one tagged value, its tag the first key:
+Every JSON array is a list; every JSON object is one tagged value, its tag the first key:
   {"@": "Compare", "span": ..., "op": ...}   a registered dataclass, one key per field
   {"@enum": "Operator", "value": "=="}        a member of a registered enum (a StrEnum stays one)
   {"@date": "2025-08-02"}                     a datetime.date
-  {"@list": [...]}                            a list
+  {"@tuple": [...]}                           a tuple
   {"@dict": [[key, value], ...]}              a dict, with keys of any of these types
 Anything else is refused with a SerialError when written and when read.
 """
@@ -60,10 +60,10 @@ class Codec:
             return {"@enum": cls.__name__, "value": value.value}
         if value is None or type(value) in (str, int, float, bool):
             return value
-        if type(value) is tuple:
-            return [self._encode(item) for item in value]
         if type(value) is list:
-            return {"@list": [self._encode(item) for item in value]}
+            return [self._encode(item) for item in value]
+        if type(value) is tuple:
+            return {"@tuple": [self._encode(item) for item in value]}
         if type(value) is dict:
             return {"@dict": [[self._encode(k), self._encode(v)] for k, v in value.items()]}
         if type(value) is dt.date:
@@ -82,20 +82,31 @@ class Codec:
     def loads(self, data: bytes) -> Any:
         """The value written by dumps(); SerialError for anything else (never another exception)."""
         try:
-            return self._decode(json.loads(data.decode("utf-8")))
+            # json calls _object once per JSON object, innermost first: every value is built in one pass
+            return json.loads(data.decode("utf-8"), object_hook=self._object)
         except RecursionError:
             raise SerialError("nested too deeply to read") from None
         except (UnicodeDecodeError, json.JSONDecodeError) as err:
             raise SerialError(f"not JSON: {err}") from None
 
-    def _decode(self, value: Any) -> Any:
-        if type(value) is list:
-            return tuple(self._decode(item) for item in value)
-        if type(value) is not dict:
-            return value  # str, int, float, bool, None: JSON has nothing else
+    def _object(self, value: dict[str, Any]) -> Any:
         tag = next(iter(value), None)
         if tag == "@":
-            return self._decode_dataclass(value)
+            name = value.pop("@")
+            cls, names = self._dataclasses.get(name, (None, frozenset())) if isinstance(name, str) else (None, frozenset())
+            if cls is None:
+                raise SerialError(f"unknown class {name!r}")
+            if value.keys() != names:
+                raise SerialError(f"the fields of {name} do not match")
+            try:
+                return cls(**value)
+            except (TypeError, ValueError) as err:  # a __post_init__ that refuses the values
+                raise SerialError(f"not a valid {name}: {err}") from None
+        if len(value) == 1 and type(items := value.get(tag)) is list:
+            if tag == "@tuple":
+                return tuple(items)
+            if tag == "@dict":
+                return self._dict(items)
         if tag == "@enum" and value.keys() == {"@enum", "value"}:
             cls = self._enums.get(value["@enum"]) if isinstance(value["@enum"], str) else None
             if cls is None:
@@ -109,30 +120,16 @@ class Codec:
                 return dt.date.fromisoformat(value["@date"])
             except ValueError:
                 raise SerialError(f"{value['@date']!r} is not a date") from None
-        if tag == "@list" and len(value) == 1 and type(value["@list"]) is list:
-            return [self._decode(item) for item in value["@list"]]
-        if tag == "@dict" and len(value) == 1 and type(value["@dict"]) is list:
-            decoded = {}
-            for pair in value["@dict"]:
-                if type(pair) is not list or len(pair) != 2:
-                    raise SerialError("a dict entry is not a [key, value] pair")
-                key = self._decode(pair[0])
-                try:
-                    decoded[key] = self._decode(pair[1])
-                except TypeError:  # a list or dict as a key
-                    raise SerialError("a dict key that cannot be one") from None
-            return decoded
         raise SerialError(f"unknown tag {tag!r}")
 
-    def _decode_dataclass(self, value: dict[str, Any]) -> Any:
-        name = value["@"]
-        cls, names = self._dataclasses.get(name, (None, frozenset())) if isinstance(name, str) else (None, frozenset())
-        if cls is None:
-            raise SerialError(f"unknown class {name!r}")
-        kwargs = {k: self._decode(v) for k, v in value.items() if k != "@"}
-        if kwargs.keys() != names:
-            raise SerialError(f"the fields of {name} do not match")
-        try:
-            return cls(**kwargs)
-        except (TypeError, ValueError) as err:  # a __post_init__ that refuses the values
-            raise SerialError(f"not a valid {name}: {err}") from None
+    @staticmethod
+    def _dict(pairs: list[Any]) -> dict[Any, Any]:
+        decoded = {}
+        for pair in pairs:
+            if type(pair) is not list or len(pair) != 2:
+                raise SerialError("a dict entry is not a [key, value] pair")
+            try:
+                decoded[pair[0]] = pair[1]
+            except TypeError:  # a list or dict as a key
+                raise SerialError("a dict key that cannot be one") from None
+        return decoded
