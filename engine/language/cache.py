@@ -22,11 +22,12 @@ Entries live in $OPENWATT_CACHE_DIR, else $XDG_CACHE_HOME/openwatt, else ~/.cach
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import enum
 import functools
 import hashlib
 import os
 import re
-import secrets
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,8 +43,9 @@ _SUFFIX = ".owcache"
 _NAME = re.compile(r"(policy|lark-tables)-[0-9a-f]{64}\.owcache")
 _PARSER_FILES = ("grammar.lark", "parser.py", "ast.py", "serial.py")
 
-# Everything the syntax tree can hold, by class name: new node classes and enums in ast.py join by themselves.
-_CODEC = Codec(obj for obj in vars(ast).values() if isinstance(obj, type) and obj.__module__ == ast.__name__)
+# Everything the syntax tree can hold, by class name: node classes and enums named in ast.py join by themselves.
+_CODEC = Codec(obj for obj in vars(ast).values()
+               if isinstance(obj, type) and (dataclasses.is_dataclass(obj) or issubclass(obj, enum.Enum)))
 
 
 @functools.cache
@@ -136,7 +138,7 @@ def store(kind: str, key: str, value: object) -> None:
     with _folder(create=True) as folder:
         if folder is None:
             return
-        temporary = f".tmp-{secrets.token_hex(8)}{_SUFFIX}"
+        temporary = f".tmp-{os.urandom(8).hex()}{_SUFFIX}"
         try:
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600,
                          dir_fd=folder)

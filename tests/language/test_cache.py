@@ -387,3 +387,28 @@ def test_the_tables_come_from_the_cache_on_a_second_start(cache: Path) -> None:
     subprocess.run([sys.executable, "-c", code, SOURCE], check=True, env=env)
     assert entries(cache, "lark-tables") == [tables] and tables.stat().st_mtime_ns == written
     assert tables.read_bytes().startswith(b"openwatt-cache 1 lark-tables ")
+
+
+BROKEN = SOURCE.replace("require model.id exists", "require model.id >")
+
+
+def _trees_and_error() -> tuple[list[PolicyFile], list[tuple[object, ...]]]:
+    trees = [parse_policy(path.read_text(encoding="utf-8"), path.name) for path in sorted((ROOT / "policies").glob("*.policy"))]
+    with pytest.raises(PolicyErrors) as caught:
+        parse_policy(BROKEN, "p.policy")
+    return trees, [(e.code, e.message, e.span, e.hint) for e in caught.value.errors]
+
+
+def test_tables_from_the_cache_parse_as_tables_built_afresh(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    try:
+        monkeypatch.setenv("OPENWATT_NO_CACHE", "1")
+        _lark.cache_clear()
+        built = _trees_and_error()
+        monkeypatch.delenv("OPENWATT_NO_CACHE")
+        _lark.cache_clear()
+        _lark()  # builds and stores the tables
+        _lark.cache_clear()
+        monkeypatch.setattr("openwatt.language.parser.Lark.open_from_package", None)  # loading only
+        assert _trees_and_error() == built
+    finally:
+        _lark.cache_clear()
