@@ -98,9 +98,13 @@ def test_the_folder_is_created_for_this_user_only(cache: Path) -> None:
     assert (cache.stat().st_mode & 0o777, entry.stat().st_mode & 0o777) == (0o700, 0o600)
 
 
-def test_an_entry_is_data_with_a_header() -> None:
-    entry_text = cache_module._CODEC.dumps(parse_policy(SOURCE, "p.policy")).decode("ascii")
-    assert entry_text.startswith('{"@":"PolicyFile","span":{"@":"Span","file":"p.policy","line":1,')
+def test_an_entry_is_a_digested_header_and_json(cache: Path) -> None:
+    entry = warm(cache)
+    header, _, payload = entry.read_bytes().partition(b"\n")
+    assert header.decode() == f"openwatt-cache 1 policy {hashlib.sha256(payload).hexdigest()}"
+    assert payload.startswith(b'{"@dict":[["source_sha256","%s"],["file","p.policy"],["tree",{"@":"PolicyFile",'
+                              % hashlib.sha256(SOURCE.encode()).hexdigest().encode())
+    assert entry.name == f"policy-{cache_module.policy_key(SOURCE, 'p.policy')}.owcache"
 
 
 def test_a_warm_check_does_not_import_lark(cache: Path) -> None:
