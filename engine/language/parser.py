@@ -2,42 +2,60 @@
 
 from __future__ import annotations
 
-import functools
 import dataclasses
+import functools
+import hashlib
 import re
+import sys
 import textwrap
+from pathlib import Path
 
 from lark import Lark, Token, Transformer, Tree, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, v_args
+from lark import __version__ as lark_version
+from lark.grammar import Rule
+from lark.lark import _LOAD_ALLOWED_OPTIONS
+from lark.lexer import TerminalDef
 from lark.tree import Meta
 
 from . import ast
-from .cache import cache_dir
+from .cache import load, store
 from .errors import PolicyError, PolicyErrors, did_you_mean
+
+
+_LARK_OPTIONS = {"parser": "lalr", "propagate_positions": True, "start": ["start", "header", "item", "expr"]}
 
 
 @functools.cache
 def _lark() -> Lark:
-    # Building the LALR tables takes about 0.4 s; Lark keeps them in a file, checked against the
-    # grammar's digest. openwatt's cache folder survives a cleaned /tmp; without it, Lark's default.
-    return Lark.open_from_package(
-        "openwatt.language",
-        "grammar.lark",
-        parser="lalr",
-        propagate_positions=True,
-        cache=_tables_file() or True,
-        start=["start", "header", "item", "expr"],
-    )
+    # Building the LALR tables takes about 0.6 s, so they are kept in openwatt's cache as data
+    # (cache.py), keyed by the grammar, Lark's version and the options. Lark's own `cache=` is not
+    # used: it unpickles its file before checking it, and without a path it uses the shared /tmp.
+    key = _tables_key()
+    tables = load("lark-tables", key)
+    if isinstance(tables, dict) and tables.keys() == {"data", "memo"}:
+        try:
+            return Lark._load_from_dict(tables["data"], tables["memo"], propagate_positions=True)
+        except Exception:  # noqa: BLE001 -- tables Lark cannot load (written by a same-named older Lark?): built again
+            pass
+    lark = Lark.open_from_package("openwatt.language", "grammar.lark", **_LARK_OPTIONS)
+    store("lark-tables", key, _tables(lark))
+    return lark
 
 
-def _tables_file() -> str | None:
-    folder = cache_dir()
-    if folder is None:
-        return None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return str(folder / "lark-tables.pickle")
+def _tables_key() -> str:
+    """What the tables depend on: the grammar, Lark's version, the options, the Python version."""
+    grammar = (Path(__file__).parent / "grammar.lark").read_bytes()
+    about = repr((lark_version, sorted(_LARK_OPTIONS.items()), sys.version_info[:2])).encode()
+    return hashlib.sha256(grammar + b"\0" + about).hexdigest()
+
+
+def _tables(lark: Lark) -> dict[str, object]:
+    """Lark's parse tables as plain data (what Lark.save() pickles), less the options given at load."""
+    data, memo = lark.memo_serialize([TerminalDef, Rule])
+    # load-time options are passed again when loading; the package loader objects are not data
+    data["options"] = {name: value for name, value in data["options"].items()
+                       if name not in _LOAD_ALLOWED_OPTIONS and name not in ("import_paths", "source_path")}
+    return {"data": data, "memo": memo}
 
 
 # ---- words for terminals, so errors read "expected a rule id, found 'A'" -------------------
