@@ -8,8 +8,7 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from .version import __version__  # noqa: E402
 from .checking import Engine  # noqa: E402
 from .documents.loading import load_document  # noqa: E402
 from .findings import Finding, Report  # noqa: E402

@@ -18,10 +18,10 @@ from .inputs import InputOptions, check_input
 from .language.loader import PolicyLoader, is_policy_path
 from .language.policy import CompiledPolicy
 from .values.verdicts import DEFAULT_FAIL_ON, FailOn
+from .version import __version__ as VERSION
 from .waivers import Waiver
 
 DEFAULT_POLICY = "recommended"
-from . import __version__ as VERSION
 
 
 class Engine:

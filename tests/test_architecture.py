@@ -26,10 +26,6 @@ KNOWN_CYCLES: dict[str, frozenset[str]] = {
     # removed by the expressions/ split; delete this entry then
     "expression compiler": frozenset({"openwatt.language.compiler", "openwatt.language.conditions",
                                       "openwatt.language.operations"}),
-    # checking.py reads __version__ from the package root, which imports checking (it works only because
-    # __init__.py sets __version__ first); a small module holding the version, imported by both, removes
-    # it; delete this entry then
-    "package version": frozenset({"openwatt", "openwatt.checking"}),
 }
 
 # Layer-rule violations that exist today, as (importer, imported); none.

@@ -36,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.version:
-        from .. import __version__
+        from ..version import __version__
         print(f"openwatt {__version__}")
         return ExitCode.CLEAR
     if getattr(args, "run", None) is None:
