@@ -7,6 +7,7 @@ import json
 import math
 import os
 import re
+from dataclasses import dataclass
 from typing import Any, NoReturn
 
 import yaml
@@ -15,7 +16,8 @@ from yaml.constructor import SafeConstructor
 from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from openwatt.documents.source import DEFAULT_LIMITS, Document, DocumentError, Format, Limits, Path
+from openwatt.documents.source import (DEFAULT_LIMITS, BinaryFileError, Document, DocumentError, Format, Limits,
+                                      Path)
 from openwatt.values.kinds import BOOLEAN, DATE, NULL, NUMBER, kind_in_words
 
 __all__ = ["decode_text", "load_document", "parse_document", "parse_yaml", "read_file"]
@@ -81,22 +83,34 @@ def read_file(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) 
         raise DocumentError(file.replace("\0", "\\0"), 0, 0, "the path has a NUL character", "check the path") from None
 
 
+@dataclass(frozen=True, slots=True)
+class Expected:
+    """What a document is meant to be, as errors about its top level name it."""
+
+    noun: str  # "a disclosure"
+    hint: str  # what such a document looks like
+
+
+DISCLOSURE = Expected("a disclosure", _EMPTY_HINT)
+
+
 def parse_document(raw: bytes, file: str, *, limits: Limits = DEFAULT_LIMITS,
-                   format: Format | str | None = None) -> Document:
-    """Parse ``raw`` as the contents of ``file``; ``format`` defaults to JSON for a .json name, else YAML."""
+                   format: Format | str | None = None, expected: Expected = DISCLOSURE) -> Document:
+    """Parse ``raw`` as the contents of ``file``; ``format`` defaults to JSON for a .json name, else YAML.
+    ``expected`` names what the document should be in errors about its top level (empty, not a mapping)."""
     syntax = Format(format) if format is not None else (
         Format.JSON if file.lower().endswith(".json") else Format.YAML)
     text = decode_text(raw, file, limits=limits)
     if not text.strip():
-        raise DocumentError(file, 1, 1, "the file is empty", _EMPTY_HINT)
+        raise DocumentError(file, 1, 1, "the file is empty", expected.hint)
     if syntax is Format.JSON:
         data, positions = _parse_json(text, file, limits)
     else:
-        data, positions = _Builder(file, limits).document(_compose(text, file, limits))
+        data, positions = _Builder(file, limits).document(_compose(text, file, limits), expected)
     if not isinstance(data, dict):
         found = kind_in_words(data)
-        raise DocumentError(file, 1, 1, f"a disclosure is a mapping at the top level; found {found}",
-                            _EMPTY_HINT)
+        raise DocumentError(file, 1, 1, f"{expected.noun} is a mapping at the top level; found {found}",
+                            expected.hint)
     return Document(file, data, positions, hashlib.sha256(raw).hexdigest(), syntax)
 
 
@@ -130,7 +144,7 @@ def _decode(raw: bytes, file: str) -> str:
         raise DocumentError(file, 1, 1, "the file is UTF-16, not UTF-8", "save the file as UTF-8")
     if (nul := raw.find(b"\0")) >= 0:
         line, column = _byte_location(raw, nul)
-        raise DocumentError(file, line, column, f"the file is binary: a NUL byte at offset {nul}",
+        raise BinaryFileError(file, line, column, f"the file is binary: a NUL byte at offset {nul}",
                             "a disclosure is a YAML or JSON text file")
     try:
         return raw.decode("utf-8-sig")  # a byte-order mark is harmless, so it is dropped
@@ -274,9 +288,10 @@ class _Builder:
         self.nodes = 0
         self.merges = 0  # merges being built, one inside another; a mapping can merge itself
 
-    def document(self, root: Node | None) -> tuple[Any, dict[Path, tuple[int, int]]]:
+    def document(self, root: Node | None,
+                 expected: Expected = DISCLOSURE) -> tuple[Any, dict[Path, tuple[int, int]]]:
         if root is None:
-            raise DocumentError(self.file, 1, 1, "the file holds only comments", _EMPTY_HINT)
+            raise DocumentError(self.file, 1, 1, "the file holds only comments", expected.hint)
         return self.build(root, ()), self.positions
 
     def fail(self, node: Node, message: str, hint: str | None) -> NoReturn:

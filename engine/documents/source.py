@@ -10,7 +10,8 @@ from typing import Any
 from ..values.paths import Path, format_path
 from .problems import Problem, ProblemKind
 
-__all__ = ["DEFAULT_LIMITS", "Document", "DocumentError", "Format", "Limits", "Path", "format_path"]
+__all__ = ["DEFAULT_LIMITS", "BinaryFileError", "Document", "DocumentError", "Format", "Limits", "Path",
+           "format_path"]
 
 
 
@@ -51,6 +52,10 @@ class DocumentError(Exception):
         """This error as the one located problem type (kind `load`)."""
         return Problem(kind=ProblemKind.LOAD, file=self.file, line=self.line, column=self.column,
                        message=self.message, hint=self.hint)
+
+
+class BinaryFileError(DocumentError):
+    """A file that holds binary data (a NUL byte), not text."""
 
 
 @dataclass(frozen=True, slots=True)

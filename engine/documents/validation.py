@@ -18,7 +18,8 @@ from openwatt.documents.problems import Problem, ProblemKind
 from openwatt.documents.source import Document, Format, Path, format_path
 from ..resources import load_schema
 from openwatt.values.kinds import DATE, NUMBER, SCHEMA_TYPES, kind_in_words
-from openwatt.values.quantities import DIMENSIONS, QuantityError, format_number, parse_quantity
+from openwatt.values.quantities import (DIMENSIONS, QuantityError, UnknownUnitError, format_number,
+                                        parse_quantity)
 
 __all__ = ["validate"]
 
@@ -185,7 +186,8 @@ def _pattern(error: ValidationError, path: Path) -> Iterable[_Problem]:
         found = parse_quantity(value)
     except QuantityError as problem:
         # An unknown unit's hint names the units meant; other hints are generic, so give one of this kind.
-        hint = problem.hint if "unknown unit" in problem.message else f"write a number and a unit, e.g. {example}"
+        generic = f"write a number and a unit, e.g. {example}"
+        hint = problem.hint if isinstance(problem, UnknownUnitError) else generic
         yield _Problem(path, f"{where}: {problem.message}", hint)
         return
     if found.dimension != DIMENSIONS[kind]:

@@ -169,17 +169,14 @@ def _syntax_error(err: UnexpectedInput, file: str, text: str) -> PolicyError:
             )
         what = "single quote" if char == "'" else f"character '{char}'"
         return PolicyError("OW002", f"unexpected {what}", span, _char_hint(char))
+    expected = _expected(err)
     if isinstance(err, UnexpectedEOF):
-        expected = set(err.expected)
         line = text.count("\n") + 1
         column = len(text) - (text.rfind("\n") + 1) + 1
         span = ast.Span(file, line, column, line, column + 1)
         return PolicyError("OW003", f"unexpected end of file, expected {_describe_expected(expected)}", span)
     assert isinstance(err, UnexpectedToken)
     token = err.token
-    expected = set(err.accepts or err.expected)
-    if expected == {"$END"}:  # after a whole item, the file may go on with another one
-        expected = set(_TOP_LEVEL)
     previous = err.token_history[-1] if err.token_history else None
     if token.type == "$END":
         line, column = _end_position(text)
@@ -191,6 +188,14 @@ def _syntax_error(err: UnexpectedInput, file: str, text: str) -> PolicyError:
     span = ast.Span(file, token.line, token.column, token.end_line, token.end_column)
     message = f"expected {_describe_expected(expected)}, found {_found(token)}"
     return PolicyError("OW001", message, span, _hint(token, expected, previous))
+
+
+def _expected(err: UnexpectedInput) -> set[str]:
+    """The terminals the parser would have accepted where it stopped."""
+    if isinstance(err, UnexpectedEOF):
+        return set(err.expected)
+    expected = set(getattr(err, "accepts", None) or getattr(err, "expected", None) or ())
+    return set(_TOP_LEVEL) if expected == {"$END"} else expected  # after a whole item, another may follow
 
 
 def _char_hint(char: str) -> str | None:
@@ -486,20 +491,19 @@ def _all_syntax_errors(text: str, file: str, first: UnexpectedInput) -> list[Pol
         except UnexpectedInput as err:
             error = _syntax_error(err, file, padded)
             if error.code == "OW003" and end < len(text):
-                error = _cut_off(error, text, end, file)
+                error = _cut_off(error, _expected(err), text, end, file)
             errors.append(error)
     return errors or [_syntax_error(first, file, text)]
 
 
-def _cut_off(error: PolicyError, text: str, next_start: int, file: str) -> PolicyError:
+def _cut_off(error: PolicyError, expected: set[str], text: str, next_start: int, file: str) -> PolicyError:
     """An item that ran into the next one: say so at the next item's first word."""
     line = text.count("\n", 0, next_start) + 1
     word = re.match(r"\w+", text[next_start:])
     width = len(word.group(0)) if word else 1
-    expected = error.message.split(", expected ", 1)[1]
     span = ast.Span(file, line, 1, line, 1 + width)
     found = word.group(0) if word else text[next_start]
-    return PolicyError("OW001", f"expected {expected}, found '{found}'", span, error.hint)
+    return PolicyError("OW001", f"expected {_describe_expected(expected)}, found '{found}'", span, error.hint)
 
 
 def _only_comments(text: str) -> bool:

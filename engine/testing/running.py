@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..checking import Engine
-from ..documents.loading import parse_document
+from ..documents.loading import Expected, parse_document
 from ..documents.problems import Problem, ProblemKind
 from ..documents.source import Document, DocumentError, Format
 from ..evaluation import AppliedPolicies
@@ -34,7 +34,7 @@ TEST_SUFFIX = ".test.yaml"
 DEFAULT_AS_OF = dt.date(2026, 1, 1)  # fixed, so that a test with a waiver does not start failing one day
 SCHEMA_CHECK = SCHEMA_RULE  # the disclosure schema check, as an expectation names it
 _PARAMS_ORIGIN = "params"  # how a bad param value is introduced: "params budget=5 kg: expected ..."
-_FILE_HINT = "a test file is a mapping with policy: (the policy under test) and cases: (a list)"
+_TEST_FILE = Expected("a test file", "a test file is a mapping with policy: (the policy under test) and cases: (a list)")
 
 
 def find_test_files(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], list[Problem]]:
@@ -99,14 +99,11 @@ class _Runner:
         file = display(path)
         try:
             raw = path.read_bytes()
-            test = parse_document(raw, file, limits=self.engine.limits, format=Format.YAML)
+            test = parse_document(raw, file, limits=self.engine.limits, format=Format.YAML, expected=_TEST_FILE)
         except OSError as err:
             return TestFileResult(file, "", (), (problem_in(file, 0, 0, f"cannot read: {err.strerror or err}"),))
         except DocumentError as err:
-            message, hint = err.message, err.hint
-            if "disclosure" in message or (hint and "disclosure" in hint):
-                message, hint = message.replace("a disclosure", "a test file"), _FILE_HINT
-            return TestFileResult(file, "", (), (problem_in(file, err.line, err.column, message, hint),))
+            return TestFileResult(file, "", (), (problem_in(file, err.line, err.column, err.message, err.hint),))
         self.sources[file] = raw.decode("utf-8-sig")  # parse_document has decoded it once already
         ref = test.data.get("policy") if isinstance(test.data.get("policy"), str) else ""
         problems = schema_problems(test) or _duplicate_names(test)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 __all__ = [
+    "UnknownUnitError",
     "CARBON", "CARBON_INTENSITY", "COMPUTE", "DIMENSIONLESS", "DIMENSIONS", "ENERGY", "POWER",
     "QUANTITY_RE", "TIME", "UNITS", "VOLUME", "WATER_INTENSITY", "Dimension", "DimensionError",
     "Quantity", "QuantityError", "Unit", "format_number", "parse_quantity", "pattern_for", "unit",
@@ -27,6 +28,10 @@ class QuantityError(ValueError):
 
     def __str__(self) -> str:
         return self.message
+
+
+class UnknownUnitError(QuantityError):
+    """A unit symbol openwatt does not know; ``hint`` names the units that were probably meant."""
 
 
 class DimensionError(TypeError):
@@ -402,7 +407,7 @@ def unit(symbol: str) -> Unit:
     """The unit with this exact (case-sensitive) symbol; QuantityError with a did-you-mean hint otherwise."""
     if (found := UNITS.get(symbol)) is not None:
         return found
-    raise QuantityError(f"unknown unit {symbol!r}", _unit_hint(symbol))
+    raise UnknownUnitError(f"unknown unit {symbol!r}", _unit_hint(symbol))
 
 
 # [0-9], not \d: Python's \d also takes other scripts' digits, ECMA-262's does not.

@@ -8,7 +8,7 @@ from typing import Any
 
 from openwatt.documents.loading import decode_text
 from openwatt.documents.writing import canonical
-from openwatt.documents.source import Document, DocumentError, Format, Limits, Path
+from openwatt.documents.source import BinaryFileError, Document, DocumentError, Format, Limits, Path
 from openwatt.values.quantities import format_number
 from openwatt.values.urls import is_url
 
@@ -98,11 +98,9 @@ def decode(raw: bytes, file: str, limits: Limits, what: str) -> str:
     """The text of an imported file; ``what`` names the kind of file in the hint for binary data."""
     try:
         return decode_text(raw, file, limits=limits)
-    except DocumentError as error:
-        if error.message.startswith("the file is binary"):
-            raise DocumentError(error.file, error.line, error.column, error.message,
-                                f"{what} is a text file; check that this is the right file") from None
-        raise
+    except BinaryFileError as error:
+        raise DocumentError(error.file, error.line, error.column, error.message,
+                            f"{what} is a text file; check that this is the right file") from None
 
 
 def clip(text: str, width: int = 40) -> str:
