@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from .documents.source import Document
 from .findings import Finding, Location
-from .language.compiler import best
+from .language.expressions import best
 from .language.policy import CompiledPolicy, CompiledRule
 from .language.runtime import EvalError, Failure, Scope
 from .values.paths import format_path

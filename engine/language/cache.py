@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from . import ast
+from .cache_folder import cache_dir
 
 _PARSER_FILES = ("grammar.lark", "parser.py", "ast.py")
 
@@ -27,16 +28,6 @@ def _parser_digest() -> bytes:
     for name in _PARSER_FILES:
         digest.update((here / name).read_bytes())
     return digest.digest()
-
-
-def cache_dir() -> Path | None:
-    """Where parsed policies are kept, or None when caching is off."""
-    if os.environ.get("OPENWATT_NO_CACHE"):
-        return None
-    if explicit := os.environ.get("OPENWATT_CACHE_DIR"):
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "openwatt"
 
 
 def parse_policy_cached(source: str, file: str) -> ast.PolicyFile:

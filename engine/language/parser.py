@@ -11,7 +11,7 @@ from lark import Lark, Token, Transformer, Tree, UnexpectedCharacters, Unexpecte
 from lark.tree import Meta
 
 from . import ast
-from .cache import cache_dir
+from .cache_folder import cache_dir
 from .errors import PolicyError, PolicyErrors, did_you_mean
 
 

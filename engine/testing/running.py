@@ -21,7 +21,8 @@ from ..findings import INPUT_POLICY, SCHEMA_RULE, Finding, Location
 from ..language.ast import Span
 from ..language.errors import PolicyError, PolicyErrors, did_you_mean, render_error
 from ..language.loader import POLICY_SUFFIX, PolicyLoader, display
-from ..language.policy import CompiledPolicy, literal
+from ..language.params import literal
+from ..language.policy import CompiledPolicy
 from ..values.verdicts import Reason, Severity, Status
 from .results import (CaseResult, Expectation, Mismatch, PolicyCoverage, Problem, RuleCoverage, TestFileResult,
                       TestReport, Verdict)
