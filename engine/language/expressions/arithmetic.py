@@ -10,40 +10,41 @@ from typing import Any
 
 from ...values.quantities import TIME, DimensionError, Quantity, unit
 from .. import ast
+from ..ast import ArithmeticOp
 from ..runtime import EvalError, Mismatch, Path, Scope, Unknown, kind_of, show
 from ..types import ANY, DATE, NUMBER, Kind, Type, quantity
 from .core import Compiled, Context, broken, compile_expr, constant
 
 
-Op = ast.ArithmeticOp
-_ADD, _SUBTRACT, _DIVIDE = Op.ADD, Op.SUBTRACT, Op.DIVIDE  # looked up once: reading an enum member is slow
-_ARITHMETIC = {Op.ADD: operator.add, Op.SUBTRACT: operator.sub, Op.MULTIPLY: operator.mul, Op.DIVIDE: operator.truediv}
-_ADDITIVE = (Op.ADD, Op.SUBTRACT)
+# As globals: reading an enum member costs more, and apply_arithmetic runs for every calculation.
+_ADD, _SUBTRACT, _MULTIPLY, _DIVIDE = ArithmeticOp.ADD, ArithmeticOp.SUBTRACT, ArithmeticOp.MULTIPLY, ArithmeticOp.DIVIDE
+_ARITHMETIC = {_ADD: operator.add, _SUBTRACT: operator.sub, _MULTIPLY: operator.mul, _DIVIDE: operator.truediv}
+_ADDITIVE = (_ADD, _SUBTRACT)
 
 
-def _arithmetic_type(op: Op, a: Type, b: Type, node: ast.Arithmetic, left: Compiled, right: Compiled,
+def _arithmetic_type(op: ArithmeticOp, a: Type, b: Type, node: ast.Arithmetic, left: Compiled, right: Compiled,
                      ctx: Context) -> Type | None:
     if Kind.ANY in (a.kind, b.kind):
         return ANY
     ka, kb = a.kind, b.kind
     if ka is Kind.NUMBER and kb is Kind.NUMBER:
         return NUMBER
-    if ka is Kind.DATE and kb is Kind.DATE and op is Op.SUBTRACT:
+    if ka is Kind.DATE and kb is Kind.DATE and op is _SUBTRACT:
         return quantity(TIME)
     if ka is Kind.DATE and kb is Kind.QUANTITY and op in _ADDITIVE and b.dimension in (TIME, None):
         return DATE
     if ka is Kind.QUANTITY and kb is Kind.QUANTITY:
         if op in _ADDITIVE:
             if a.dimension and b.dimension and a.dimension != b.dimension:
-                ctx.error("OW016", f"cannot {'add' if op is Op.ADD else 'subtract'} {right.text} ({b.describe()}) "
-                          f"{'to' if op is Op.ADD else 'from'} {left.text} ({a.describe()})", node)
+                ctx.error("OW016", f"cannot {'add' if op is _ADD else 'subtract'} {right.text} ({b.describe()}) "
+                          f"{'to' if op is _ADD else 'from'} {left.text} ({a.describe()})", node)
                 return None
             return a
         if a.dimension is None or b.dimension is None:
             return quantity()
-        dim = a.dimension * b.dimension if op is Op.MULTIPLY else a.dimension / b.dimension
+        dim = a.dimension * b.dimension if op is _MULTIPLY else a.dimension / b.dimension
         return NUMBER if not dim.exponents else quantity(dim)
-    if {ka, kb} == {Kind.QUANTITY, Kind.NUMBER} and (op is Op.MULTIPLY or (op is Op.DIVIDE and kb is Kind.NUMBER)):
+    if {ka, kb} == {Kind.QUANTITY, Kind.NUMBER} and (op is _MULTIPLY or (op is _DIVIDE and kb is Kind.NUMBER)):
         return a if ka is Kind.QUANTITY else b
     ctx.error("OW017", f"cannot apply '{op}' to {left.text} ({a.describe()}) and {right.text} ({b.describe()})", node)
     return None
@@ -95,7 +96,8 @@ def shift_date(date: dt.date, by: Quantity) -> dt.date:
         raise EvalError(f"{date.isoformat()} + {show(by)} is not a date between the years 1 and 9999") from None
 
 
-def apply_arithmetic(op: Op, x: Any, y: Any, text: str, where: Callable[[], tuple[Any, Any]] | None = None) -> Any:
+def apply_arithmetic(op: ArithmeticOp, x: Any, y: Any, text: str,
+                     where: Callable[[], tuple[Any, Any]] | None = None) -> Any:
     """x op y for present values; EvalError for what a rule cannot do (division by zero)."""
     if isinstance(x, dt.date) and isinstance(y, dt.date) and op is _SUBTRACT:
         return Quantity((x - y).days, unit("days"))

@@ -11,6 +11,7 @@ from typing import Any
 from ...values.quantities import Quantity, QuantityError, parse_quantity
 from ...values.verdicts import Reason
 from .. import ast
+from ..ast import CompareOp
 from ..errors import did_you_mean
 from ..runtime import Failure, Mismatch, Scope, Unknown, approximate, format_path, kind_of, show
 from ..types import BOOLEAN, Kind, assignable
@@ -18,15 +19,15 @@ from .conditions import presence_of
 from .core import PATHS, Compiled, Context, Locate, broken, compile_expr, constant, explain_known, type_of_value
 
 
-Op = ast.CompareOp
-_ORDER = {Op.LT: operator.lt, Op.LE: operator.le, Op.GT: operator.gt, Op.GE: operator.ge}
-_WORDS = {Op.EQ: "", Op.NE: "not ", Op.LT: "less than ", Op.LE: "at most ", Op.GT: "more than ", Op.GE: "at least "}
-_EQ, _NE = Op.EQ, Op.NE  # looked up once: reading an enum member costs more than a global
-_FLIP = {Op.EQ: Op.EQ, Op.NE: Op.NE, Op.LT: Op.GT, Op.LE: Op.GE, Op.GT: Op.LT, Op.GE: Op.LE}
+# As globals: reading an enum member costs more, and compare_values runs for every comparison.
+_EQ, _NE, _LT, _LE, _GT, _GE = (CompareOp.EQ, CompareOp.NE, CompareOp.LT, CompareOp.LE, CompareOp.GT, CompareOp.GE)
+_ORDER = {_LT: operator.lt, _LE: operator.le, _GT: operator.gt, _GE: operator.ge}
+_WORDS = {_EQ: "", _NE: "not ", _LT: "less than ", _LE: "at most ", _GT: "more than ", _GE: "at least "}
+_FLIP = {_EQ: _EQ, _NE: _NE, _LT: _GT, _LE: _GE, _GT: _LT, _GE: _LE}  # a < b is b > a
 _COMPARABLE = {Kind.NUMBER, Kind.DATE, Kind.QUANTITY}
 
 
-def _static_compare(op: Op, left: Compiled, right: Compiled, node: ast.Expr, ctx: Context) -> bool:
+def _static_compare(op: CompareOp, left: Compiled, right: Compiled, node: ast.Expr, ctx: Context) -> bool:
     a, b = left.type, right.type
     if a.kind is Kind.ANY or b.kind is Kind.ANY:
         return True
@@ -54,7 +55,7 @@ def _static_compare(op: Op, left: Compiled, right: Compiled, node: ast.Expr, ctx
     return True
 
 
-def _check_enum(op: Op, left: Compiled, right: Compiled, node: ast.Expr, ctx: Context) -> None:
+def _check_enum(op: CompareOp, left: Compiled, right: Compiled, node: ast.Expr, ctx: Context) -> None:
     """`model.type == "weigths"`: a value the schema never allows is a typo, caught here."""
     for field_, literal in ((left, right), (right, left)):
         enum = field_.type.enum
@@ -98,7 +99,7 @@ def _kind(value: Any) -> str:
 _SAME_KIND_FAST = {str: False, int: True, float: True, dt.date: True}  # type -> can be ordered
 
 
-def compare_values(op: Op, a: Any, b: Any) -> Any:
+def compare_values(op: CompareOp, a: Any, b: Any) -> Any:
     """a op b for present values; None when they cannot be compared (kinds differ)."""
     kind = type(a)
     if kind is type(b) and kind in _SAME_KIND_FAST:  # the common case, e.g. kind == "datasets" in a filter
@@ -127,7 +128,7 @@ def _compare(node: ast.Compare, ctx: Context) -> Compiled:
     null_left = isinstance(node.left, ast.Literal) and node.left.value is None
     if (null_right or null_left) and not op.ordering:  # `x == null` means x is missing
         other = compile_expr(node.left if null_right else node.right, ctx)
-        return presence_of(other, op is Op.NE, node, ctx)
+        return presence_of(other, op is _NE, node, ctx)
     left, right = compile_expr(node.left, ctx), compile_expr(node.right, ctx)
     if not _static_compare(op, left, right, node, ctx):
         return broken(node, ctx)
@@ -160,7 +161,7 @@ def _mismatch(left: Compiled, right: Compiled, x: Any, y: Any, scope: Scope) -> 
     return Mismatch(doc.locate(scope) or (), value, "a date" if isinstance(other, dt.date) else kind_of(other))
 
 
-def _violated(op: Op, left: Compiled, right: Compiled, x: Any, y: Any, scope: Scope) -> Failure:
+def _violated(op: CompareOp, left: Compiled, right: Compiled, x: Any, y: Any, scope: Scope) -> Failure:
     if left.constant and not right.constant:  # `500 MWh >= energy.training.energy`: say it path first
         left, right, x, y, op = right, left, y, x, _FLIP[op]
     path = left.locate(scope)
@@ -202,7 +203,7 @@ def _in(node: ast.In, ctx: Context) -> Compiled:
         written = node.container.items if isinstance(node.container, ast.ListLiteral) else ()
         for i, element in enumerate(container.run(None)):  # type: ignore[arg-type]
             where = written[i] if i < len(written) else node.container  # the caret goes under the value itself
-            _check_enum(Op.EQ, item, constant(element, where, ctx, type_of_value(element)), node, ctx)
+            _check_enum(_EQ, item, constant(element, where, ctx, type_of_value(element)), node, ctx)
     a, b, negated = item.run, container.run, node.negated
     # A constant list of text (a licence list of hundreds of ids) is looked up, not scanned.
     texts = container.run(None) if container.constant and ct.kind is Kind.LIST else None  # type: ignore[arg-type]

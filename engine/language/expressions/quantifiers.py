@@ -7,14 +7,14 @@ from typing import Any
 from ...values.quantities import UNITS, Quantity
 from ...values.verdicts import Reason
 from .. import ast
+from ..ast import ArithmeticOp, QuantifierKind
 from ..runtime import Failure, Items, Mismatch, Scope, Unknown, format_path, unknown_failure
 from ..types import ANY, BOOLEAN, NUMBER, Kind
 from .arithmetic import apply_arithmetic
 from .core import (PATHS, Compiled, Context, Local, as_condition, best, broken, compile_expr, each_bound, explanation,
                    item_paths)
 
-Kind_ = ast.QuantifierKind  # (Kind is a type's kind)
-_ADD = ast.ArithmeticOp.ADD
+_ADD = ArithmeticOp.ADD
 
 
 @compile_expr.register
@@ -29,7 +29,7 @@ def _quantifier(node: ast.Quantifier, ctx: Context) -> Compiled:
     if var in ctx.locals or var in ctx.lets or var in ctx.params or (ctx.root.shape and ctx.root.shape.property(var)):
         ctx.error("OW023", f"'{var}' is already a name here; pick another name for the item", node)
     inner_ctx = ctx.within(locals={**ctx.locals, var: Local(ct.item or ANY)})
-    if node.kind is Kind_.SUM:
+    if node.kind is QuantifierKind.SUM:
         return _sum(node, collection, compile_expr(node.condition, inner_ctx), ctx)
     condition = as_condition(compile_expr(node.condition, inner_ctx), inner_ctx,
                              f"the test after ':' in {node.kind}(...)")
@@ -51,8 +51,8 @@ def _quantifier(node: ast.Quantifier, ctx: Context) -> Compiled:
 
     # all(...) stops at the first item that is false, any(...) and none(...) at the first that is true;
     # an unknown item decides only when no item does.
-    decisive = kind is not Kind_.ALL
-    none = kind is Kind_.NONE  # none(...) is true when no item is
+    decisive = kind is not QuantifierKind.ALL
+    none = kind is QuantifierKind.NONE  # none(...) is true when no item is
 
     def run(scope: Scope) -> Any:
         results = outcomes(scope, decisive)
@@ -75,10 +75,10 @@ def _quantifier(node: ast.Quantifier, ctx: Context) -> Compiled:
         # A filtered list is named as written ("components[kind == ...]"), a plain one by its path.
         pure_path = isinstance(collection.node, PATHS) and not isinstance(items, Items)
         where = (format_path(locate(scope)) if pure_path else "") or collection.text
-        if kind is Kind_.ALL or kind is Kind_.ANY and any(isinstance(r, Unknown) for r in results):
+        if kind is QuantifierKind.ALL or kind is QuantifierKind.ANY and any(isinstance(r, Unknown) for r in results):
             bad = [i for i, r in enumerate(results) if r is not True]
             return best(each_bound(scope, var, [items[i] for i in bad], [paths[i] for i in bad], explain_item))
-        if kind is Kind_.ANY:
+        if kind is QuantifierKind.ANY:
             detail = (f"{where} is empty; the policy requires at least one item" if not results else
                       f"no item of {where} satisfies {condition.text}")
             return Failure(Reason.VIOLATED, locate(scope), detail, ((where, f"{len(results)} items"),))
@@ -87,7 +87,7 @@ def _quantifier(node: ast.Quantifier, ctx: Context) -> Compiled:
                        f"{', '.join(offending)} {'satisfies' if len(offending) == 1 else 'satisfy'} {condition.text}; "
                        "the policy requires that none does", tuple((p, "matches") for p in offending))
 
-    if kind is Kind_.COUNT:
+    if kind is QuantifierKind.COUNT:
         return Compiled(count, NUMBER, node, ctx.text(node), locate)
     return Compiled(run, BOOLEAN, node, ctx.text(node), locate, explain)
 
