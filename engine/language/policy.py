@@ -282,11 +282,11 @@ class Compiler:
             if item.name in sets:
                 value, by, _ = sets[item.name]
             if item.name in self.loader.config:
-                value = typed_override(item, default, self.loader.config[item.name], "config", self.errors)
                 by = "config"
+                value = typed_override(item, default, self.loader.config[item.name], by, self.errors)
             if item.name in self.loader.overrides:
-                value, by = typed_override(item, default, self.loader.overrides[item.name],
-                                               self.loader.override_origin, self.errors), self.loader.override_origin
+                by = self.loader.override_origin
+                value = typed_override(item, default, self.loader.overrides[item.name], by, self.errors)
             description = item.description.value if item.description else ""
             params[item.name] = ParamValue(item.name, value, description, by)
             ctx.params = {**ctx.params, item.name: value}  # a later default may use an earlier param
