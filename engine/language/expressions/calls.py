@@ -61,6 +61,7 @@ def _call(node: ast.Call, ctx: Context) -> Compiled:
 
     def violated(scope: Scope) -> Failure:
         xs = values(scope)
+        assert not isinstance(xs, Unknown)  # explained only when the call gave a value
         path = locates[0](scope)
         subject = format_path(path) if path else args[0].text
         if builtin.explain is None:

@@ -34,13 +34,15 @@ def _name(node: ast.Name, ctx: Context) -> Compiled:
             return scope.vars[name]
         return Compiled(run_var, local.type, node, text, lambda scope: scope.paths[name])
     # Inside a filter, a bare name is a field of the item first: components[kind == "datasets"].
-    if (t := _item_field(name, ctx)) is not None:
+    if (field_type := _item_field(name, ctx)) is not None:
+        item_type = field_type  # (a closure does not keep the narrowing of field_type)
+
         def run_item(scope: Scope) -> Any:
-            result = coerce(scope.vars[ITEM].get(name), t, ())
+            result = coerce(scope.vars[ITEM].get(name), item_type, ())
             if isinstance(result, Unknown):  # the path is only worked out when it is needed
                 result.path = (*scope.paths[ITEM], name)
             return result
-        return Compiled(run_item, t, node, text, lambda scope: (*scope.paths[ITEM], name))
+        return Compiled(run_item, item_type, node, text, lambda scope: (*scope.paths[ITEM], name))
     if name in ctx.lets:
         return _memoised(ctx.lets[name], f"{ctx.variant or ctx.file}\0{name}", node, ctx)  # not another file's
     if name in ctx.params:
@@ -190,7 +192,7 @@ def _texts(node: ast.Expr, ctx: Context) -> frozenset[str] | None:
     """The texts of a list written in the policy (["a", "b"]) or held by a param, else None."""
     if isinstance(node, ast.ListLiteral) and all(isinstance(i, ast.Literal) and isinstance(i.value, str)
                                                  for i in node.items):
-        return frozenset(i.value for i in node.items)  # type: ignore[union-attr]
+        return frozenset(i.value for i in node.items)  # type: ignore[attr-defined]
     if (isinstance(node, ast.Name) and node.name not in ctx.locals and _item_field(node.name, ctx) is None
             and node.name not in ctx.lets
             and isinstance(value := ctx.params.get(node.name), list) and all(isinstance(v, str) for v in value)):
@@ -208,10 +210,10 @@ def _direct_test(condition: ast.Expr, ctx: Context) -> Callable[[dict[str, Any]]
             name, other = _text_field(condition.right, ctx), condition.left
         if name is None or not isinstance(other, ast.Literal) or not isinstance(other.value, str):
             return None
-        wanted = other.value
+        key, wanted = name, other.value
         if condition.op is ast.CompareOp.EQ:
-            return lambda item: item.get(name) == wanted
-        return lambda item: isinstance(value := item.get(name), str) and value != wanted
+            return lambda item: item.get(key) == wanted
+        return lambda item: isinstance(value := item.get(key), str) and value != wanted
     if isinstance(condition, ast.In) and (name := _text_field(condition.item, ctx)) is not None:
         if (texts := _texts(condition.container, ctx)) is None:
             return None
@@ -237,8 +239,8 @@ def _filter(node: ast.Subscript, base: Compiled, condition: Compiled, t: Type, c
             return Items([value for value, _ in kept], [path for _, path in kept])
         mappings = [i for i, value in enumerate(items) if isinstance(value, dict)]
         values, where = [items[i] for i in mappings], [paths[i] for i in mappings]
-        kept = [i for i, result in enumerate(each_bound(scope, ITEM, values, where, test)) if result is True]
-        return Items([values[i] for i in kept], [where[i] for i in kept])
+        chosen = [i for i, result in enumerate(each_bound(scope, ITEM, values, where, test)) if result is True]
+        return Items([values[i] for i in chosen], [where[i] for i in chosen])
     if ctx.item is not None or _reads_locals(node, ctx):  # its items depend on the quantifier or rule around it
         return Compiled(run, t, node, ctx.text(node), base_locate)
     # The same filter written in several rules (a `when` and its `require`, often) is worked out once
