@@ -19,10 +19,11 @@ from typing import Any
 
 from .language import ast
 from .language.cache import parse_policy_cached
-from .language.compiler import source_text
 from .language.errors import PolicyErrors
+from .language.expressions import source_text
 from .language.loader import POLICY_SUFFIX, PolicyLoader, is_policy_path
-from .language.policy import CompiledPolicy, CompiledRule, ParamValue, literal
+from .language.params import literal
+from .language.policy import CompiledPolicy, CompiledRule, ParamValue
 from .resources import POLICIES_DIR
 
 __all__ = ["LIST_VIEWS", "Import", "ListView", "PolicyEntry", "PolicyPage", "list_policies", "load_page",

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from .documents.source import Document
 from .findings import Finding, Location
-from .language.compiler import best
-from .language.policy import CompiledPolicy, CompiledRule, literal
+from .language.expressions import best
+from .language.params import literal
+from .language.policy import CompiledPolicy, CompiledRule
 from .language.runtime import EvalError, Failure, Scope
 from .values.paths import format_path
 from .values.quantities import DimensionError

@@ -1,10 +1,50 @@
-"""The policy language's syntax tree: plain frozen dataclasses, each with the span it came from."""
+"""The policy language's syntax tree: plain frozen dataclasses, each with the span it came from.
+
+Operators and quantifier kinds are enums, read from the parser's text once, when a node is built;
+the compiler dispatches on them, never on strings.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
+from enum import StrEnum
+
+
+class CompareOp(StrEnum):
+    """A comparison operator, as written."""
+
+    EQ = "=="
+    NE = "!="
+    LT = "<"
+    LE = "<="
+    GT = ">"
+    GE = ">="
+
+    @property
+    def ordering(self) -> bool:
+        """< <= > >=, as opposed to == and !=."""
+        return self not in (CompareOp.EQ, CompareOp.NE)
+
+
+class ArithmeticOp(StrEnum):
+    """An arithmetic operator, as written."""
+
+    ADD = "+"
+    SUBTRACT = "-"
+    MULTIPLY = "*"
+    DIVIDE = "/"
+
+
+class QuantifierKind(StrEnum):
+    """What a quantifier does with its items: `all(...)`, `any(...)`, ..."""
+
+    ALL = "all"
+    ANY = "any"
+    NONE = "none"
+    COUNT = "count"
+    SUM = "sum"  # of a value, not a condition
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,17 +131,23 @@ class Call(Expr):
 class Quantifier(Expr):
     """`all(c in components: condition)`; also `any`, `none`, `count`, and `sum` (of a value, not a condition)."""
 
-    kind: str
+    kind: QuantifierKind
     variable: str
     collection: Expr
     condition: Expr
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", QuantifierKind(self.kind))  # the parser gives the word
+
 
 @dataclass(frozen=True, slots=True)
 class Compare(Expr):
-    op: str  # == != < <= > >=
+    op: CompareOp
     left: Expr
     right: Expr
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "op", CompareOp(self.op))  # the parser gives the operator's text
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,9 +190,12 @@ class Not(Expr):
 
 @dataclass(frozen=True, slots=True)
 class Arithmetic(Expr):
-    op: str  # + - * /
+    op: ArithmeticOp
     left: Expr
     right: Expr
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "op", ArithmeticOp(self.op))  # the parser gives the operator's text
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,8 @@ from ..resources import POLICIES_DIR
 from . import ast
 from .cache import parse_policy_cached
 from .errors import PolicyError, PolicyErrors, did_you_mean
-from .policy import CompiledPolicy, Compiler, Unit, option_span
+from .params import option_span
+from .policy import CompiledPolicy, Compiler, Unit
 
 POLICY_SUFFIX = ".policy"
 

@@ -18,7 +18,7 @@ from lark.lexer import TerminalDef
 from lark.tree import Meta
 
 from . import ast
-from .cache import load, store
+from .cache_folder import load, store
 from .errors import PolicyError, PolicyErrors, did_you_mean
 
 

@@ -1,38 +1,29 @@
 """Parsed policies -> compiled policies: params, lets, rules and their texts, imports flattened.
 
 Stages, each collecting every error it finds (loader.py reads the files first): work out each param's
-value (default, then an importer's `set`, then --set and config); compile lets and rules; flatten
-imported rules (qualified `policy-id/rule-id`) with severity overrides and disables.
+value (default, then an importer's `set`, then --set and config, read by params.py); compile lets and
+rules (each expression by expressions/); flatten imported rules (qualified `policy-id/rule-id`) with
+severity overrides and disables.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import json
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from ..resources import load_schema
 from ..values.verdicts import Severity
 from . import ast
-from .compiler import Compiled, Context, Explain, Local, _condition, compile_expr, explanation, type_of_value
-from .errors import PolicyError, PolicyErrors, did_you_mean
+from .errors import PolicyError, did_you_mean
+from .expressions import Compiled, Context, Explain, Local, as_condition, compile_expr, explanation, type_of_value
+from .params import literal, option_span, typed_override
 from .runtime import Scope, approximate, text
-from .types import ANY, Type, assignable, disclosure_type
+from .types import ANY, assignable, disclosure
 
 if TYPE_CHECKING:
     from .loader import PolicyLoader
-
-
-@cache
-def disclosure() -> Type:
-    """The disclosure schema as types: what a path in a policy may name."""
-    return disclosure_type(load_schema("disclosure"))
 
 
 # ---- compiled forms --------------------------------------------------------------------------
@@ -123,11 +114,6 @@ class Unit:
     source: str
     sha256: str
     imports: list[tuple[ast.Import, str]] = field(default_factory=list)  # (import node, policy id)
-
-
-def option_span(origin: str) -> ast.Span:
-    """Where an error in a command-line option or a config setting is: no line of a policy file."""
-    return ast.Span(origin, 0, 0, 0, 0)
 
 
 # ---- ----------------------------------------------------------------------
@@ -296,10 +282,11 @@ class Compiler:
             if item.name in sets:
                 value, by, _ = sets[item.name]
             if item.name in self.loader.config:
-                value, by = self._typed_override(item, default, self.loader.config[item.name], "config"), "config"
+                by = "config"
+                value = typed_override(item, default, self.loader.config[item.name], by, self.errors)
             if item.name in self.loader.overrides:
-                value, by = self._typed_override(item, default, self.loader.overrides[item.name],
-                                                 self.loader.override_origin), self.loader.override_origin
+                by = self.loader.override_origin
+                value = typed_override(item, default, self.loader.overrides[item.name], by, self.errors)
             description = item.description.value if item.description else ""
             params[item.name] = ParamValue(item.name, value, description, by)
             ctx.params = {**ctx.params, item.name: value}  # a later default may use an earlier param
@@ -315,36 +302,6 @@ class Compiler:
                                                "a param cannot depend on the disclosure; use a let for that"))
             return _BAD
         return compiled.run(None)  # type: ignore[arg-type]
-
-    def _typed_override(self, param: ast.Param, default: Any, raw: Any, origin: str) -> Any:
-        """A --set or config value for `param`, read as a literal and checked against its default."""
-        if origin == "config":  # as openwatt.toml writes it; quantities and dates are TOML strings
-            said = f"[params] {param.name} = {_toml(raw)}"
-            example = f"{param.name} = {_toml(default)}"
-        else:
-            said = f"{origin} {param.name}={raw if isinstance(raw, str) else json.dumps(raw)}"
-            example = f"{origin} {param.name}={literal(default)}"
-        if isinstance(default, str) and isinstance(raw, str):
-            return raw  # a text param takes the text as written: --set label=2026 is "2026"
-        value, problem = _override_value(raw)
-        if isinstance(value, float) and not math.isfinite(value):  # TOML's nan and inf
-            self.errors.append(PolicyError("OW041", f"{said}: expected {type_of_value(default).describe()}, "
-                                           f"found {value}, which is no number",
-                                           option_span(origin), f"e.g. {example}"))
-            return default
-        if (found := _not_a_value(value)) is not None:  # TOML has tables and times; policies have neither
-            self.errors.append(PolicyError("OW041", f"{said}: expected {type_of_value(default).describe()}, "
-                                           f"found {found}", option_span(origin), f"e.g. {example}"))
-            return default
-        if problem is not None:
-            self.errors.append(PolicyError("OW041", f"{said}: {problem.message}", option_span(origin), problem.hint))
-            return default
-        want, got = type_of_value(default), type_of_value(value)
-        if not assignable(got, want):
-            self.errors.append(PolicyError("OW041", f"{said}: expected {want.describe()}, found {got.describe()}",
-                                           option_span(origin), f"e.g. {example}"))
-            return default
-        return value
 
     # -- rules --
 
@@ -363,9 +320,9 @@ class Compiler:
                     value = compile_expr(item.value, rule_ctx)
                     rule_ctx.locals[item.name] = Local(value.type, value, f"{ctx.variant}\0{node.id}\0{item.name}")
             elif item.keyword == "when" and when is None:
-                when = _condition(compile_expr(item.value, rule_ctx), rule_ctx, "'when'")
+                when = as_condition(compile_expr(item.value, rule_ctx), rule_ctx, "'when'")
             elif item.keyword == "require":
-                requires.append(_condition(compile_expr(item.value, rule_ctx), rule_ctx, "'require'"))
+                requires.append(as_condition(compile_expr(item.value, rule_ctx), rule_ctx, "'require'"))
         message = self._template(found["message"], rule_ctx) if "message" in found else None
         success = self._template(found["success"], rule_ctx) if "success" in found else None
         fix = self._template(found["fix"], rule_ctx) if "fix" in found else EMPTY
@@ -502,64 +459,9 @@ def _text(value: Any) -> str:
     return value.value if isinstance(value, ast.Text) else (value or "")
 
 
-def _override_value(raw: Any) -> tuple[Any, PolicyError | None]:
-    """A --set value: a literal when it reads as one (500 MWh, 0.8, 2026-01-01, true), else text;
-    with the error of a literal that is almost right (an unknown unit or date)."""
-    if not isinstance(raw, str):
-        return raw, None
-    from .parser import parse_expression
-
-    try:
-        node = parse_expression(raw, "--set", 1, 1)
-    except PolicyErrors:
-        return raw, None
-    ctx = Context("--set", raw, disclosure(), [], {}, {})
-    compiled = compile_expr(node, ctx)
-    literal_problems = [e for e in ctx.errors if e.code in ("OW015", "OW019")]
-    if literal_problems:
-        return raw, literal_problems[0]
-    if ctx.errors or not compiled.constant:
-        return raw, None
-    return compiled.run(None), None  # type: ignore[arg-type]
-
-
 def _variant(unit: Unit, params: Mapping[str, ParamValue]) -> str:
     """A short fingerprint of a policy file's text and param values (see Context.variant)."""
     said = "\0".join(f"{name}={literal(p.value)}" for name, p in sorted(params.items()))
     return hashlib.sha256(f"{unit.file}\0{unit.sha256}\0{said}".encode()).hexdigest()[:16]
 
 
-def _not_a_value(value: Any) -> str | None:
-    """What a config value is when no policy value can be (a table, a time of day), else None."""
-    if isinstance(value, dt.datetime):
-        return "a date and time"
-    if isinstance(value, dt.time):
-        return "a time of day"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return next((found for item in value if (found := _not_a_value(item)) is not None), None)
-    return None
-
-
-def _toml(value: Any) -> str:
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)  # nan, inf, -inf, as TOML writes them
-    if isinstance(value, (bool, int, float, str)):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, (dt.datetime, dt.time)):  # as TOML writes them, unquoted
-        return value.isoformat()
-    return json.dumps(text(value), ensure_ascii=False)
-
-
-def literal(value: Any) -> str:
-    """A value as a policy would write it: "text", 500 MWh, 2026-01-01, ["a", "b"], true."""
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list):
-        return "[" + ", ".join(literal(v) for v in value) + "]"
-    return text(value)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
+from ..resources import load_schema
 from ..values.quantities import DIMENSIONS, Dimension
 
 
@@ -158,3 +160,9 @@ def _singular(name: str) -> str:
 def disclosure_type(schema: Mapping[str, Any]) -> Type:
     """The type of a whole disclosure document."""
     return Type(Kind.OBJECT, shape=Shape("disclosure", schema, schema))
+
+
+@cache
+def disclosure() -> Type:
+    """The disclosure schema as types: what a path in a policy may name."""
+    return disclosure_type(load_schema("disclosure"))

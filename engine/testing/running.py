@@ -22,7 +22,8 @@ from ..language.ast import Span
 from ..language.loader import is_policy_path
 from ..language.errors import PolicyError, PolicyErrors, did_you_mean, render_error
 from ..language.loader import POLICY_SUFFIX, PolicyLoader, display
-from ..language.policy import CompiledPolicy, literal
+from ..language.params import literal
+from ..language.policy import CompiledPolicy
 from ..values.verdicts import Reason, Status
 from .results import (CaseResult, Expectation, Mismatch, PolicyCoverage, RuleCoverage, TestFileResult, TestReport,
                       Verdict, problem_in)

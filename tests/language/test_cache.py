@@ -14,6 +14,7 @@ import pytest
 
 import openwatt
 from openwatt.language import cache as cache_module
+from openwatt.language import cache_folder
 from openwatt.language.ast import PolicyFile
 from openwatt.language.cache import parse_policy_cached
 from openwatt.language.errors import PolicyErrors
@@ -218,7 +219,7 @@ def test_a_truncated_entry_means_parsing_again(cache: Path, parses: list[str], k
 
 def test_an_oversized_entry_is_not_read(cache: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     entry = warm(cache)
-    monkeypatch.setattr(cache_module, "MAX_ENTRY_BYTES", entry.stat().st_size - 1)
+    monkeypatch.setattr(cache_folder, "MAX_ENTRY_BYTES", entry.stat().st_size - 1)
     assert parse_policy_cached(SOURCE, "p.policy") == parse_policy(SOURCE, "p.policy")
     assert parses == ["p.policy", "p.policy"]
 
@@ -348,7 +349,7 @@ def test_a_cache_folder_that_cannot_be_made_never_means_the_temporary_folder(tmp
 
 
 def test_old_entries_are_evicted(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cache_module, "_KEEP", 2)
+    monkeypatch.setattr(cache_folder, "_KEEP", 2)
     for i in range(4):
         parse_policy_cached(SOURCE, f"p{i}.policy")
     assert len(entries(cache)) == 2
@@ -356,7 +357,7 @@ def test_old_entries_are_evicted(cache: Path, monkeypatch: pytest.MonkeyPatch) -
 
 def test_eviction_spares_what_this_cache_did_not_write(cache: Path, monkeypatch: pytest.MonkeyPatch,
                                                        tmp_path: Path) -> None:
-    monkeypatch.setattr(cache_module, "_KEEP", 2)
+    monkeypatch.setattr(cache_folder, "_KEEP", 2)
     cache.mkdir(mode=0o700)
     outside = tmp_path / "outside.owcache"
     outside.write_bytes(b"openwatt-cache 1 policy 0\n")

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from openwatt.language import cache as cache_module
+from openwatt.language import cache_folder
 from openwatt.language.ast import PolicyFile
 from openwatt.language.cache import parse_policy_cached
 from openwatt.language.parser import parse_policy
@@ -43,13 +44,13 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.mark.parametrize("path", POLICIES, ids=lambda p: p.stem)
 def test_every_shipped_tree_round_trips(path: Path) -> None:
     _, tree = parsed(path)
-    assert cache_module._CODEC.loads(cache_module._CODEC.dumps(tree)) == tree
+    assert cache_folder._CODEC.loads(cache_folder._CODEC.dumps(tree)) == tree
 
 
 def _entry(cache: Path, path: Path) -> tuple[Path, bytes, str, PolicyFile]:
     source, tree = parsed(path)
     parse_policy_cached(source, path.name)
-    entry = cache / cache_module.entry_name("policy", cache_module.policy_key(source, path.name))
+    entry = cache / cache_folder.entry_name("policy", cache_module.policy_key(source, path.name))
     return entry, entry.read_bytes(), source, tree
 
 
@@ -101,7 +102,7 @@ def test_plain_data_round_trips(value: object) -> None:
 @given(raw=st.binary(max_size=500) | st.text(max_size=500).map(lambda t: t.encode("utf-8", "surrogatepass")))
 def test_reading_any_bytes_gives_a_value_or_a_serial_error(raw: bytes) -> None:
     try:
-        cache_module._CODEC.loads(raw)
+        cache_folder._CODEC.loads(raw)
     except SerialError:
         pass
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lark import Lark
 
 from openwatt.language import ast
-from openwatt.language.compiler import check_registry
+from openwatt.language.expressions import check_registry
 from openwatt.language.parser import WORDS, parse_expression, parse_policy
 from openwatt.resources import POLICIES_DIR
 

@@ -1,0 +1,77 @@
+"""Calls of built-in functions: resolved, arity- and type-checked at compile time; each explains itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...values.verdicts import Reason
+from .. import ast
+from ..errors import did_you_mean
+from ..runtime import Failure, Mismatch, Missing, Path, Scope, Unknown, format_path, show
+from ..types import assignable
+from .core import Compiled, Context, broken, compile_expr, explain_known, nowhere
+
+
+@compile_expr.register
+def _call(node: ast.Call, ctx: Context) -> Compiled:
+    builtin = ctx.builtins.get(node.function)
+    if builtin is None:
+        hint = did_you_mean(node.function, ctx.builtins) or "functions: " + ", ".join(sorted(ctx.builtins))
+        ctx.error("OW012", f"unknown function '{node.function}'", node, hint)
+        return broken(node, ctx)
+    args = [compile_expr(arg, ctx) for arg in node.args]
+    if len(args) != len(builtin.params):
+        wanted = ", ".join(p.name for p in builtin.params)
+        ctx.error("OW013", f"{builtin.name}() takes {len(builtin.params)} argument"
+                  f"{'' if len(builtin.params) == 1 else 's'} ({wanted}); {len(args)} given", node,
+                  f"write {builtin.name}({wanted})")
+        return broken(node, ctx)
+    ok = True
+    if builtin.result is not None and len(args) == 2 and not (assignable(args[0].type, args[1].type)):
+        ctx.error("OW014", f"{builtin.name}() needs two values of one kind; {args[0].text} is "
+                  f"{args[0].type.describe()} and {args[1].text} is {args[1].type.describe()}", args[1].node)
+        ok = False
+    for arg, param in zip(args, builtin.params):
+        if not param.admits(arg.type):
+            ctx.error("OW014", f"{builtin.name}() needs {param.type.describe()} for {param.name}; "
+                      f"{arg.text} is {arg.type.describe()}", arg.node)
+            ok = False
+    if not ok:
+        return broken(node, ctx)
+    runs = [a.run for a in args]
+    locates = [a.locate for a in args]
+    impl, params = builtin.impl, builtin.params
+
+    def values(scope: Scope) -> list[Any] | Unknown:
+        out = []
+        for run_arg, locate, param in zip(runs, locates, params):
+            x = run_arg(scope)
+            if isinstance(x, Unknown) and not (param.missing_ok and type(x) is Missing):
+                return x
+            if not isinstance(x, Missing) and not param.accepts(x):
+                return Mismatch(locate(scope) or (), x, param.type.describe())
+            out.append(x)
+        return out
+
+    def run(scope: Scope) -> Any:
+        xs = values(scope)
+        if isinstance(xs, Unknown):
+            return xs
+        return impl(*xs, paths=[loc(scope) for loc in locates]) if builtin.wants_paths else impl(*xs)
+
+    def violated(scope: Scope) -> Failure:
+        xs = values(scope)
+        assert not isinstance(xs, Unknown)  # explained only when the call gave a value
+        path = locates[0](scope)
+        subject = format_path(path) if path else args[0].text
+        if builtin.explain is None:
+            return Failure(Reason.VIOLATED, path, f"{ctx.text(node)} is false", ((subject, show(xs[0])),))
+        return Failure(Reason.VIOLATED, path, f"{subject}: {builtin.explain(*xs)}", ((subject, show(xs[0])),))
+    returns = builtin.result([a.type for a in args]) if builtin.result is not None else builtin.returns
+    def used(scope: Scope) -> Path | None:  # default(a, b): the evidence is the argument that was used
+        for run_arg, locate_arg in zip(runs, locates):
+            if not isinstance(run_arg(scope), Missing):
+                return locate_arg(scope)
+        return locates[0](scope)
+    locate = used if any(p.missing_ok for p in params) else (locates[0] if locates else nowhere)
+    return Compiled(run, returns, node, ctx.text(node), locate, explain_known(run, violated))

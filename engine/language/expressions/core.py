@@ -1,0 +1,265 @@
+"""The expression compiler's core: what every node compiler shares, and nothing node-specific.
+
+A compiled expression (`Compiled`) can `run` (its value, or an Unknown when evidence is absent or of
+the wrong kind), `locate` (the document path its value came from, for findings) and, when it is a
+condition, `explain` why it does not hold. Here are that type, the compile-time `Context`, the
+`compile_expr` dispatcher the node modules register with, unknown propagation (`explanation`, `best`,
+`condition`) and the binding of a quantifier's or filter's item in the scope. This module imports no
+node module; the package's `__init__` imports them all, so that `compile_expr` knows every node.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...values.quantities import Quantity
+from ...values.verdicts import REASON_RANK, Reason
+from .. import ast
+from ..builtins import BUILTINS, Builtin
+from ..errors import PolicyError
+from ..runtime import Failure, Items, Mismatch, Path, Scope, Unknown, show, unknown_failure
+from ..types import ANY, BOOLEAN, DATE, LIST, NULL, NUMBER, STRING, Kind, Type, list_of, quantity
+
+Run = Callable[[Scope], Any]
+Locate = Callable[[Scope], "Path | None"]
+Explain = Callable[[Scope], Failure]
+
+
+def nowhere(scope: Scope) -> None:
+    """The location of a value read from no document path (a constant, a calculation's result)."""
+    return None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Compiled:
+    """One compiled expression."""
+
+    run: Run
+    type: Type
+    node: ast.Expr
+    text: str  # as written in the policy, for explanations
+    locate: Locate = nowhere
+    explain: Explain | None = None  # set for conditions; see `explanation`
+    constant: bool = False  # the value does not depend on the document (literals, params)
+
+
+@dataclass(frozen=True, slots=True)
+class Local:
+    """A name bound inside a rule: a quantifier variable or a rule-level `let`."""
+
+    type: Type
+    let: Compiled | None = None  # None: a quantifier variable, read from scope.vars
+    key: str = ""  # memo key of a let
+
+
+@functools.lru_cache(maxsize=64)  # a policy's text, split once however many expressions quote it
+def _lines(source: str) -> list[str]:
+    return source.splitlines()
+
+
+def source_text(node: ast.Node, source: str) -> str:
+    """The source text of `node` (one line; a multi-line expression is joined by spaces)."""
+    lines = _lines(source)
+    s = node.span
+    if s.line == s.end_line:
+        return lines[s.line - 1][s.column - 1:s.end_column - 1]
+    chunk = [lines[s.line - 1][s.column - 1:], *lines[s.line:s.end_line - 1], lines[s.end_line - 1][:s.end_column - 1]]
+    return " ".join(part.strip() for part in chunk)
+
+
+@dataclass(slots=True)
+class Context:
+    """What names mean where an expression is compiled, and where errors go."""
+
+    file: str
+    source: str
+    root: Type  # the disclosure, as the schema types it
+    errors: list[PolicyError]
+    lets: Mapping[str, Compiled]  # policy-level lets, compiled
+    params: Mapping[str, Any]  # param values, resolved
+    locals: dict[str, Local] = field(default_factory=dict)
+    item: Type | None = None  # the list item a filter condition's bare names refer to
+    builtins: Mapping[str, Builtin] = field(default_factory=lambda: BUILTINS)
+    pending: Mapping[str, int] = field(default_factory=dict)  # params and lets of the policy, by line
+    # What makes a value the policy computes the same in every policy that imports this file: the file, its
+    # text and its param values. Lets, filters and rule outcomes are remembered per document under it.
+    variant: str = ""
+
+    def error(self, code: str, message: str, node: ast.Node, hint: str | None = None) -> None:
+        self.errors.append(PolicyError(code, message, node.span, hint))
+
+    def text(self, node: ast.Node) -> str:
+        return source_text(node, self.source)
+
+    def within(self, **changes: Any) -> Context:
+        new = Context(self.file, self.source, self.root, self.errors, self.lets, self.params,
+                      dict(self.locals), self.item, self.builtins, self.pending, self.variant)
+        for name, value in changes.items():
+            setattr(new, name, value)
+        return new
+
+
+@functools.singledispatch
+def compile_expr(node: ast.Expr, ctx: Context) -> Compiled:
+    """`node` compiled in `ctx`; errors go to `ctx.errors` and a stand-in comes back (see `broken`)."""
+    raise NotImplementedError(f"no compiler for {type(node).__name__}")
+
+
+def check_registry() -> list[str]:
+    """AST expression classes without a compiler (a test keeps this empty)."""
+    expression_classes = [c for c in vars(ast).values() if isinstance(c, type) and issubclass(c, ast.Expr)
+                          and c is not ast.Expr]
+    return [c.__name__ for c in expression_classes if c not in compile_expr.registry]
+
+
+# ---- building compiled expressions -----------------------------------------------------------
+
+
+def broken(node: ast.Expr, ctx: Context) -> Compiled:
+    """Stands in for an expression with a compile error, so the other errors are still found."""
+    def run(scope: Scope) -> Any:  # never runs: a policy with errors is not evaluated
+        raise AssertionError("a policy with compile errors was evaluated")
+    return Compiled(run, ANY, node, ctx.text(node))
+
+
+def constant(value: Any, node: ast.Expr, ctx: Context, type_: Type) -> Compiled:
+    """An expression whose value the compiler knows: a literal, a param, a calculation of those."""
+    return Compiled(lambda scope: value, type_, node, ctx.text(node), constant=True)
+
+
+def type_of_value(value: Any) -> Type:
+    """The static type of a constant (a literal or a param's value)."""
+    if isinstance(value, bool):
+        return BOOLEAN
+    if isinstance(value, (int, float)):
+        return NUMBER
+    if isinstance(value, str):
+        return STRING
+    if isinstance(value, Quantity):
+        return quantity(value.dimension)
+    if isinstance(value, dt.date):
+        return DATE
+    if value is None:
+        return NULL
+    if isinstance(value, list):
+        kinds = {type_of_value(v) for v in value}
+        return list_of(kinds.pop()) if len(kinds) == 1 else LIST
+    return ANY
+
+
+def remembered(run: Run, key: str) -> Run:
+    """`run`, its value kept in the document's memo under `key` the first time it is worked out."""
+    def remember(scope: Scope) -> Any:
+        memo = scope.memo
+        if key in memo:
+            return memo[key]
+        value = memo[key] = run(scope)
+        return value
+    return remember
+
+
+# Expressions that read the document as written: an explanation names them by their path.
+PATHS = (ast.Name, ast.Attribute, ast.Subscript)
+
+
+# ---- scope binding: a quantifier's variable, a filter's item -----------------------------------
+
+TODAY = "today"
+ITEM = "\x00item"  # scope.vars key of the list item a filter is looking at (not a writable name)
+
+
+def today(scope: Scope) -> Any:
+    """The date the check judges as of (--as-of, default the day it runs)."""
+    return scope.as_of
+
+
+def item_paths(items: list[Any], locate: Locate, scope: Scope) -> list[Path]:
+    """The document path of each item of a list: a filtered list's own, else the list's path and index."""
+    if isinstance(items, Items):
+        return [p or () for p in items.paths]
+    base = locate(scope) or ()
+    return [(*base, i) for i in range(len(items))]
+
+
+_NEVER = object()
+
+
+def each_bound(scope: Scope, var: str, items: Sequence[Any], paths: Sequence[Path], test: Run,
+               stop: Any = _NEVER) -> list[Any]:
+    """`test` of each item, the item bound to `var` (its value and its path), up to the first result
+    that is `stop`; `var` is bound again to what it was before (an outer item) when done."""
+    vars_, where = scope.vars, scope.paths
+    saved = vars_.get(var), where.get(var)
+    results = []
+    try:
+        for value, path in zip(items, paths):
+            vars_[var], where[var] = value, path
+            results.append(result := test(scope))
+            if result is stop:
+                break
+    finally:
+        vars_[var], where[var] = saved
+    return results
+
+
+# ---- conditions: what every condition shares -------------------------------------------------
+
+
+def explanation(c: Compiled) -> Explain:
+    """Why `c` is not true: its own explanation, or the generic one."""
+    if c.explain is not None:
+        return c.explain
+    run, locate, text = c.run, c.locate, c.text
+
+    def explain(scope: Scope) -> Failure:
+        value = run(scope)
+        if isinstance(value, Unknown):
+            return unknown_failure(value)
+        return Failure(Reason.VIOLATED, locate(scope), f"{text} is {show(value)}", ((text, show(value)),))
+    return explain
+
+
+def explain_known(run: Run, violated: Explain) -> Explain:
+    """Why a condition does not hold: the evidence it lacks (absent, or of the wrong kind) when `run`
+    gives an Unknown, else `violated`, which explains a value that is there and breaks the rule."""
+    def explain(scope: Scope) -> Failure:
+        value = run(scope)
+        if isinstance(value, Unknown):
+            return unknown_failure(value)
+        return violated(scope)
+    return explain
+
+
+def as_condition(c: Compiled, ctx: Context, role: str) -> Compiled:
+    """Check that `c` is a condition (true or false); one whose type only the document tells
+    (an item of a list of anything) is checked as it runs."""
+    if c.type.kind not in (Kind.BOOLEAN, Kind.ANY):
+        ctx.error("OW017", f"{role} must be a condition, but {c.text} is {c.type.describe()}", c.node,
+                  _condition_hint(c))
+    if c.type.kind is not Kind.ANY:
+        return c
+    inner, locate = c.run, c.locate
+
+    def run(scope: Scope) -> Any:
+        value = inner(scope)
+        if isinstance(value, (bool, Unknown)):
+            return value
+        return Mismatch(locate(scope) or (), value, "true or false")
+    return Compiled(run, BOOLEAN, c.node, c.text, locate, c.explain)
+
+
+def _condition_hint(c: Compiled) -> str:
+    if c.type.kind is Kind.QUANTITY:
+        return f"compare it, e.g. {c.text} <= {c.type.example() or '500 MWh'}"
+    if c.type.kind in (Kind.STRING, Kind.NUMBER, Kind.DATE, Kind.OBJECT, Kind.LIST):
+        return f"to require that it is given, write {c.text} exists"
+    return "write a comparison, e.g. energy.training.energy <= 500 MWh"
+
+
+def best(failures: list[Failure]) -> Failure:
+    """The decisive failure: absence before wrong kinds before violations, then the first as written."""
+    return min(failures, key=lambda f: REASON_RANK.get(f.reason, 3))  # min keeps the first of equals
