@@ -6,15 +6,15 @@ imported on first use, so a plain disclosure check does not pay for them at star
 
 from typing import Any
 
-from openwatt.documents.discovery import discover
+from openwatt.documents.discovery import Survey, discover, survey
 from openwatt.documents.loading import load_document, parse_document
 from openwatt.documents.source import DEFAULT_LIMITS, Document, DocumentError, Format, Limits, Path, format_path
 from openwatt.documents.validation import SchemaProblem, validate
 
 __all__ = [
     "DEFAULT_LIMITS", "INPUT_FORMATS", "Conflict", "Document", "DocumentError", "EvidenceProblem", "Format",
-    "Limits", "Path", "SchemaProblem", "discover", "format_path", "load_any", "load_document", "merge_evidence",
-    "parse_any", "parse_document", "validate",
+    "Limits", "Path", "SchemaProblem", "Survey", "discover", "format_path", "load_any", "load_document",
+    "merge_evidence", "parse_any", "parse_document", "survey", "validate",
 ]
 
 _IMPORTED = frozenset({"INPUT_FORMATS", "Conflict", "EvidenceProblem", "load_any", "merge_evidence", "parse_any"})
