@@ -220,7 +220,7 @@ def display(path: Path) -> str:
     """A policy's file name as findings show it: relative to the working folder when inside it."""
     try:
         resolved = path.resolve()
-    except (OSError, RuntimeError):  # a loop of symbolic links (RuntimeError before Python 3.13)
+    except (OSError, RuntimeError, ValueError):  # a loop of links (RuntimeError before 3.13), a NUL character
         return str(path)
     try:
         return str(resolved.relative_to(Path.cwd().resolve()))
