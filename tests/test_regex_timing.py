@@ -1,8 +1,9 @@
 """Every regular expression in engine/ takes time linear in the text it reads, on long adversarial texts.
 
 The patterns are collected, not listed: compiled patterns at module level and in module-level tables, literal
-patterns passed to `re.*` functions anywhere in the source, the accelerator table of values/hardware.py and the
-pattern tables of values/patterns.py. Each is run the way the engine runs it (search, match or fullmatch) on
+patterns passed to `re.*` functions anywhere in the source, the accelerator table of values/hardware.py, the
+pattern tables of values/patterns.py and the `pattern`s of the JSON schemas (jsonschema searches disclosures
+with them). Each is run the way the engine runs it (search, match or fullmatch) on
 texts made of the characters and words of the pattern itself, repeated, with and without a near-miss ending.
 
 No time limit is asserted: a text four times longer must not take more than ten times longer (a quadratic
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import json
 import itertools
 import re
 import signal
@@ -27,6 +29,7 @@ from typing import Any
 import pytest
 
 import openwatt
+from openwatt.resources import SCHEMAS_DIR
 from openwatt.values import hardware, patterns
 
 ENGINE = Path(openwatt.__file__).parent
@@ -119,11 +122,28 @@ def _cases() -> list[Case]:
     for pattern, row, _ in hardware._compiled():
         found.setdefault((pattern.pattern, pattern.flags),
                          Case(f"engine/values/hardware.py: {row.name}", pattern, frozenset({"search"})))
+    for schema in sorted(SCHEMAS_DIR.glob("*.json")):  # jsonschema searches disclosure text with these
+        for source in _schema_patterns(json.loads(schema.read_text(encoding="utf-8"))):
+            compiled = re.compile(source)
+            found.setdefault((source, compiled.flags),
+                             Case(f"schemas/{schema.name}", compiled, frozenset({"search"})))
     for source, _ in (*patterns._UNSUPPORTED, *patterns._RESPELL):
         compiled = re.compile(source)
         found.setdefault((source, compiled.flags),
                          Case("engine/values/patterns.py: refusals", compiled, frozenset({"search"})))
     return sorted(found.values(), key=lambda c: (c.where, c.pattern.pattern))
+
+
+def _schema_patterns(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        if isinstance(node.get("pattern"), str):
+            yield node["pattern"]
+        yield from node.get("patternProperties", {})
+        for value in node.values():
+            yield from _schema_patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _schema_patterns(value)
 
 
 CASES = _cases()
@@ -166,6 +186,7 @@ def test_the_collection_finds_the_patterns_that_were_slow() -> None:
     assert any("(?P<count>[1-9][0-9]*)" in s for s in sources)  # the model-card hardware pattern
     assert any("(?P<count>[0-9]+)\\s*x" in s for s in sources)  # the CodeCarbon GPU pattern
     assert "[-_/,()]" in sources  # a literal inside a function
+    assert "^[0-9a-f]{64}$" in sources  # a schema's
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.where} {c.pattern.pattern[:40]}")
