@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import pytest
 
@@ -122,10 +123,10 @@ def test_a_folder_that_cannot_be_listed_is_a_problem_and_the_rest_is_listed(tmp_
     (tmp_path / "locked" / "b.yaml").write_text(DISCLOSURE, encoding="utf-8")
     real = os.scandir
 
-    def scandir(path: object = ".") -> object:
-        if os.fspath(path) == str(tmp_path / "locked"):  # type: ignore[arg-type]
+    def scandir(path: str | os.PathLike[str] = ".") -> Any:
+        if os.fspath(path) == str(tmp_path / "locked"):
             raise PermissionError(13, "Permission denied", str(path))
-        return real(path)  # type: ignore[arg-type]
+        return real(path)
 
     monkeypatch.setattr(os, "scandir", scandir)
     found = survey([tmp_path])
