@@ -18,8 +18,8 @@ import re2
 
 __all__ = ["Pattern", "PatternError", "compile_pattern"]
 
-# Python-only syntax, recognised in the pattern's text once RE2 has refused it, so that the author learns why a pattern that Python
-# accepts is refused. Checked in order; the first that occurs in the pattern gives the reason.
+# Python-only syntax, recognised in the pattern's text once RE2 has refused it, so that the author learns why a
+# pattern that Python accepts is refused. Checked in order; the first that occurs in the pattern gives the reason.
 _UNSUPPORTED: tuple[tuple[str, str], ...] = (
     (r"\(\?<?[=!]", "look-arounds ((?=…), (?!…), (?<=…), (?<!…)) are not supported"),
     (r"\\[1-9]|\(\?P=", r"back-references (\1, (?P=name)) are not supported"),
@@ -30,7 +30,8 @@ _UNSUPPORTED: tuple[tuple[str, str], ...] = (
 _RESPELL: tuple[tuple[str, str], ...] = (
     (r"\\Z", r"\Z is not supported; write \z (or $) for the end of the text"),
     (r"\(\?[aiLmsux]*[xaLu]", "the flags (?x), (?a), (?L) and (?u) are not supported; (?i), (?m) and (?s) are"),
-    (r"\{[0-9]{4,}", "a repeat count above 1000 is not supported"),
+    (r"\{(?:[0-9]*,)?0*(?:[1-9][0-9]{4,}|[2-9][0-9]{3}|1(?!000[,}])[0-9]{3})",
+     "a repeat count above 1000 is not supported"),
 )
 _HINT = "patterns use RE2 syntax, which runs in linear time; escape a literal '.', '(' or '[' with a backslash (\\.)"
 _FEATURE_HINT = ("openwatt runs patterns with RE2, which takes time linear in the text and so cannot look around or "
@@ -64,7 +65,8 @@ class Pattern:
             return self._regexp.search(text)  # type: ignore[no-any-return]
         except UnicodeEncodeError:
             # RE2 works on UTF-8, which cannot hold a lone surrogate; the match's span is then not that of `text`.
-            return self._regexp.search(text.encode("utf-8", "surrogatepass").decode("utf-8", "replace"))  # type: ignore[no-any-return]
+            readable = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+            return self._regexp.search(readable)  # type: ignore[no-any-return]
 
 
 def compile_pattern(source: str) -> Pattern:

@@ -8,7 +8,8 @@ from openwatt.values.patterns import PatternError, compile_pattern
 
 FEATURE_HINT = ("openwatt runs patterns with RE2, which takes time linear in the text and so cannot look around or "
                 "refer back; split the test into several conditions joined with 'and' / 'not'")
-SYNTAX_HINT = "patterns use RE2 syntax, which runs in linear time; escape a literal '.', '(' or '[' with a backslash (\\.)"
+SYNTAX_HINT = ("patterns use RE2 syntax, which runs in linear time; escape a literal '.', '(' or '[' with a "
+               "backslash (\\.)")
 
 
 @pytest.mark.parametrize(("source", "reason", "hint"), [
@@ -21,6 +22,7 @@ SYNTAX_HINT = "patterns use RE2 syntax, which runs in linear time; escape a lite
     (r"end\Z", r"\Z is not supported; write \z (or $) for the end of the text", SYNTAX_HINT),
     ("(?x) a b", "the flags (?x), (?a), (?L) and (?u) are not supported; (?i), (?m) and (?s) are", SYNTAX_HINT),
     ("a{1001}", "a repeat count above 1000 is not supported", SYNTAX_HINT),
+    ("a{0,2000}", "a repeat count above 1000 is not supported", SYNTAX_HINT),
     ("^https://(github|gitlab", "missing ), unterminated subpattern", SYNTAX_HINT),
     (r"\p{Zz}", r"invalid character class range: \p{Zz}", SYNTAX_HINT),
 ])
@@ -44,6 +46,7 @@ def test_a_refused_pattern_prints_nothing_itself(capfd: pytest.CaptureFixture[st
     (r"^\p{Nd}$", "\u0663", True),
     ("a$", "a\n", False),  # $ is the very end of the text, unlike Python's re
     ("^[[:alpha:]]+$", "abc", True),
+    ("^a{1000}$", "a" * 1000, True),
     ("é", "café", True),
     ("b", "a\ud800b", True),  # a lone surrogate, possible in JSON text, is read as U+FFFD
 ])
