@@ -95,15 +95,16 @@ class Engine:
 
 def _sources(inputs: Sequence[str | os.PathLike[str] | Document] | Selection,
              input_format: str | None) -> list[Path | Document | Finding]:
-    """The inputs to check, in order; a path that is not there as its load finding."""
+    """The inputs to check, in order; a path that is not there, or a folder that cannot be read, as its load
+    finding (the readable files of that folder are checked all the same)."""
     if isinstance(inputs, Selection):
         selection = inputs
         documents: list[Document] = []
     else:
         documents = [i for i in inputs if isinstance(i, Document)]
         selection = select([i for i in inputs if not isinstance(i, Document)], input_format)
-    missing = [Finding.from_problem(error.problem) for error in selection.missing]
-    return [*missing, *selection.files, *documents]
+    problems = [Finding.from_problem(error.problem) for error in selection.problems]
+    return [*problems, *selection.files, *documents]
 
 
 def source_date_epoch() -> dt.date | None:

@@ -6,16 +6,16 @@ imported on first use, so a plain disclosure check does not pay for them at star
 
 from typing import Any
 
-from openwatt.documents.discovery import discover
+from openwatt.documents.discovery import Survey, discover, survey
 from openwatt.documents.loading import load_document, parse_document
 from openwatt.documents.source import DEFAULT_LIMITS, Document, DocumentError, Format, Limits, Path, format_path
 from openwatt.documents.problems import Problem, ProblemKind
 from openwatt.documents.validation import validate
 
 __all__ = [
-    "DEFAULT_LIMITS", "INPUT_FORMATS", "Document", "DocumentError", "Format",
-    "Limits", "Path", "Problem", "ProblemKind", "discover", "format_path", "load_any", "load_document", "merge_evidence",
-    "parse_any", "parse_document", "validate",
+    "DEFAULT_LIMITS", "INPUT_FORMATS", "Document", "DocumentError", "Format", "Limits", "Path", "Problem",
+    "ProblemKind", "Survey", "discover", "format_path", "load_any", "load_document", "merge_evidence", "parse_any",
+    "parse_document", "survey", "validate",
 ]
 
 _IMPORTED = frozenset({"INPUT_FORMATS", "load_any", "merge_evidence", "parse_any"})

@@ -7,6 +7,7 @@ import json
 import math
 import os
 import re
+import stat
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
@@ -20,7 +21,7 @@ from openwatt.documents.source import (DEFAULT_LIMITS, BinaryFileError, Document
                                       Path)
 from openwatt.values.kinds import BOOLEAN, DATE, NULL, NUMBER, kind_in_words
 
-__all__ = ["decode_text", "load_document", "parse_document", "parse_yaml", "read_file"]
+__all__ = ["decode_text", "load_document", "parse_document", "parse_yaml", "read_file", "special_file_kind"]
 
 # libyaml's composer when it is there (several times faster); the pure-Python one otherwise.
 _FastLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -53,6 +54,8 @@ _FINITE_HINT = "write a finite number, or leave the field out"
 _DEPTH_HINT = "a disclosure is a few levels deep; check for unclosed brackets or an alias that contains itself"
 _MANY_HINT = "a disclosure has a few hundred values; use fewer aliases (*name)"
 _LONG_HINT = "write it with an exponent, e.g. 1.5e+30, or quote it to keep it as text"
+_SPECIAL_HINT = ("openwatt reads only regular files: copy the contents into a file and give its path, or remove "
+                 "this one from the folder")
 _JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?P<fraction>(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)")
 
 
@@ -65,22 +68,52 @@ def load_document(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMI
 
 def read_file(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> bytes:
     """The bytes of the file at ``path``, refusing files over ``limits.max_bytes`` before reading them.
-    DocumentError (at 0:0) for a file that is missing, a directory, unreadable or too large."""
+    DocumentError (at 0:0) for a file that is missing, a directory, not a regular file (a named pipe, a socket,
+    a device: reading one could wait for ever or never end), unreadable or too large."""
     file = os.fspath(path)
     try:
-        with open(file, "rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
-            if size > limits.max_bytes:
-                _too_big(file, size, limits)
-            return stream.read(limits.max_bytes + 1)  # the file may grow after fstat
-    except IsADirectoryError:
-        raise DocumentError(file, 0, 0, "is a directory, not a file", "give the path of a disclosure file") from None
+        # O_NONBLOCK: opening a named pipe would otherwise wait for a writer; for a regular file it changes nothing.
+        descriptor = os.open(file, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise DocumentError(file, 0, 0, "no such file or directory", "check the path") from None
     except OSError as error:
+        _refuse_special(file)  # a socket cannot be opened at all (ENXIO): say what it is
         raise DocumentError(file, 0, 0, f"cannot read the file: {error.strerror or error}".lower(), None) from None
-    except ValueError:  # open() refuses a path with a NUL character
+    except ValueError:  # a path with a NUL character
         raise DocumentError(file.replace("\0", "\\0"), 0, 0, "the path has a NUL character", "check the path") from None
+    status = os.fstat(descriptor)
+    if not stat.S_ISREG(status.st_mode):
+        os.close(descriptor)
+        if stat.S_ISDIR(status.st_mode):
+            raise DocumentError(file, 0, 0, "is a directory, not a file", "give the path of a disclosure file")
+        raise DocumentError(file, 0, 0, f"is {special_file_kind(status.st_mode)}, not a regular file", _SPECIAL_HINT)
+    with os.fdopen(descriptor, "rb") as stream:
+        if status.st_size > limits.max_bytes:
+            _too_big(file, status.st_size, limits)
+        try:
+            return stream.read(limits.max_bytes + 1)  # the file may grow after fstat
+        except OSError as error:
+            raise DocumentError(file, 0, 0, f"cannot read the file: {error.strerror or error}".lower(), None) from None
+
+
+def _refuse_special(file: str) -> None:
+    try:
+        mode = os.stat(file).st_mode
+    except OSError:
+        return
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise DocumentError(file, 0, 0, f"is {special_file_kind(mode)}, not a regular file", _SPECIAL_HINT)
+
+
+def special_file_kind(mode: int) -> str:
+    """What a file that is not a regular file or a directory is, in words: "a named pipe", "a socket", …"""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
-from collections.abc import Mapping, Sequence
+import stat
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,29 +18,38 @@ from .params import option_span
 from .policy import CompiledPolicy, Compiler, Unit
 
 POLICY_SUFFIX = ".policy"
+# The most policies on one chain of imports, the importing policy included. Real packs chain two or three; the bound
+# keeps compiling, reporting and pickling a compiled policy (whose imports nest) far from Python's recursion limit.
+MAX_IMPORT_DEPTH = 50
 
 
 class PolicyLoader:
     """Reads policies from files and the search path and compiles them; one per set of options."""
 
     def __init__(self, search_path: Sequence[Path] = (), overrides: Mapping[str, str] | None = None,
-                 config: Mapping[str, Any] | None = None, override_origin: str = "--set") -> None:
+                 config: Mapping[str, Any] | None = None, override_origin: str = "--set",
+                 max_import_depth: int = MAX_IMPORT_DEPTH) -> None:
         self.search_path = (*(Path(p) for p in search_path), POLICIES_DIR)
         self.overrides = dict(overrides or {})  # --set NAME=VALUE, as written
         self.config = dict(config or {})  # [params] from openwatt.toml, already typed by TOML
         self.override_origin = override_origin
+        self.max_import_depth = max_import_depth  # the most policies on one chain of imports (OW038)
         self.sources: dict[str, str] = {}  # file -> text of every policy read, for rendering errors
+        self._listing: tuple[tuple[Path, ...], dict[str, Path]] | None = None  # (search path, its policies)
 
     # -- finding policies --
 
     def available(self) -> dict[str, Path]:
-        """Every policy id on the search path, first folder winning."""
-        found: dict[str, Path] = {}
-        for folder in self.search_path:
-            if folder.is_dir():
-                for path in sorted(folder.glob(f"*{POLICY_SUFFIX}")):
-                    found.setdefault(path.stem, path)
-        return found
+        """Every policy id on the search path, first folder winning. Listed once per search path and loader:
+        listing the folders for every import made a policy of 2,000 imports take 16 s."""
+        if self._listing is None or self._listing[0] != self.search_path:
+            found: dict[str, Path] = {}
+            for folder in self.search_path:
+                if folder.is_dir():
+                    for path in sorted(folder.glob(f"*{POLICY_SUFFIX}")):
+                        found.setdefault(path.stem, path)
+            self._listing = (self.search_path, found)
+        return dict(self._listing[1])
 
     def load(self, path: Path | str) -> CompiledPolicy:
         """Compile the policy in `path` (its folder joins the search path for its imports)."""
@@ -74,7 +85,10 @@ class PolicyLoader:
     def _read(self, path: Path) -> Unit:
         file = display(path)
         try:
-            raw = path.read_bytes()
+            raw = _read_regular(path)
+        except _NotRegular as err:
+            raise PolicyErrors([PolicyError("OW050", f"cannot read policy file: it is {err}, not a regular file",
+                                            option_span(file), "give the path of a .policy file")]) from None
         except OSError as err:
             raise PolicyErrors([PolicyError("OW050", f"cannot read policy file: {err.strerror or err}",
                                             option_span(file), "check the path and the file's permissions")]) from None
@@ -96,7 +110,7 @@ class PolicyLoader:
         units = {root.tree.header.id: root}
         errors: list[PolicyError] = []
         self.sources[root.file] = root.source
-        self._resolve_imports(root, units, [root.tree.header.id], errors)
+        self._resolve_imports(root, units, errors)
         if errors:
             raise PolicyErrors(errors, self.sources)
         compiled = Compiler(units, self, errors).run(root)
@@ -104,23 +118,30 @@ class PolicyLoader:
             raise PolicyErrors(errors, self.sources)
         return compiled
 
-    def _resolve_imports(self, unit: Unit, units: dict[str, Unit], chain: list[str],
-                         errors: list[PolicyError]) -> None:
+    def _resolve_imports(self, root: Unit, units: dict[str, Unit], errors: list[PolicyError]) -> None:
+        """Read every policy `root` imports, directly or not, into `units`, depth first with a stack of its own:
+        an import chain costs no Python recursion, however long."""
         available = self.available()
-        for item in unit.tree.items:
-            if not isinstance(item, ast.Import):
+        chain = [root.tree.header.id]  # the policies being read, each imported by the one before
+        stack: list[tuple[Unit, Iterator[ast.Node], dict[str, ast.Import]]] = [(root, iter(root.tree.items), {})]
+        while stack:
+            unit, items, firsts = stack[-1]
+            item = next((i for i in items if isinstance(i, ast.Import)), None)
+            if item is None:
+                stack.pop()
+                chain.pop()
                 continue
             if item.policy in chain:
                 cycle = " -> ".join([*chain[chain.index(item.policy):], item.policy])
                 errors.append(PolicyError("OW031", f"import cycle: {cycle}", item.span,
                                           "a policy cannot import itself, directly or through others"))
                 continue
-            first = next((node for node, imported in unit.imports if imported == item.policy), None)
-            if first is not None:
+            if (first := firsts.get(item.policy)) is not None:
                 errors.append(PolicyError("OW037", f"'{item.policy}' is imported twice (first at line "
                                           f"{first.span.line})", item.span,
                                           "import it once and put every override in that import's { ... }"))
                 continue
+            firsts[item.policy] = item
             unit.imports.append((item, item.policy))
             if item.policy in units:
                 continue
@@ -137,7 +158,37 @@ class PolicyLoader:
                 errors.append(mismatch)
                 continue
             units[item.policy] = child
-            self._resolve_imports(child, units, [*chain, item.policy], errors)
+            chain.append(item.policy)
+            stack.append((child, iter(child.tree.items), {}))
+        if not errors:
+            errors.extend(_too_deep(root, units, self.max_import_depth))
+
+
+def _too_deep(root: Unit, units: Mapping[str, Unit], limit: int) -> list[PolicyError]:
+    """OW038 at the import where the longest chain of imports from `root` passes `limit` policies.
+
+    The longest chain, not the one the reading followed: a policy compiles after everything it imports, so the
+    longest chain is how deep compiling (and anything that walks a compiled policy's imports) goes."""
+    depth: dict[str, int] = {}  # policy -> the most policies on a chain from it, itself included
+    stack = [(root.tree.header.id, False)]
+    while stack:  # post-order, without recursion; the imports have no cycle (OW031 comes first)
+        policy_id, expanded = stack.pop()
+        imported = [i for _, i in units[policy_id].imports]
+        if expanded:
+            depth[policy_id] = 1 + max((depth[i] for i in imported), default=0)
+        elif policy_id not in depth:
+            stack.append((policy_id, True))
+            stack.extend((i, False) for i in imported if i not in depth)
+    if depth[root.tree.header.id] <= limit:
+        return []
+    chain, node = [root.tree.header.id], None
+    while len(chain) <= limit:  # follow the longest chain to the import that passes the limit
+        node, next_id = max(units[chain[-1]].imports, key=lambda pair: depth[pair[1]])
+        chain.append(next_id)
+    assert node is not None
+    shown = " -> ".join(chain if len(chain) <= 6 else [*chain[:3], "…", *chain[-2:]])
+    return [PolicyError("OW038", f"imports nested more than {limit} deep: {shown}", node.span,
+                        "import the policies you need side by side in one policy, not each through the one before")]
 
 
 def _id_mismatch(unit: Unit, policy_id: str) -> PolicyError | None:
@@ -148,14 +199,36 @@ def _id_mismatch(unit: Unit, policy_id: str) -> PolicyError | None:
                        unit.tree.header.id_span, f"a policy's id must match its file name: policy {policy_id}")
 
 
+class _NotRegular(Exception):
+    """A path that names a named pipe, a socket or a device; the message says which."""
+
+
+def _read_regular(path: Path) -> bytes:
+    # O_NONBLOCK: opening a named pipe would otherwise wait for a writer for ever.
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        raise _NotRegular("a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else
+                          "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file")
+    with os.fdopen(descriptor, "rb") as stream:
+        return stream.read()
+
+
 def display(path: Path) -> str:
     """A policy's file name as findings show it: relative to the working folder when inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        resolved = path.resolve()
+    except (OSError, RuntimeError, ValueError):  # a loop of links (RuntimeError before 3.13), a NUL character
+        return str(path)
+    try:
+        return str(resolved.relative_to(Path.cwd().resolve()))
     except ValueError:
         shipped = POLICIES_DIR.resolve()
         try:
-            return f"<openwatt>/policies/{path.resolve().relative_to(shipped)}"
+            return f"<openwatt>/policies/{resolved.relative_to(shipped)}"
         except ValueError:
             return str(path)
 

@@ -134,27 +134,31 @@ class Compiler:
         self._check_overrides()
         # Params first, importers before the policies they import, so that every `set` an import
         # makes is known before the imported policy's rules are compiled against its params.
-        for policy_id in self._importers_first(root.tree.header.id):
+        order = self._importers_first(root.tree.header.id)
+        for policy_id in order:
             unit = self.units[policy_id]
             ctx = self._context(unit)
             self.params[policy_id] = self._params(unit, ctx)
             ctx.params = {name: p.value for name, p in self.params[policy_id].items()}
             for node, imported_id in unit.imports:
                 self._apply_sets(imported_id, node, ctx)
+        for policy_id in reversed(order):  # imported before importer, so _policy never recurses into an import
+            self._policy(policy_id)
         return self._policy(root.tree.header.id)
 
     def _importers_first(self, root_id: str) -> list[str]:
         order: list[str] = []
-        seen: set[str] = set()
-
-        def visit(policy_id: str) -> None:
-            if policy_id in seen:
-                return
-            seen.add(policy_id)
-            for _, imported_id in self.units[policy_id].imports:
-                visit(imported_id)
-            order.append(policy_id)
-        visit(root_id)
+        seen: set[str] = {root_id}
+        stack = [(root_id, iter([i for _, i in self.units[root_id].imports]))]
+        while stack:  # depth-first post-order with a stack of its own: an import chain is no Python recursion
+            policy_id, imported = stack[-1]
+            child = next((i for i in imported if i not in seen), None)
+            if child is None:
+                order.append(policy_id)
+                stack.pop()
+            else:
+                seen.add(child)
+                stack.append((child, iter([i for _, i in self.units[child].imports])))
         return order[::-1]
 
     def _context(self, unit: Unit) -> Context:
@@ -369,14 +373,14 @@ class Compiler:
 
     def _subtree(self, policy_id: str) -> list[str]:
         """`policy_id` and every policy it imports, directly or not."""
-        seen: list[str] = []
+        seen: dict[str, None] = {}  # ordered, and a constant-time test
         stack = [policy_id]
         while stack:
             current = stack.pop()
             if current not in seen:
-                seen.append(current)
+                seen[current] = None
                 stack.extend(imported for _, imported in self.units[current].imports)
-        return seen
+        return list(seen)
 
     def _set_fits(self, member: str, override: ast.SetParam, value: Any, ctx: Context) -> bool:
         """Whether an import's `set` value has the type of the param's default in `member`."""

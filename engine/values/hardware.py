@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "ACCELERATORS",
+    "MAX_DESCRIPTION",
     "MIN_UTILISATION",
     "Accelerator",
     "HardwareUse",
@@ -46,8 +47,9 @@ def _family(name: str) -> str:
 
 
 def _both(family: str, qualifier: str) -> str:
-    # Both words, in either order: "a100 sxm4 40gb" and "sxm4 a100" alike.
-    return rf"(?=.*{_family(family)})(?=.*\b{qualifier}\b)"
+    # Both words, in either order: "a100 sxm4 40gb" and "sxm4 a100" alike. Anchored: search() would otherwise run
+    # each look-ahead's ".*" from every position of the text, a time quadratic in its length.
+    return rf"^(?=.*{_family(family)})(?=.*\b{qualifier}\b)"
 
 
 _PCIE = r"pci ?e(?:xpress)?"
@@ -126,6 +128,10 @@ _ASSUMED: tuple[tuple[str, str, str], ...] = (
 
 _BY_NAME: Mapping[str, Accelerator] = {a.name: a for a in ACCELERATORS}
 
+# The longest hardware description read: "8 x NVIDIA H100 80GB HBM3 SXM5, 4 nodes of DGX H100" is 50 characters, so
+# 200 leave room for any real name; the rest of a longer text is not read, which bounds the matching time.
+MAX_DESCRIPTION = 200
+
 
 @functools.cache
 def _compiled() -> tuple[tuple[re.Pattern[str], Accelerator, str | None], ...]:
@@ -136,7 +142,7 @@ def _compiled() -> tuple[tuple[re.Pattern[str], Accelerator, str | None], ...]:
 
 
 def _normalise(description: str) -> str:
-    text = re.sub(r"[-_/,()]", " ", description.lower())
+    text = re.sub(r"[-_/,()]", " ", description[:MAX_DESCRIPTION].lower())
     text = re.sub(r"\b(\d+) ?x(?=[a-z])", r"\1 x ", text)  # "8xA100" → "8 x a100"
     return " ".join(text.split())
 
@@ -155,7 +161,7 @@ def find_accelerator(description: str) -> Accelerator | None:
     "NVIDIA A100-SXM4-40GB" → A100 SXM4; "Tesla V100-SXM2-32GB" → V100 SXM2; "8 v100 GPUs" → V100 SXM2 (assumed);
     "1 x NVIDIA GeForce GTX 1080 Ti" → None. A family without form factor ("H100", "A100 80GB") gets the SXM/OAM
     row; the row returned is then a copy whose note ends with "; SXM5 assumed, no form factor given", so it
-    compares unequal to the table row.
+    compares unequal to the table row. Only the first MAX_DESCRIPTION (200) characters of the description are read.
     """
     found = _match(description)
     if found is None:

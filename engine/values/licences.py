@@ -302,10 +302,10 @@ class _Parser:
         if ":" in text or lowered.startswith(("licenseref-", "documentref-")):
             m = _patterns().licence_ref.fullmatch(text)
             if m is None:
-                raise self.fail(f"malformed licence reference {text!r} at column {token.column}; expected "
+                raise self.fail(f"malformed licence reference {_quoted(text)} at column {token.column}; expected "
                                 "LicenseRef-<id> or DocumentRef-<id>:LicenseRef-<id>")
             if or_later:
-                raise self.fail(f"'+' may only follow an SPDX licence id, not {text!r} (column {token.column})")
+                raise self.fail(f"'+' may only follow an SPDX licence id, not {_quoted(text)} (column {token.column})")
             document = f"DocumentRef-{m.group(1)}:" if m.group(1) else ""
             return LicenceRef(f"{document}LicenseRef-{m.group(2)}")
         entry = _licences().get(lowered)
@@ -316,7 +316,7 @@ class _Parser:
                             "it can only follow WITH")
         names = {k: e.id for k, e in _licences().items()}
         suggestion = _suggestion(text, self.following_words(), names) if self.suggest else ""
-        raise self.fail(f"unknown licence id {text!r}{suggestion}")
+        raise self.fail(f"unknown licence id {_quoted(text)}{suggestion}")
 
     def exception(self, operator: _Token) -> str:
         token = self.advance()
@@ -326,7 +326,7 @@ class _Parser:
         if ":" in text or lowered.startswith(("additionref-", "documentref-")):
             m = _patterns().addition_ref.fullmatch(text)
             if m is None:
-                raise self.fail(f"malformed addition reference {text!r} at column {token.column}; expected "
+                raise self.fail(f"malformed addition reference {_quoted(text)} at column {token.column}; expected "
                                 "AdditionRef-<id> or DocumentRef-<id>:AdditionRef-<id>")
             document = f"DocumentRef-{m.group(1)}:" if m.group(1) else ""
             return f"{document}AdditionRef-{m.group(2)}"
@@ -336,7 +336,7 @@ class _Parser:
             raise self.fail(f"{_licences()[lowered].id!r} after WITH at column {operator.column} is a licence, "
                             "not a licence exception")
         suggestion = _suggestion(text, self.following_words(), _exceptions()) if self.suggest else ""
-        raise self.fail(f"unknown licence exception {text!r}{suggestion}")
+        raise self.fail(f"unknown licence exception {_quoted(text)}{suggestion}")
 
 
 @functools.lru_cache(maxsize=1024)

@@ -535,6 +535,20 @@ def test_module_imports_only_the_standard_library() -> None:
 
 def test_public_names() -> None:
     assert sorted(hardware.__all__) == sorted(
-        ["ACCELERATORS", "MIN_UTILISATION", "Accelerator", "HardwareUse", "Plausibility", "describe",
+        ["ACCELERATORS", "MAX_DESCRIPTION", "MIN_UTILISATION", "Accelerator", "HardwareUse", "Plausibility", "describe",
          "energy_plausibility", "find_accelerator"])
     assert all(hasattr(hardware, name) for name in hardware.__all__)
+
+
+def test_only_the_first_200_characters_of_a_description_are_read() -> None:
+    assert hardware.MAX_DESCRIPTION == 200
+    assert find_accelerator("x" * 200 + " A100 PCIe") is None
+    found = find_accelerator("NVIDIA H100 PCIe " + "x " * 100_000)
+    assert found is not None and found.name == "H100 PCIe"
+
+
+def test_the_table_look_aheads_are_anchored() -> None:
+    # Unanchored, search() ran each look-ahead's ".*" from every position, a quadratic time (32 KB took minutes);
+    # tests/test_regex_timing.py measures it.
+    look_aheads = [p.pattern for p, _, _ in hardware._compiled() if "(?=" in p.pattern]
+    assert look_aheads and all(p.startswith("^") for p in look_aheads)

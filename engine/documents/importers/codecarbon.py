@@ -49,7 +49,8 @@ REQUIRED_COLUMNS = ("timestamp", "project_name", "run_id", "duration", "emission
 _NEEDED = ("duration", "emissions", "energy_consumed")
 
 _FIELD = re.compile(r'"(?P<quoted>(?:[^"]|"")*)"|(?P<plain>[^,\r\n"]*)')
-_GPU = re.compile(r"\s*(?P<count>[0-9]+)\s*x\s+(?P<type>\S.*?)\s*")
+# The type ends at its last non-space: a lazy type followed by \s* took a time quadratic in the length of the text.
+_GPU = re.compile(r"\s*(?P<count>[0-9]+)\s*x\s+(?P<type>\S(?:.*\S)?)\s*")
 _CSV_HINT = "CodeCarbon writes one header line and one line per run, with cells separated by commas"
 _GPU_HINT = "CodeCarbon writes the GPUs of a run as '<count> x <type>', e.g. 8 x NVIDIA A100-SXM4-80GB"
 

@@ -52,8 +52,10 @@ _CARBON_UNITS = {
     **dict.fromkeys(("kg", "kgco2", "kgco2e", "kgco2eq"), "kgCO2e"),
     **dict.fromkeys(("t", "tonne", "tonnes", "tco2", "tco2e", "tco2eq"), "tCO2e"),
 }
-# '384 A100 80GB GPUs', '8 v100 GPUs', '1 x NVIDIA T4', '8xA100': a device count, then the type.
-_HARDWARE = re.compile(r"\s*(?P<count>[1-9][0-9]*)\s*(?:[x×]\s*|\s+)(?P<type>\S.*?)\s*")
+# '384 A100 80GB GPUs', '8 v100 GPUs', '1 x NVIDIA T4', '8xA100': a device count, then the type. Written so that
+# no run of spaces can be split two ways (a lazy type followed by \s*, or \s* followed by \s+, took a time
+# quadratic in the length of the text).
+_HARDWARE = re.compile(r"\s*(?P<count>[1-9][0-9]*)(?:\s*[x×]\s*|\s+)(?P<type>\S(?:.*\S)?)\s*")
 _PHASES = {"pretraining": "training", "training": "training", "finetuning": "fine_tuning",
            "finetune": "fine_tuning", "posttraining": "fine_tuning"}
 _CODECARBON = re.compile(r"code\s*carbon", re.IGNORECASE)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-import re
 from typing import Any
 
+from ...values.patterns import PatternError, compile_pattern
 from ...values.quantities import Quantity, QuantityError, parse_quantity
 from ...values.verdicts import Reason
 from .. import ast
@@ -264,10 +264,9 @@ def _matches(node: ast.Matches, ctx: Context) -> Compiled:
         return broken(node, ctx)
     source = node.pattern.value
     try:
-        pattern = re.compile(source)
-    except re.error as err:
-        ctx.error("OW018", f"invalid regular expression {show(source)}: {err.msg}", node.pattern,
-                  "patterns use Python's re syntax; escape a literal '.', '(' or '[' with a backslash (\\.)")
+        pattern = compile_pattern(source)
+    except PatternError as err:
+        ctx.error("OW018", f"invalid regular expression {show(source)}: {err.reason}", node.pattern, err.hint)
         return broken(node, ctx)
     if value.type.kind not in (Kind.STRING, Kind.ANY):
         ctx.error("OW017", f"'matches' needs text; {value.text} is {value.type.describe()}", node)
