@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from .documents.source import Document
 from .findings import Finding, Location
 from .language.expressions import best
-from .language.params import literal
 from .language.policy import CompiledPolicy, CompiledRule
 from .language.runtime import EvalError, Failure, Scope
 from .values.paths import format_path
@@ -38,7 +37,7 @@ class Judgement:
     severity: Severity  # the highest any requiring policy gives
     required_by: tuple[str, ...]  # applied policies, in the order applied
     requirers: tuple[tuple[str, CompiledRule], ...]  # (applied policy id, its rule): what a waiver may name
-    params: tuple[tuple[str, str], ...]  # the defining policy's params, as written in a policy
+    params: tuple[tuple[str, str], ...]  # the params the rule reads, with their values as a policy writes them
 
 
 class AppliedPolicies:
@@ -57,11 +56,10 @@ def _judgement(requirers: list[tuple[CompiledPolicy, CompiledRule]]) -> Judgemen
     top, rule = requirers[0]
     defining = _defining(top, rule.origin)
     own_id = rule.id.rsplit("/", 1)[-1]
-    params = tuple(sorted((name, literal(p.value)) for name, p in defining.params.items()))
     return Judgement(rule=rule, id=f"{rule.origin}/{own_id}", policy_version=defining.version,
                      severity=max((r.severity for _, r in requirers), key=lambda s: s.rank),
                      required_by=tuple(dict.fromkeys(p.id for p, _ in requirers)),
-                     requirers=tuple((p.id, r) for p, r in requirers), params=params)
+                     requirers=tuple((p.id, r) for p, r in requirers), params=rule.params)
 
 
 def _defining(policy: CompiledPolicy, origin: str) -> CompiledPolicy:

@@ -68,7 +68,7 @@ class Finding:
     fix: str = ""
     waiver: str = ""  # the waiver's reason and approver when status is waived (or why it no longer applies)
     required_by: tuple[str, ...] = ()  # the applied policies that require the rule, in the order applied
-    params: tuple[tuple[str, str], ...] = ()  # the defining policy's params, as (name, value as written)
+    params: tuple[tuple[str, str], ...] = ()  # the params the rule reads, as (name, value as a policy writes it)
 
     @classmethod
     def from_problem(cls, problem: Problem) -> Finding:

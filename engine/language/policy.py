@@ -69,7 +69,8 @@ class CompiledRule:
     fix: Template
     origin: str  # the id of the policy that defines the rule
     span: ast.Span
-    key: str  # the same for this rule in every policy that imports it with the same params
+    key: str  # the same for this rule in every policy that imports it with the same values of `params`
+    params: tuple[tuple[str, str], ...] = ()  # the params the rule reads (directly or through lets), as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +194,9 @@ class Compiler:
         for item in unit.tree.items:
             if isinstance(item, ast.Let):
                 if self._new_name(item.name, names, item):
+                    ctx.used = set()
                     lets[item.name] = compile_expr(item.value, ctx)
+                    ctx.let_uses[item.name] = frozenset(ctx.used)
             elif isinstance(item, ast.Rule):
                 if item.id in seen_rules:
                     first = seen_rules[item.id].id_span.line
@@ -313,7 +316,7 @@ class Compiler:
         what = f"rule {node.id}"
         fields_ = [f for f in node.body if isinstance(f, ast.Field)]
         found = self._fields(fields_, node, _REQUIRED_RULE, what)
-        rule_ctx = ctx.within(locals={})
+        rule_ctx = ctx.within(locals={}, used=set())
         rule_ctx.pending = {**ctx.pending, **_declared(node.body)}
         names = {name: ctx.pending.get(name, 0) for name in (*ctx.params, *ctx.lets)}
         when: Compiled | None = None
@@ -332,10 +335,12 @@ class Compiler:
         fix = self._template(found["fix"], rule_ctx) if "fix" in found else EMPTY
         if not {"title", "severity", "require"} <= found.keys():
             return None
+        params = tuple((name, literal(ctx.params[name])) for name in sorted(rule_ctx.used))
+        unit = self.units[policy_id]
         return CompiledRule(node.id, _text(found["title"]), Severity(found["severity"]), _text(found.get("cite")),
                             _text(found.get("description")), when, tuple(requires),
                             tuple(explanation(r) for r in requires), message, success, fix, policy_id, node.span,
-                            f"{ctx.variant}\0#{node.id}")
+                            _rule_key(unit, node.id, params), params)
 
     def _template(self, node: ast.Text, ctx: Context) -> Template:
         written = iter(node.written)  # each expression named as the text writes it (escapes read)
@@ -461,6 +466,13 @@ def _declared(items: Sequence[ast.Node]) -> dict[str, int]:
 
 def _text(value: Any) -> str:
     return value.value if isinstance(value, ast.Text) else (value or "")
+
+
+def _rule_key(unit: Unit, rule_id: str, params: tuple[tuple[str, str], ...]) -> str:
+    """What makes a rule's judgement the same in every policy that imports it: its file, the file's text,
+    its id and the values of the params it reads (not those of the policy's other params)."""
+    said = "\0".join(f"{name}={value}" for name, value in params)
+    return hashlib.sha256(f"{unit.file}\0{unit.sha256}\0#{rule_id}\0{said}".encode()).hexdigest()[:24]
 
 
 def _variant(unit: Unit, params: Mapping[str, ParamValue]) -> str:

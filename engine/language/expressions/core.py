@@ -88,6 +88,10 @@ class Context:
     # What makes a value the policy computes the same in every policy that imports this file: the file, its
     # text and its param values. Lets, filters and rule outcomes are remembered per document under it.
     variant: str = ""
+    # The params an expression reads, directly or through a let, gathered as it compiles: what a rule's
+    # judgement depends on (a rule imported with other values of params it never reads is the same rule).
+    used: set[str] = field(default_factory=set)
+    let_uses: dict[str, frozenset[str]] = field(default_factory=dict)  # policy-level let -> the params it reads
 
     def error(self, code: str, message: str, node: ast.Node, hint: str | None = None) -> None:
         self.errors.append(PolicyError(code, message, node.span, hint))
@@ -97,7 +101,8 @@ class Context:
 
     def within(self, **changes: Any) -> Context:
         new = Context(self.file, self.source, self.root, self.errors, self.lets, self.params,
-                      dict(self.locals), self.item, self.builtins, self.pending, self.variant)
+                      dict(self.locals), self.item, self.builtins, self.pending, self.variant, self.used,
+                      self.let_uses)
         for name, value in changes.items():
             setattr(new, name, value)
         return new

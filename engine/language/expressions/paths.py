@@ -44,8 +44,10 @@ def _name(node: ast.Name, ctx: Context) -> Compiled:
             return result
         return Compiled(run_item, item_type, node, text, lambda scope: (*scope.paths[ITEM], name))
     if name in ctx.lets:
+        ctx.used |= ctx.let_uses.get(name, frozenset())
         return _memoised(ctx.lets[name], f"{ctx.variant or ctx.file}\0{name}", node, ctx)  # not another file's
     if name in ctx.params:
+        ctx.used.add(name)
         value = ctx.params[name]
         return constant(value, node, ctx, type_of_value(value))
     if name == TODAY:  # the date the check judges as of (--as-of, default the day it runs)
