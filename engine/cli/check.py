@@ -14,7 +14,7 @@ from .common import (add_policy_path, emit, fail, load_config, parse_params, pol
                      policy_search_path)
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction) -> None:
     check = commands.add_parser("check", help="check disclosures against policies",
                                 description="Check disclosures (files or folders) against policies. "
                                 "With no -p, the recommended pack applies.")

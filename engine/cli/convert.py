@@ -8,7 +8,7 @@ from ..documents import INPUT_FORMATS
 from .common import ExitCode, emit, fail
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction) -> None:
     convert = commands.add_parser("convert", help="convert a model card, MOT file or CodeCarbon log to a disclosure",
                                   description="Read any supported input and write it as an openwatt disclosure, "
                                   "keys in the schema's order. Evidence references are kept, not merged.")

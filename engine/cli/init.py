@@ -9,7 +9,7 @@ from pathlib import Path
 from .common import ExitCode, fail
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction) -> None:
     init = commands.add_parser("init", help="write a commented disclosure template",
                                description="Write a disclosure template covering every section of the schema, "
                                "each field with its description; fields not yet known are commented out.")

@@ -9,7 +9,7 @@ from .common import (ExitCode, add_policy_path, emit, load_config, parse_params,
                      policy_search_path)
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction) -> None:
     policy = commands.add_parser("policy", help="list, show, test and document policies",
                                  description="Work with policies: list those on the search path, show one, "
                                  "run policy tests, render the catalogue as Markdown.")

@@ -8,7 +8,7 @@ import sys
 from .common import ExitCode
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction) -> None:
     from ..documents.reference import SCHEMAS
 
     schema = commands.add_parser("schema", help="print a JSON Schema (disclosure, report, policy-test)",

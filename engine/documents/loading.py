@@ -211,7 +211,7 @@ class _CountingLoader(Composer, _FastLoader):  # type: ignore[misc, valid-type]
         Composer.__init__(self)
         self.cap, self.count, self.max_depth, self.depth = cap, 0, max_depth, 0
 
-    def compose_node(self, parent: Node | None, index: object) -> Node:
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         self.count += 1
         if self.count > self.cap:
             raise _TooManyNodes(self.peek_event().start_mark)
@@ -349,6 +349,7 @@ class _Builder:
             return items
         if node.tag != _MAP:
             self.unsupported(node)
+        assert isinstance(node, MappingNode)  # the tag says so
         return self.mapping(node, path, frozenset())
 
     def mapping(self, node: MappingNode, path: Path, skip: frozenset[str]) -> dict[str, Any]:

@@ -136,18 +136,12 @@ class Quantifier(Expr):
     collection: Expr
     condition: Expr
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "kind", QuantifierKind(self.kind))  # the parser gives the word
-
 
 @dataclass(frozen=True, slots=True)
 class Compare(Expr):
     op: CompareOp
     left: Expr
     right: Expr
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "op", CompareOp(self.op))  # the parser gives the operator's text
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,9 +187,6 @@ class Arithmetic(Expr):
     op: ArithmeticOp
     left: Expr
     right: Expr
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "op", ArithmeticOp(self.op))  # the parser gives the operator's text
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,15 +29,18 @@ _CHECKS: Mapping[Kind, Callable[[Any], bool]] = {
 }
 
 
-_KIND_OF = {str: Kind.STRING, list: Kind.LIST}
+_KIND_OF: dict[type, Kind] = {str: Kind.STRING, list: Kind.LIST}
 _MAX_DEVICES = 999_999_999  # as the disclosure schema caps hardware[].count
+
+
+_PythonType = type  # `type` is a field name below
 
 
 @dataclass(frozen=True, slots=True)
 class Param:
     name: str
     type: Type
-    kinds: tuple[type, ...] = ()  # for an ANY parameter: the Python types it takes at run time
+    kinds: tuple[_PythonType, ...] = ()  # for an ANY parameter: the Python types it takes at run time
     missing_ok: bool = False  # absent evidence is passed in (as Missing) rather than making the call unknown
 
     def admits(self, type_: Type) -> bool:

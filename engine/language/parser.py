@@ -8,6 +8,7 @@ import hashlib
 import re
 import sys
 import textwrap
+from typing import Any
 from pathlib import Path
 
 from lark import Lark, Token, Transformer, Tree, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, v_args
@@ -22,7 +23,7 @@ from .cache_folder import load, store
 from .errors import PolicyError, PolicyErrors, did_you_mean
 
 
-_LARK_OPTIONS = {"parser": "lalr", "propagate_positions": True, "start": ["start", "header", "item", "expr"]}
+_LARK_OPTIONS: dict[str, Any] = {"parser": "lalr", "propagate_positions": True, "start": ["start", "header", "item", "expr"]}
 
 
 @functools.cache
@@ -160,7 +161,8 @@ def _hint(token: Token, expected: set[str], previous: Token | None) -> str | Non
 
 def _syntax_error(err: UnexpectedInput, file: str, text: str) -> PolicyError:
     if isinstance(err, UnexpectedCharacters):
-        char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+        position = err.pos_in_stream
+        char = text[position] if position is not None and position < len(text) else ""
         span = ast.Span(file, err.line, err.column, err.line, err.column + 1)
         if char == '"':
             return PolicyError(
@@ -216,7 +218,7 @@ def _end_position(text: str) -> tuple[int, int]:
 
 
 def _span(file: str, meta: Meta | Token) -> ast.Span:
-    return ast.Span(file, meta.line, meta.column, meta.end_line, meta.end_column)
+    return ast.Span(file, meta.line or 0, meta.column or 0, meta.end_line or 0, meta.end_column or 0)
 
 
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
@@ -299,7 +301,7 @@ class _ToAst(Transformer):
         else:
             raw, offset = value[1:-1], 1
             body = _unescape(raw)
-        return ast.Text(self._s(meta), body, raw, token.line, token.column + offset)
+        return ast.Text(self._s(meta), body, raw, token.line or 0, (token.column or 0) + offset)
 
     def import_(self, meta: Meta, policy: Token, *overrides: ast.Override) -> ast.Import:
         return ast.Import(self._s(meta), str(policy), overrides)
@@ -334,7 +336,7 @@ class _ToAst(Transformer):
         return ast.Not(self._s(meta), value)
 
     def compare(self, meta: Meta, left: ast.Expr, op: Token, right: ast.Expr) -> ast.Compare:
-        return ast.Compare(self._s(meta), str(op), left, right)
+        return ast.Compare(self._s(meta), ast.CompareOp(str(op)), left, right)
 
     def in_(self, meta: Meta, item: ast.Expr, container: ast.Expr) -> ast.In:
         return ast.In(self._s(meta), item, container, False)
@@ -352,7 +354,7 @@ class _ToAst(Transformer):
         return ast.Presence(self._s(meta), value, False)
 
     def _arithmetic(self, op: str, meta: Meta, left: ast.Expr, right: ast.Expr) -> ast.Arithmetic:
-        return ast.Arithmetic(self._s(meta), op, left, right)
+        return ast.Arithmetic(self._s(meta), ast.ArithmeticOp(op), left, right)
 
     def add(self, meta: Meta, left: ast.Expr, right: ast.Expr) -> ast.Arithmetic:
         return self._arithmetic("+", meta, left, right)
@@ -381,8 +383,9 @@ class _ToAst(Transformer):
     def call(self, meta: Meta, function: Token, *args: ast.Expr | None) -> ast.Call:
         return ast.Call(self._s(meta), str(function), tuple(a for a in args if a is not None))
 
-    def quantifier(self, meta: Meta, kind: Token, variable: Token, collection: ast.Expr, condition: ast.Expr) -> ast.Quantifier:
-        return ast.Quantifier(self._s(meta), str(kind), str(variable), collection, condition)
+    def quantifier(self, meta: Meta, kind: Token, variable: Token, collection: ast.Expr,
+                   condition: ast.Expr) -> ast.Quantifier:
+        return ast.Quantifier(self._s(meta), ast.QuantifierKind(str(kind)), str(variable), collection, condition)
 
     def list(self, meta: Meta, *items: ast.Expr | None) -> ast.ListLiteral:
         return ast.ListLiteral(self._s(meta), tuple(i for i in items if i is not None))

@@ -326,9 +326,9 @@ class Compiler:
                 if self._new_name(item.name, names, item):
                     value = compile_expr(item.value, rule_ctx)
                     rule_ctx.locals[item.name] = Local(value.type, value, f"{ctx.variant}\0{node.id}\0{item.name}")
-            elif item.keyword == "when" and when is None:
+            elif item.keyword == "when" and when is None and isinstance(item.value, ast.Expr):  # the grammar's
                 when = as_condition(compile_expr(item.value, rule_ctx), rule_ctx, "'when'")
-            elif item.keyword == "require":
+            elif item.keyword == "require" and isinstance(item.value, ast.Expr):  # they always hold expressions
                 requires.append(as_condition(compile_expr(item.value, rule_ctx), rule_ctx, "'require'"))
         message = self._template(found["message"], rule_ctx) if "message" in found else None
         success = self._template(found["success"], rule_ctx) if "success" in found else None

@@ -63,7 +63,7 @@ class EvalError(Exception):
     """The rule itself broke while evaluating (division by zero, incompatible units at run time)."""
 
 
-class Items(list):  # type: ignore[type-arg]
+class Items(list[Any]):
     """A list computed by a filter or a projection, with the document path of each item."""
 
     __slots__ = ("paths",)

@@ -54,10 +54,10 @@ class Codec:
     def _encode(self, value: object) -> Any:
         # Enums first: a StrEnum member is also a str, and would otherwise come back as a plain one.
         if isinstance(value, enum.Enum):
-            cls = type(value)
-            if self._enums.get(cls.__name__) is not cls:
-                raise SerialError(f"enum {cls.__name__} is not registered")
-            return {"@enum": cls.__name__, "value": value.value}
+            enum_class = type(value)
+            if self._enums.get(enum_class.__name__) is not enum_class:
+                raise SerialError(f"enum {enum_class.__name__} is not registered")
+            return {"@enum": enum_class.__name__, "value": value.value}
         if value is None or type(value) in (str, int, float, bool):
             return value
         if type(value) is list:
@@ -90,7 +90,7 @@ class Codec:
             raise SerialError(f"not JSON: {err}") from None
 
     def _object(self, value: dict[str, Any]) -> Any:
-        tag = next(iter(value), None)
+        tag = next(iter(value), "")
         if tag == "@":
             name = value.pop("@")
             cls, names = self._dataclasses.get(name, (None, frozenset())) if isinstance(name, str) else (None, frozenset())

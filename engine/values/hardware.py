@@ -136,7 +136,8 @@ MAX_DESCRIPTION = 200
 @functools.cache
 def _compiled() -> tuple[tuple[re.Pattern[str], Accelerator, str | None], ...]:
     # Compiled on first use, not at import: the tool runs as a pre-commit hook.
-    rows = [(re.compile(p), a, None) for a in ACCELERATORS for p in a.patterns]
+    rows: list[tuple[re.Pattern[str], Accelerator, str | None]] = [
+        (re.compile(p), a, None) for a in ACCELERATORS for p in a.patterns]
     rows += [(re.compile(p), _BY_NAME[name], why) for p, name, why in _ASSUMED]
     return tuple(rows)
 
@@ -251,15 +252,15 @@ def energy_plausibility(reported_j: float, hardware: Sequence[HardwareUse], pue:
         if use.power_w is not None:
             watts, label = use.power_w, f"{use.description} {use.power_w:g} W (disclosed)"
             rows[label] = None  # named, so that two disclosed powers of the same size stay apart
-        elif found is not None and found[0].board_power_w is not None:
+        elif found is not None and (power := found[0].board_power_w) is not None:
             row, assumption = found
-            watts, label = row.board_power_w, f"{row.name} {row.board_power_w:g} W"
+            watts, label = power, f"{row.name} {power:g} W"
             cited = f"{row.name} {row.board_power_w:g} W ({row.source})"
             rows[cited if assumption is None else f"{cited}, for {use.description!r}: {assumption}"] = None
         else:
             unknown.append(use.description if found is None else f"{use.description} (not published)")
             continue
-        expected_w_s += use.count * use.seconds * watts  # type: ignore[operator]
+        expected_w_s += use.count * use.seconds * watts
         terms.append(f"{use.count} × {label} × {_hours(use.seconds)} h")
     expected = expected_w_s * pue
     low, high = MIN_UTILISATION * expected / factor, expected * factor

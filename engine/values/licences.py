@@ -259,7 +259,7 @@ class _Parser:
             operator = self.advance()
             terms.append(self.conjunction(after=operator))
         flat = tuple(x for t in terms for x in (t.terms if isinstance(t, Disjunction) else (t,)))
-        return flat[0] if len(flat) == 1 else Disjunction(flat)  # type: ignore[arg-type]
+        return flat[0] if len(flat) == 1 else Disjunction(flat)
 
     def conjunction(self, after: _Token | None = None) -> Expression:
         terms: list[Expression] = [self.term(after)]
@@ -267,7 +267,7 @@ class _Parser:
             operator = self.advance()
             terms.append(self.term(operator))
         flat = tuple(x for t in terms for x in (t.terms if isinstance(t, Conjunction) else (t,)))
-        return flat[0] if len(flat) == 1 else Conjunction(flat)  # type: ignore[arg-type]
+        return flat[0] if len(flat) == 1 else Conjunction(flat)
 
     def term(self, after: _Token | None) -> Expression:
         token = self.advance()

@@ -62,11 +62,11 @@ class Pattern:
     def search(self, text: str) -> _Match | None:
         """The first match in `text`, or None. A lone surrogate (possible in JSON text) reads as U+FFFD."""
         try:
-            return self._regexp.search(text)  # type: ignore[no-any-return]
+            return self._regexp.search(text)
         except UnicodeEncodeError:
             # RE2 works on UTF-8, which cannot hold a lone surrogate; the match's span is then not that of `text`.
             readable = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-            return self._regexp.search(readable)  # type: ignore[no-any-return]
+            return self._regexp.search(readable)
 
 
 def compile_pattern(source: str) -> Pattern:

@@ -200,8 +200,8 @@ def _compare(stated: Any, evidenced: Any, key: str) -> tuple[Any, Any] | None:
         numbers = [_finite(v) for v in (stated, evidenced)]
         if None in numbers:  # not a number, or too large for one: validation reports the stated value
             return None
-        a, b = numbers
-        if abs(a - b) > TOLERANCE * max(abs(a), abs(b)):
+        x, y = numbers[0] or 0.0, numbers[1] or 0.0
+        if abs(x - y) > TOLERANCE * max(abs(x), abs(y)):
             return stated, evidenced
         return None
     if key == "method" and isinstance(stated, str) and isinstance(evidenced, str) and stated != evidenced:

@@ -284,9 +284,10 @@ class _Card:
                 number = math.inf
         else:
             match = _EMISSIONS.fullmatch(value.strip())
-            unit = _CARBON_UNITS.get((match["unit"] or "g").replace(" ", "").lower()) if match else None
-            if match is None or unit is None:
+            found = _CARBON_UNITS.get((match["unit"] or "g").replace(" ", "").lower()) if match else None
+            if match is None or found is None:
                 self.fail(path, f"{_name(path)} {value!r} is not a number of grams", _EMISSIONS_HINT)
+            unit = found
             number = float(match["number"].replace("_", ""))  # 1e999 (text to YAML 1.1) is inf
         if not math.isfinite(number):
             self.fail(path, f"{_name(path)} is not a finite number ({clip(str(value))})", _EMISSIONS_HINT)

@@ -40,9 +40,9 @@ def _name(node: ast.Name, ctx: Context) -> Compiled:
         def run_item(scope: Scope) -> Any:
             result = coerce(scope.vars[ITEM].get(name), item_type, ())
             if isinstance(result, Unknown):  # the path is only worked out when it is needed
-                result.path = (*scope.paths[ITEM], name)
+                result.path = (*(scope.paths[ITEM] or ()), name)
             return result
-        return Compiled(run_item, item_type, node, text, lambda scope: (*scope.paths[ITEM], name))
+        return Compiled(run_item, item_type, node, text, lambda scope: (*(scope.paths[ITEM] or ()), name))
     if name in ctx.lets:
         ctx.used |= ctx.let_uses.get(name, frozenset())
         return _memoised(ctx.lets[name], f"{ctx.variant or ctx.file}\0{name}", node, ctx)  # not another file's
