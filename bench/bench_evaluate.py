@@ -1,5 +1,5 @@
 """2. Microseconds per disclosure, documents already loaded: evaluate every pack, validate, and both.
-The packs share one scope per document, as in `Engine.check`, so a rule several packs import is judged once.
+Every pack is applied at once (`AppliedPolicies`), as in `Engine.check`, so a rule several packs import is one judgement.
 
 Over every loadable samples/*.yaml, repeated. Baseline: plain jsonschema validation of the same data
 (dates already strings, as JSON has them) against schemas/disclosure.schema.json, with the same
@@ -23,7 +23,7 @@ def run(quick: bool = False) -> Result:
 
     from openwatt.documents.loading import load_document
     from openwatt.documents.validation import validate
-    from openwatt.evaluation import document_scope, evaluate
+    from openwatt.evaluation import AppliedPolicies, evaluate
 
     selected = packs()
     policies = selected.compile_all()
@@ -32,11 +32,11 @@ def run(quick: bool = False) -> Result:
     validator = Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8")),
                                      format_checker=FormatChecker(formats=("date",)))
 
+    applied = AppliedPolicies(policies)  # every pack at once, as Engine.check applies them
+
     def evaluate_all() -> None:
         for document in documents:
-            scope = document_scope(document, AS_OF)  # shared by the packs, as Engine.check shares it
-            for policy in policies:
-                evaluate(policy, document, as_of=AS_OF, scope=scope)
+            evaluate(applied, document, as_of=AS_OF)
 
     def validate_all() -> None:
         for document in documents:
@@ -45,9 +45,7 @@ def run(quick: bool = False) -> Result:
     def both() -> None:
         for document in documents:
             validate(document)
-            scope = document_scope(document, AS_OF)
-            for policy in policies:
-                evaluate(policy, document, as_of=AS_OF, scope=scope)
+            evaluate(applied, document, as_of=AS_OF)
 
     def jsonschema_only() -> None:
         for data in plain:
