@@ -95,6 +95,7 @@ class Failure:
     path: Path | None
     detail: str
     values: tuple[tuple[str, str], ...] = ()
+    missing: tuple[str, ...] = ()  # for "missing: a, or b": the paths whose absence is the whole reason
 
 
 def kind_of(value: Any) -> str:
@@ -162,9 +163,14 @@ def text(value: Any) -> str:
     if isinstance(value, list):
         more = [_more(len(value), "items")] if len(value) > MAX_SHOWN_ITEMS else []
         return ", ".join([*(text(v) for v in value[:MAX_SHOWN_ITEMS]), *more])
-    if isinstance(value, int) and value.bit_length() > 1023:  # hundreds of digits: say how many
+    if _too_long_for_a_float(value):  # hundreds of digits: say how many
         return f"a number of {len(str(value))} digits"
     return str(value)
+
+
+def _too_long_for_a_float(value: Any) -> bool:
+    """A whole number no float holds (1e309 and up), which messages describe by its length."""
+    return isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 1023
 
 
 # ---- reading typed values out of a document ------------------------------------------------
@@ -216,10 +222,10 @@ def unknown_failure(value: Unknown) -> Failure:
     if isinstance(value, Mismatch):
         found, shown = value.found, show(value.found)
         # true, false, null and "a number of 400 digits" say their kind themselves
-        plain = found is None or isinstance(found, bool) or shown.startswith("a number of ")
+        plain = found is None or isinstance(found, bool) or _too_long_for_a_float(found)
         said = shown if plain else f"{shown} ({kind_of(found)})"
         detail = f"{where} is {said}; expected {value.expected}"
         return Failure(Reason.TYPE_MISMATCH, value.path, detail, ((where, show(value.found)),))
     if isinstance(value, Undecided):
         return Failure(Reason.MISSING, value.path, value.detail, ((where, "undecided"),))
-    return Failure(Reason.MISSING, value.path, f"missing: {where}", ((where, "missing"),))
+    return Failure(Reason.MISSING, value.path, f"missing: {where}", ((where, "missing"),), (where,))

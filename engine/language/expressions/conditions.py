@@ -56,12 +56,11 @@ def _or(node: ast.Or, ctx: Context) -> Compiled:
     def explain(scope: Scope) -> Failure:
         first, second = ea(scope), eb(scope)
         decisive = best([first, second])
-        if all(f.detail.startswith("missing: ") for f in (first, second)):  # missing: a, or b
-            named = [f.detail.removeprefix("missing: ") for f in (first, second)]
-            detail = "missing: " + ", or ".join(dict.fromkeys(n for part in named for n in part.split(", or ")))
-        else:
-            detail = f"neither holds: {first.detail}; {second.detail}"
-        return Failure(decisive.reason, decisive.path, detail,
+        if first.missing and second.missing:  # missing: a, or b
+            missing = tuple(dict.fromkeys((*first.missing, *second.missing)))
+            return Failure(decisive.reason, decisive.path, "missing: " + ", or ".join(missing),
+                           first.values + second.values, missing)
+        return Failure(decisive.reason, decisive.path, f"neither holds: {first.detail}; {second.detail}",
                        first.values + second.values)
     return Compiled(run, BOOLEAN, node, ctx.text(node), explain=explain)
 
