@@ -21,7 +21,7 @@ POLICY_ERROR_RULE = f"{INPUT_POLICY}/policy"  # the rule of a row saying the che
 def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
     """The header, then one row per finding in report order (or per error when the check could not run)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180 line ends, as spreadsheets expect
+    writer = csv.writer(out, lineterminator="\n")  # LF: spreadsheets read it, and goldens and git diffs stay plain
     writer.writerow(HEADER)
     writer.writerows(_error_row(e) for e in report.errors)
     writer.writerows(_row(f) for f in report.findings)

@@ -29,7 +29,8 @@ def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
 
 def _command(f: Finding) -> str:
     if f.status is Status.ERROR:
-        command, message = "error", f"could not be checked: {f.message}"
+        command = "error"
+        message = f.message if f.is_input_problem else f"the rule could not be evaluated: {f.message}"
     elif f.status is Status.WAIVED:
         command, message = "notice", f"waived: {f.message} ({f.waiver})" if f.waiver else f"waived: {f.message}"
     else:

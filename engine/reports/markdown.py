@@ -7,6 +7,8 @@ Text from inputs and policies is escaped so that it cannot open HTML or break a 
 
 from __future__ import annotations
 
+from collections import Counter
+
 from ..findings import Finding, InputVerdict, Report, Verdict, by_file
 from ..values.verdicts import Status
 from . import RenderOptions
@@ -26,8 +28,9 @@ def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
     lines += ["| Input | Verdict | Blocking failures | Waived |", "| --- | --- | ---: | ---: |"]
     lines += [f"| {_code(v.file)} | {_VERDICT[v.verdict]} | {v.blocking} | {v.waived} |" for v in report.verdicts]
     groups = by_file(report.findings)
+    judged = Counter((f.file, f.rule) for f in report.findings)
     for v in report.verdicts:
-        lines += ["", *_input(v, groups.get(v.file, []))]
+        lines += ["", *_input(v, groups.get(v.file, []), judged)]
     lines += ["", f"<sub>openwatt {_text(report.provenance.openwatt_version)} · fail on "
                   f"{report.provenance.fail_on.value} · as of {report.provenance.as_of} · "
                   f"{summary.inputs} input{'s' if summary.inputs != 1 else ''}</sub>", ""]
@@ -37,33 +40,38 @@ def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
 def _headline(report: Report) -> str:
     summary = report.summary
     if summary.not_checked:
-        return f"{summary.not_checked} of {summary.inputs} inputs could not be checked"
+        return (f"{summary.not_checked} of {summary.inputs} inputs could not be checked" if summary.inputs != 1
+                else "the input could not be checked")
+    if summary.inputs == 1:
+        return {Verdict.FAIL: "the input fails"}.get(report.verdicts[0].verdict, "the input passes")
     if summary.with_failures:
         return f"{summary.with_failures} of {summary.inputs} inputs fail"
-    return f"all {summary.inputs} inputs pass" if summary.inputs != 1 else "the input passes"
+    return f"all {summary.inputs} inputs pass"
 
 
-def _input(v: InputVerdict, findings: list[Finding]) -> list[str]:
+def _input(v: InputVerdict, findings: list[Finding], judged: Counter[tuple[str, str]]) -> list[str]:
     lines = [f"### {_code(v.file)}: {_VERDICT[v.verdict]}"]
     failing = [f for f in findings if f.status in (Status.FAIL, Status.ERROR)]
     if failing:
         lines.append("")
     for f in failing:
-        lines += _failing(f)
+        lines += _failing(f, _name(f, judged))
     rest = [f for f in findings if f.status not in (Status.FAIL, Status.ERROR)]
     if rest:
         counts = [f"{sum(1 for f in rest if f.status is s)} {label}"
                   for s, label in ((Status.PASS, "passing"), (Status.NOT_APPLICABLE, "not applicable"),
                                    (Status.WAIVED, "waived")) if any(f.status is s for f in rest)]
         lines += ["", f"<details><summary>{', '.join(counts)}</summary>", ""]
-        lines += [_other(f) for f in rest]
+        lines += [_other(f, _name(f, judged)) for f in rest]
         lines += ["", "</details>"]
     return lines
 
 
-def _failing(f: Finding) -> list[str]:
-    kind = "could not be checked" if f.status is Status.ERROR else f.severity.value
-    head = f"- **{_text(_name(f))}** ({kind})" + (f": {_text(f.title)}" if f.title else "")
+def _failing(f: Finding, name: str) -> list[str]:
+    kind = f.severity.value
+    if f.status is Status.ERROR:
+        kind = "input problem" if f.is_input_problem else "rule error"
+    head = f"- **{_text(name)}** ({kind})" + (f": {_text(f.title)}" if f.title else "")
     place = f"{f.location.file}:{f.location.line}:{f.location.column}" if f.location.line else f.location.file
     where = _code(place) + (f" at {_code(f.location.path)}" if f.location.path else "")
     lines = [head, f"  {_text(f.message)}", f"  {where}"]
@@ -74,16 +82,17 @@ def _failing(f: Finding) -> list[str]:
     return lines
 
 
-def _other(f: Finding) -> str:
-    line = f"- {_MARK[f.status]} {_text(_name(f))}" + (f": {_text(f.title)}" if f.title else "")
+def _other(f: Finding, name: str) -> str:
+    line = f"- {_MARK[f.status]} {_text(name)}" + (f": {_text(f.title)}" if f.title else "")
     if f.status is Status.WAIVED:
         line += f" (waived: {_text(f.waiver or f.message)})"
     return line
 
 
-def _name(f: Finding) -> str:
+def _name(f: Finding, judged: Counter[tuple[str, str]]) -> str:
+    """The rule, with its params only when the input has the rule judged more than once (other params)."""
     params = ", ".join(f"{n}={v}" for n, v in f.params)
-    return f"{f.rule} [{params}]" if params else f.rule
+    return f"{f.rule} [{params}]" if params and judged[f.file, f.rule] > 1 else f.rule
 
 
 def _could_not_run(report: Report) -> str:

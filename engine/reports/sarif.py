@@ -91,8 +91,8 @@ def _rule(f: Finding, severity: Severity) -> dict[str, Any]:
 
 def _result(f: Finding, rule_index: int) -> dict[str, Any]:
     message = f.message or f.title or f.rule
-    if f.status is Status.ERROR:
-        message = f"could not be checked: {message}"
+    if f.status is Status.ERROR and not f.is_input_problem:
+        message = f"the rule could not be evaluated: {message}"
     result: dict[str, Any] = {
         "ruleId": f.rule,
         "ruleIndex": rule_index,
