@@ -3,7 +3,8 @@
 A finding is one judgement of one input: a rule with its effective params (however many applied packs
 require it), or a problem of the input itself (policy `openwatt`: `openwatt/load`, `openwatt/schema`,
 `openwatt/evidence`). A report holds the findings of every input, its provenance, and the verdict of each
-input, from which the exit code follows.
+input, from which the exit code follows; a report of a check that could not run at all (a policy with
+errors) holds no finding but its `errors`, so that every output format can still say so.
 """
 
 from __future__ import annotations

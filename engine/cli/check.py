@@ -129,8 +129,11 @@ def _could_not_run(outputs: Outputs, errors: list[RunError], code: int, *, as_of
 
 
 def _run_errors(err: PolicyErrors) -> list[RunError]:
+    """Each policy error as a run error; one in a command-line option (`--set`) names the option, not a file."""
     return [RunError(code=e.code, message=e.message, file=e.span.file, line=e.span.line, column=e.span.column,
-                     hint=e.hint or "") for e in err.errors]
+                     hint=e.hint or "") if not e.span.file.startswith("-")
+            else RunError(code=e.code, message=f"{e.span.file}: {e.message}", hint=e.hint or "")
+            for e in err.errors]
 
 
 def _empty_hint(input_format: str | None) -> str:

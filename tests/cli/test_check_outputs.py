@@ -117,6 +117,13 @@ def test_policy_error_writes_every_machine_format_but_not_text(work: Path, openw
     assert not (work / "x.txt").exists()
 
 
+def test_error_in_an_option_names_the_option_not_a_file(work: Path, openwatt: Openwatt) -> None:
+    result = openwatt("check", "ok.yaml", "-p", "grant.policy", "--set", "budjet=1 MWh", "--format", "json", cwd=work)
+    assert result.returncode == 2
+    [error] = json.loads(result.stdout)["errors"]
+    assert (error["file"], error["line"], error["message"]) == ("", 0, "--set: unknown param 'budjet'")
+
+
 def test_no_input_under_sarif_still_writes_sarif(work: Path, openwatt: Openwatt, sarif_validator: Validator) -> None:
     (work / "empty").mkdir()
     result = openwatt("check", "empty", "-p", "grant.policy", "--format", "sarif", cwd=work)
