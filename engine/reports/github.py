@@ -2,24 +2,34 @@
 
 Each failure, error and waiver is one `::error`, `::warning` or `::notice` line with the file, line, column
 and a title; a plain line per input ends the log with its verdict. Values are escaped as the Actions
-runner unescapes them: in the message `%`, CR and LF; in a property also `:` and `,`.
+runner unescapes them: in the message `%`, CR and LF; in a property also `:` and `,`. GitHub turns at most
+10 commands of each kind per step into annotations; past that a plain line says how many there were.
 """
 
 from __future__ import annotations
+
+from collections import Counter
 
 from ..findings import Finding, Report, RunError
 from ..values.verdicts import Severity, Status
 from . import RenderOptions
 
+ANNOTATIONS_PER_KIND = 10  # GitHub shows 10 errors, 10 warnings and 10 notices per step; the rest stay in the log
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
-    """One workflow command per failure, error or waiver, then one verdict line per input."""
+    """One workflow command per failure, error or waiver, then one verdict line per input (and a line saying
+    how many annotations of a kind GitHub leaves out, past its limit per step)."""
     lines = [_error_command(e) for e in report.errors]
     for f in report.findings:
         if f.status in (Status.FAIL, Status.ERROR, Status.WAIVED):
             lines.append(_command(f))
+    kinds = Counter(line[2:].split(" ", 1)[0].split(":", 1)[0] for line in lines)
+    for kind in ("error", "warning", "notice"):
+        if kinds[kind] > ANNOTATIONS_PER_KIND:
+            lines.append(f"openwatt: {kinds[kind]} {kind} annotations; GitHub shows {ANNOTATIONS_PER_KIND} per step "
+                         "(every one is in this log, and in the SARIF report)")
     for v in report.verdicts:
         lines.append(f"openwatt: {v.file}: {v.verdict.value.upper()}")
     if report.errors:

@@ -208,6 +208,16 @@ def test_github_escapes_data_and_properties() -> None:
     assert github.workflow_command("notice", "m") == "::notice::m"
 
 
+def test_github_says_when_annotations_pass_the_limit_per_step(make_finding: MakeFinding,
+                                                              make_report: MakeReport) -> None:
+    findings = tuple(make_finding(rule=f"funder-grant/r{i:02}", status=Status.FAIL, reason=Reason.VIOLATED,
+                                  message=str(i)) for i in range(12))
+    lines = _render("github", make_report(findings)).splitlines()
+    assert sum(line.startswith("::error ") for line in lines) == 12
+    assert lines[-2:] == ["openwatt: 12 error annotations; GitHub shows 10 per step (every one is in this log, "
+                          "and in the SARIF report)", "openwatt: samples/aurora-7b.yaml: FAIL"]
+
+
 def test_github_says_the_check_could_not_run(could_not_run: Report) -> None:
     assert _render("github", could_not_run) == (
         "::error file=bad.policy,line=11,col=11,title=openwatt%3A OW010::the check could not run: unknown path "
