@@ -173,3 +173,25 @@ def test_stdin_named_twice(work: Path, openwatt: Openwatt) -> None:
     result = openwatt("check", "-", "-", cwd=work)
     assert (result.returncode, result.stderr) == (
         2, "openwatt: error: standard input (-) is given more than once\n    hint: name - once\n")
+
+
+def test_policy_error_under_json_to_a_file(work: Path, openwatt: Openwatt) -> None:
+    # The case: `--format json -o out.json` with a policy that does not compile wrote no JSON at all.
+    result = openwatt("check", "ok.yaml", "-p", "bad.policy", "--format", "json", "-o", "out.json", cwd=work)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", POLICY_ERROR)
+    report = json.loads((work / "out.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(REPORT_SCHEMA).validate(report)
+    assert [e["code"] for e in report["errors"]] == ["OW010"]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (b"---\nlicense: mit\n---\n# A model\n", "model-card"),
+    (b"\xef\xbb\xbf---\r\nlicense: mit\r\n---\r\n\r\nText\r\n", "model-card"),
+    (b"---\nopenwatt: '1.0'\nmodel:\n  id: x\n", None),  # a YAML document start, no front matter
+    (b"---\na: 1\n---\n", None),  # two YAML documents, nothing after: not a model card
+    (b"openwatt: '1.0'\n", None),
+])
+def test_sniff_format(raw: bytes, expected: str | None) -> None:
+    from openwatt.cli.outputs import sniff_format
+
+    assert sniff_format(raw) == expected
