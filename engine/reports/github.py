@@ -31,7 +31,7 @@ def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
             lines.append(f"openwatt: {kinds[kind]} {kind} annotations; GitHub shows {ANNOTATIONS_PER_KIND} per step "
                          "(every one is in this log, and in the SARIF report)")
     for v in report.verdicts:
-        lines.append(f"openwatt: {v.file}: {v.verdict.value.upper()}")
+        lines.append(f"openwatt: {escape_data(v.file)}: {v.verdict.value.upper()}")  # a name cannot start a command
     if report.errors:
         lines.append("openwatt: the check could not run: the policy has errors")
     return "".join(f"{line}\n" for line in lines)

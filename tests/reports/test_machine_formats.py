@@ -218,6 +218,15 @@ def test_github_says_when_annotations_pass_the_limit_per_step(make_finding: Make
                           "and in the SARIF report)", "openwatt: samples/aurora-7b.yaml: FAIL"]
 
 
+def test_github_text_from_inputs_cannot_start_a_command(make_finding: MakeFinding, make_report: MakeReport) -> None:
+    name = "x.yaml\n::error::forged"
+    sneaky = make_finding(file=name, status=Status.FAIL, reason=Reason.VIOLATED, message="a\n::warning::forged",
+                          location=Location(name, 1, 1, ""))
+    lines = _render("github", make_report((sneaky,))).splitlines()
+    assert lines == ["::error file=x.yaml%0A%3A%3Aerror%3A%3Aforged,line=1,col=1,title=funder-grant/rule::a%0A::warning"
+                     "::forged", "openwatt: x.yaml%0A::error::forged: FAIL"]
+
+
 def test_github_says_the_check_could_not_run(could_not_run: Report) -> None:
     assert _render("github", could_not_run) == (
         "::error file=bad.policy,line=11,col=11,title=openwatt%3A OW010::the check could not run: unknown path "
