@@ -1,7 +1,9 @@
 """The CSV view of a report: one row per finding under a fixed header, for spreadsheets.
 
 Values and params are joined into one cell each (`path=value; …`); a report of a check that could not run
-is one row per error with the status `error` and the rule `openwatt/policy`.
+is one row per error with the status `error` and the rule `openwatt/policy`. A text cell that a spreadsheet
+would take for a formula (starting with `=`, `+`, `-`, `@`, a tab or CR) is written with a leading `'`, as
+OWASP advises against CSV injection: a submitter's file name or value never runs in a spreadsheet.
 """
 
 from __future__ import annotations
@@ -23,9 +25,16 @@ def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")  # LF: spreadsheets read it, and goldens and git diffs stay plain
     writer.writerow(HEADER)
-    writer.writerows(_error_row(e) for e in report.errors)
-    writer.writerows(_row(f) for f in report.findings)
+    writer.writerows(map(_safe, (_error_row(e) for e in report.errors)))
+    writer.writerows(map(_safe, (_row(f) for f in report.findings)))
     return out.getvalue()
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(row: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    return tuple(f"'{cell}" if isinstance(cell, str) and cell.startswith(_FORMULA) else cell for cell in row)
 
 
 def _row(f: Finding) -> tuple[str | int, ...]:

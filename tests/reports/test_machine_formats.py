@@ -264,6 +264,14 @@ def test_csv_round_trips_one_row_per_finding(representative: Report) -> None:
         "cite": "Funder grant conditions §4.2", "waiver": "", "required_by": "funder-grant"}
 
 
+def test_csv_cells_never_become_formulas(make_finding: MakeFinding, make_report: MakeReport) -> None:
+    name = '=HYPERLINK("http://x","y").yaml'
+    sneaky = make_finding(file=name, status=Status.FAIL, reason=Reason.VIOLATED, message="@SUM(1+1)",
+                          values=(("model.id", "-2"),), location=Location(name, 1, 1, ""))
+    [_, row] = list(csv.reader(io.StringIO(_render("csv", make_report((sneaky,))))))
+    assert (row[0], row[11], row[12]) == ("'" + name, "'@SUM(1+1)", "model.id=-2")
+
+
 def test_csv_says_the_check_could_not_run(could_not_run: Report) -> None:
     rows = list(csv.reader(io.StringIO(_render("csv", could_not_run))))
     assert rows[1] == ["bad.policy", "11", "11", "", "openwatt", "openwatt/policy", "", "The policy compiles",
