@@ -49,6 +49,12 @@ def test_could_not_run_golden(name: str, could_not_run: Report, golden: Callable
     golden(f"reports/golden/could-not-run.{GOLDEN[name].split('.', 1)[1]}", _render(name, could_not_run))
 
 
+def test_text_says_the_check_could_not_run(could_not_run: Report) -> None:
+    assert _render("text", could_not_run) == ("the check could not run\n"
+                                              "  bad.policy:11:11: OW010 unknown path 'energy.trainig'\n"
+                                              "    hint: did you mean 'energy.training'?\n")
+
+
 # SARIF --------------------------------------------------------------------------------------------------------
 
 def test_sarif_valid(representative: Report, could_not_run: Report, make_report: MakeReport,
