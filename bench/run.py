@@ -20,10 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import bench_cli, bench_compile, bench_evaluate, bench_throughput  # noqa: E402
+from bench import bench_cli, bench_compile, bench_evaluate, bench_precommit, bench_throughput  # noqa: E402
 from bench.common import BENCH, ROOT, Result, Row, packs  # noqa: E402
 
-BENCHMARKS = {"compile": bench_compile, "evaluate": bench_evaluate, "cli": bench_cli, "throughput": bench_throughput}
+BENCHMARKS = {"compile": bench_compile, "evaluate": bench_evaluate, "cli": bench_cli, "throughput": bench_throughput,
+              "precommit": bench_precommit}
 
 
 def main() -> int:

@@ -13,7 +13,7 @@ from typing import Any
 from .documents.discovery import Selection, select
 from .documents.source import DEFAULT_LIMITS, Document, Limits
 from .evaluation import AppliedPolicies
-from .findings import Finding, InputSource, PolicySource, Provenance, Report
+from .findings import Finding, InputSource, PolicySource, Provenance, Report, RunError
 from .inputs import InputOptions, check_input
 from .language.loader import PolicyLoader, is_policy_path
 from .language.policy import CompiledPolicy
@@ -91,6 +91,16 @@ class Engine:
                                 policies=tuple(sorted(policy_sources.values(), key=lambda s: (s.id, s.file))),
                                 inputs=tuple(sorted(sources, key=lambda i: i.file)))
         return Report(tuple(findings), provenance)
+
+
+def could_not_run(errors: Sequence[RunError], *, as_of: dt.date | None = None, fail_on: FailOn = DEFAULT_FAIL_ON,
+                  generated_at: str | None = None) -> Report:
+    """The report of a check that could not run (e.g. its policy has errors): no input, no finding, the
+    errors; every output format says so in its own shape, and its exit code is BAD_INPUT."""
+    as_of = as_of or source_date_epoch() or dt.date.today()
+    provenance = Provenance(openwatt_version=VERSION, generated_at=generated_at or _now(), as_of=as_of.isoformat(),
+                            fail_on=fail_on, policies=(), inputs=())
+    return Report((), provenance, errors=tuple(errors))
 
 
 def _sources(inputs: Sequence[str | os.PathLike[str] | Document] | Selection,

@@ -3,7 +3,8 @@
 A finding is one judgement of one input: a rule with its effective params (however many applied packs
 require it), or a problem of the input itself (policy `openwatt`: `openwatt/load`, `openwatt/schema`,
 `openwatt/evidence`). A report holds the findings of every input, its provenance, and the verdict of each
-input, from which the exit code follows.
+input, from which the exit code follows; a report of a check that could not run at all (a policy with
+errors) holds no finding but its `errors`, so that every output format can still say so.
 """
 
 from __future__ import annotations
@@ -166,10 +167,30 @@ class Summary:
     failing_rules: int  # distinct (rule, params) judgements that failed on some input
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunError:
+    """Why a check could not run at all (e.g. a policy with errors): a report carrying one has no findings,
+    and every machine format still says so in its own shape."""
+
+    code: str  # "OW012"; "" when the error has none
+    message: str
+    file: str = ""  # the policy file, "" when the error is not in a file
+    line: int = 0  # 1-based; 0 when there is no line
+    column: int = 0
+    hint: str = ""
+
+    @property
+    def text(self) -> str:
+        """One line: `file:line:col: CODE message`, with the parts that are known."""
+        place = f"{self.file}:{self.line}:{self.column}: " if self.file else ""
+        return f"{place}{self.code + ' ' if self.code else ''}{self.message}"
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
     findings: tuple[Finding, ...]
     provenance: Provenance
+    errors: tuple[RunError, ...] = ()  # why the check could not run; then findings and verdicts are empty
     counts: Mapping[str, int] = field(init=False)
     verdicts: tuple[InputVerdict, ...] = field(init=False)  # one per checked input, by file
 
@@ -179,7 +200,8 @@ class Report:
         tally = Counter(f.status for f in ordered)
         object.__setattr__(self, "counts", {s.value: tally.get(s, 0) for s in Status})
         groups = by_file(ordered)
-        files = sorted({i.file for i in self.provenance.inputs if i.role is InputRole.DOCUMENT} | groups.keys())
+        documents = () if self.errors else self.provenance.inputs  # a check that could not run judged no input
+        files = sorted({i.file for i in documents if i.role is InputRole.DOCUMENT} | groups.keys())
         verdicts = tuple(_verdict(file, groups.get(file, ()), self.provenance.fail_on) for file in files)
         object.__setattr__(self, "verdicts", verdicts)
 
@@ -204,8 +226,9 @@ class Report:
     @property
     def exit_code(self) -> ExitCode:
         """CLEAR; FINDINGS for failures at or above --fail-on; BAD_INPUT when an input or rule could not be
-        checked (an unreadable file, a schema problem, unusable evidence, a rule that broke)."""
-        if any(f.status is Status.ERROR for f in self.findings):
+        checked (an unreadable file, a schema problem, unusable evidence, a rule that broke), or the check
+        could not run at all (`errors`)."""
+        if self.errors or any(f.status is Status.ERROR for f in self.findings):
             return ExitCode.BAD_INPUT
         return ExitCode.FINDINGS if self.blocking() else ExitCode.CLEAR
 

@@ -86,3 +86,27 @@ def _exit_code(exit: SystemExit) -> int:
         return exit.code or 0
     sys.stderr.write(f"{exit.code}\n")
     return 1
+
+
+SCHEMAS = TESTS / "reports" / "schemas"  # published schemas of the machine formats, with their sources
+
+
+@pytest.fixture(scope="session")
+def sarif_validator() -> Callable[[str], None]:
+    """Validate SARIF text against the OASIS SARIF 2.1.0 schema (draft-04, formats checked)."""
+    import json
+
+    import jsonschema
+
+    schema = json.loads((SCHEMAS / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+    return lambda text: validator.validate(json.loads(text))
+
+
+@pytest.fixture(scope="session")
+def junit_validator() -> Callable[[str], None]:
+    """Validate JUnit XML text against the Apache Ant JUnit schema (see tests/reports/schemas/README.md)."""
+    import xmlschema
+
+    schema = xmlschema.XMLSchema(str(SCHEMAS / "junit-ant.xsd"))
+    return lambda text: schema.validate(text)

@@ -1,4 +1,5 @@
-"""The samples under the default pack: golden JSON reports (OPENWATT_UPDATE_GOLDENS=1 rewrites them)."""
+"""The samples under the default pack: a golden report per format (OPENWATT_UPDATE_GOLDENS=1 rewrites them),
+the JSON, SARIF and JUnit ones valid against their schemas."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ SAMPLES = sorted([*(ROOT / "samples").glob("*.yaml"), *(ROOT / "samples" / "malf
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
-def test_sample_report_golden(sample: Path, monkeypatch: pytest.MonkeyPatch,
-                              golden: Callable[[str, str], None]) -> None:
+def test_sample_report_golden(sample: Path, monkeypatch: pytest.MonkeyPatch, golden: Callable[[str, str], None],
+                              sarif_validator: Callable[[str], None], junit_validator: Callable[[str], None]) -> None:
     monkeypatch.chdir(ROOT)  # file names in the report are relative to the working folder
     engine = Engine()
     policy = engine.policy(DEFAULT_POLICY)
@@ -31,3 +32,14 @@ def test_sample_report_golden(sample: Path, monkeypatch: pytest.MonkeyPatch,
     jsonschema.Draft202012Validator(schema).validate(json.loads(rendered))
     golden(f"golden/samples/{sample.stem}.json", rendered)
     golden(f"golden/samples/{sample.stem}.txt", REPORTERS["text"](report, RenderOptions(verbose=True)))
+    sarif = REPORTERS["sarif"](report, RenderOptions())
+    sarif_validator(sarif)
+    golden(f"golden/samples/{sample.stem}.sarif", sarif)
+    junit = REPORTERS["junit"](report, RenderOptions())
+    junit_validator(junit)
+    golden(f"golden/samples/{sample.stem}.junit.xml", junit)
+    for name, suffix in SUFFIXES.items():
+        golden(f"golden/samples/{sample.stem}{suffix}", REPORTERS[name](report, RenderOptions()))
+
+
+SUFFIXES = {"github": ".github.txt", "markdown": ".md", "csv": ".csv"}  # the formats no schema describes

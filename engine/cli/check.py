@@ -4,21 +4,29 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from ..documents import INPUT_FORMATS
+from ..findings import Report, RunError
 from ..reports import REPORTERS, RenderOptions
 from ..values.verdicts import DEFAULT_FAIL_ON, FailOn
 from .common import (add_policy_path, emit, fail, load_config, parse_params, policy_errors,
                      policy_search_path)
+from .outputs import STDIN, Outputs, parse_outputs, read_stdin
+
+if TYPE_CHECKING:
+    from ..language.errors import PolicyErrors
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     check = commands.add_parser("check", help="check disclosures against policies",
                                 description="Check disclosures (files or folders) against policies. "
                                 "With no -p, the recommended pack applies.")
-    check.add_argument("paths", nargs="+", metavar="PATH", help="disclosure files, or folders to search")
+    check.add_argument("paths", nargs="+", metavar="PATH",
+                       help="disclosure files, or folders to search; - reads one input from standard input")
     check.add_argument("-p", "--policy", action="append", default=[], metavar="POLICY",
                        help="a policy file (x.policy) or a policy id; repeatable")
     add_policy_path(check)
@@ -26,8 +34,11 @@ def register(commands: argparse._SubParsersAction) -> None:
                        help="override a param, e.g. --set max_training_energy='500 MWh'; repeatable")
     check.add_argument("--input-format", choices=INPUT_FORMATS, default=None,
                        help="read every PATH as this format (default: detected from name and content)")
-    check.add_argument("--format", choices=tuple(REPORTERS), default="text", help="output format (default text)")
-    check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    check.add_argument("--format", choices=tuple(REPORTERS), default="text",
+                       help=f"output format: {', '.join(REPORTERS)} (default text)")
+    check.add_argument("-o", "--output", action="append", default=[], metavar="FILE|FORMAT=FILE",
+                       help="write the --format report to FILE instead of stdout; FORMAT=FILE writes that format "
+                       "to FILE as well (e.g. --output sarif=openwatt.sarif); repeatable")
     check.add_argument("--fail-on", choices=[f.value for f in FailOn], default=None,
                        help="exit 1 when a failure is at least this severe (default error)")
     check.add_argument("--waivers", action="append", default=[], metavar="FILE",
@@ -49,6 +60,11 @@ def run(args: argparse.Namespace) -> int:
     from ..language.errors import PolicyErrors
     from ..waivers import load_waivers
 
+    outputs = parse_outputs(args.format, args.output)
+    if isinstance(outputs, int):
+        return outputs
+    if args.paths.count(STDIN) > 1:
+        return fail("standard input (-) is given more than once", "name - once")
     params = parse_params(args.params)
     if isinstance(params, int):
         return params
@@ -61,24 +77,63 @@ def run(args: argparse.Namespace) -> int:
     config = load_config()
     if isinstance(config, int):
         return config
+    fail_on = FailOn(args.fail_on) if args.fail_on else config.fail_on or DEFAULT_FAIL_ON
+    could_not_run = functools.partial(_could_not_run, outputs, as_of=as_of, fail_on=fail_on)
     engine = Engine(search_path=policy_search_path(args, config), params=params, config_params=config.params)
     try:
         policies = engine.policies(args.policy or config.policies or [DEFAULT_POLICY])
     except PolicyErrors as err:
-        return policy_errors(err, "; nothing was checked")
+        code = policy_errors(err, "; nothing was checked")
+        return could_not_run(_run_errors(err), code)
     try:
         waivers = [w for file in [*args.waivers, *config.waivers] for w in load_waivers(file)]
     except DocumentError as err:
-        return fail(f"waivers: {err}", err.hint)
-    fail_on = FailOn(args.fail_on) if args.fail_on else config.fail_on or DEFAULT_FAIL_ON
-    selection = engine.select(args.paths, args.input_format)
-    if selection.empty and not args.allow_empty:
-        return fail(f"no input found: searched {selection.searched()}", _empty_hint(args.input_format))
-    report = engine.check(selection, policies, waivers=waivers, as_of=as_of, fail_on=fail_on,
+        code = fail(f"waivers: {err}", err.hint)
+        return could_not_run([RunError(code="", message=f"waivers: {err.message}", file=err.file, line=err.line,
+                                       column=err.column, hint=err.hint or "")], code)
+    paths = [p for p in args.paths if p != STDIN]
+    selection = engine.select(paths, args.input_format)
+    stdin = read_stdin(args.input_format, engine.limits) if STDIN in args.paths else None
+    if selection.empty and stdin is None and not args.allow_empty:
+        message, hint = f"no input found: searched {selection.searched()}", _empty_hint(args.input_format)
+        return could_not_run([RunError(code="", message=message, hint=hint)], fail(message, hint))
+    inputs = [*paths, stdin.document] if stdin is not None and stdin.document is not None else selection
+    report = engine.check(inputs, policies, waivers=waivers, as_of=as_of, fail_on=fail_on,
                           input_format=args.input_format)
-    options = RenderOptions(color=_color(args.color, args.output), verbose=args.verbose, width=_width())
-    failed = emit(REPORTERS[args.format](report, options), args.output)
-    return report.exit_code if failed is None else failed
+    if stdin is not None and stdin.unreadable is not None:
+        report = stdin.add_to(report)
+    return write_reports(report, outputs, color=args.color, verbose=args.verbose)
+
+
+def write_reports(report: Report, outputs: Outputs, *, color: str = "auto", verbose: bool = False) -> int:
+    """Every requested format of `report` written (the main one to its file or stdout); the exit code."""
+    for format, file in outputs.all:
+        options = RenderOptions(color=_color(color, file), verbose=verbose, width=_width())
+        failed = emit(REPORTERS[format](report, options), file)
+        if failed is not None:
+            return failed
+    return report.exit_code
+
+
+def _could_not_run(outputs: Outputs, errors: list[RunError], code: int, *, as_of: dt.date | None,
+                   fail_on: FailOn) -> int:
+    """After the errors went to stderr: the machine formats still get a document saying the check could not
+    run (text, already on stderr, gets none)."""
+    from ..checking import could_not_run
+
+    machine = outputs.machine()
+    if machine is None:
+        return code
+    write_reports(could_not_run(errors, as_of=as_of, fail_on=fail_on), machine)
+    return code
+
+
+def _run_errors(err: PolicyErrors) -> list[RunError]:
+    """Each policy error as a run error; one in a command-line option (`--set`) names the option, not a file."""
+    return [RunError(code=e.code, message=e.message, file=e.span.file, line=e.span.line, column=e.span.column,
+                     hint=e.hint or "") if not e.span.file.startswith("-")
+            else RunError(code=e.code, message=f"{e.span.file}: {e.message}", hint=e.hint or "")
+            for e in err.errors]
 
 
 def _empty_hint(input_format: str | None) -> str:

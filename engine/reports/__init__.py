@@ -39,4 +39,9 @@ def _lazy(module: str) -> Renderer:
 REPORTERS: Mapping[str, Renderer] = MappingProxyType({
     "text": _lazy("terminal"),
     "json": _lazy("json_report"),
+    "sarif": _lazy("sarif"),
+    "junit": _lazy("junit"),
+    "github": _lazy("github"),
+    "markdown": _lazy("markdown"),
+    "csv": _lazy("csv_report"),
 })

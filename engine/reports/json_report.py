@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..findings import Finding, InputSource, InputVerdict, PolicySource, Provenance, Report
+from ..findings import Finding, InputSource, InputVerdict, PolicySource, Provenance, Report, RunError
 from ..values.verdicts import Severity, Status
 from . import RenderOptions
 
@@ -22,14 +22,23 @@ def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
 
 
 def to_dict(report: Report) -> dict[str, Any]:
-    """The report as plain JSON-ready data, e.g. for a JSON Lines audit writer."""
-    return {
+    """The report as plain JSON-ready data, e.g. for a JSON Lines audit writer. `errors` is there only when
+    the check could not run (a policy with errors): then there are no verdicts and no findings."""
+    data = {
         "openwatt_report": FORMAT_VERSION,
         "provenance": _provenance(report.provenance),
         "summary": _summary(report),
         "verdicts": [_verdict(v) for v in report.verdicts],
         "findings": [_finding(f) for f in report.findings],
     }
+    if report.errors:
+        data["errors"] = [_error(e) for e in report.errors]
+    return data
+
+
+def _error(e: RunError) -> dict[str, Any]:
+    return {"code": e.code, "message": e.message, "file": e.file, "line": e.line, "column": e.column,
+            "hint": e.hint}
 
 
 def _provenance(p: Provenance) -> dict[str, Any]:

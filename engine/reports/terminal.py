@@ -99,6 +99,13 @@ def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
 
 
 def _blocks(report: Report, *, verbose: bool, width: int) -> Iterator[_Block]:
+    if report.errors:  # the check could not run (the CLI shows these on stderr, with source lines)
+        yield _Block((("the check could not run", "bold red"),))
+        for error in report.errors:
+            yield _Block(((_clean(error.text), ""),), INDENT)
+            if error.hint:
+                yield _Block(((_clean(f"hint: {error.hint}"), ""),), INDENT * 2)
+        return
     groups = by_file(report.findings)
     for file in report.files:
         findings = groups.get(file, [])

@@ -12,14 +12,15 @@ from pathlib import Path
 import pytest
 
 from openwatt.findings import Report
-from openwatt.reports import REPORTERS, Renderer, RenderOptions, json_report, terminal
+from openwatt.reports import (REPORTERS, Renderer, RenderOptions, csv_report, github, json_report, junit, markdown,
+                              sarif, terminal)
 
 REPORTS_DIR = Path(__file__).resolve().parents[2] / "engine" / "reports"
 _ANCESTORS = {0: "", 1: "openwatt.reports", 2: "openwatt"}  # what `from .`/`from ..` mean in it
 
 
 def test_registry_names_every_format() -> None:
-    assert list(REPORTERS) == ["text", "json"]
+    assert list(REPORTERS) == ["text", "json", "sarif", "junit", "github", "markdown", "csv"]
 
 
 def test_registry_is_read_only() -> None:
@@ -27,7 +28,10 @@ def test_registry_is_read_only() -> None:
         REPORTERS["xml"] = REPORTERS["json"]  # type: ignore[index]
 
 
-@pytest.mark.parametrize(("name", "module_render"), [("text", terminal.render), ("json", json_report.render)])
+@pytest.mark.parametrize(("name", "module_render"), [
+    ("text", terminal.render), ("json", json_report.render), ("sarif", sarif.render), ("junit", junit.render),
+    ("github", github.render), ("markdown", markdown.render), ("csv", csv_report.render),
+])
 def test_registry_renders_as_the_module_does(name: str, module_render: Renderer, representative: Report) -> None:
     options = RenderOptions(verbose=True, width=72)
     assert REPORTERS[name](representative, options) == module_render(representative, options)
@@ -53,9 +57,10 @@ report = Report((), Provenance(openwatt_version="0.1.0", generated_at="2025-09-0
 base = set(sys.modules)
 openwatt.reports.REPORTERS["json"](report, openwatt.reports.RenderOptions())
 steps["json"] = sorted(set(sys.modules) - base)
-base = set(sys.modules)
-openwatt.reports.REPORTERS["text"](report, openwatt.reports.RenderOptions())
-steps["text"] = sorted(set(sys.modules) - base)
+for name in ("sarif", "junit", "github", "markdown", "csv", "text"):
+    base = set(sys.modules)
+    openwatt.reports.REPORTERS[name](report, openwatt.reports.RenderOptions())
+    steps[name] = sorted(set(sys.modules) - base)
 print(json.dumps(steps))
 """
 
@@ -73,11 +78,12 @@ def _top(modules: list[str]) -> set[str]:
 def test_importing_the_registry_loads_no_reporter(imported_by: dict[str, list[str]]) -> None:
     assert not {"rich", "jsonschema"} & _top(imported_by["import"])
     assert "openwatt.reports.terminal" not in imported_by["import"]
-    assert "openwatt.reports.json_report" not in imported_by["import"]
+    assert not [m for m in imported_by["import"] if m.startswith("openwatt.reports.")]
 
 
-def test_json_render_does_not_load_rich(imported_by: dict[str, list[str]]) -> None:
-    assert not {"rich", "jsonschema"} & _top(imported_by["json"])
+@pytest.mark.parametrize("name", ["json", "sarif", "junit", "github", "markdown", "csv"])
+def test_machine_formats_do_not_load_rich(name: str, imported_by: dict[str, list[str]]) -> None:
+    assert not {"rich", "jsonschema"} & _top(imported_by[name])
 
 
 def test_text_render_loads_rich_when_it_runs(imported_by: dict[str, list[str]]) -> None:
