@@ -21,6 +21,7 @@ __all__ = ["ExitCode", "add_policy_path", "emit", "fail", "load_config", "parse_
 
 def emit(text: str, output: str | None) -> ExitCode | None:
     """Write a command's result to `output` (a file) or to stdout; the exit code of a failure, else None."""
+    text = writable(text)
     if output is None:
         sys.stdout.write(text)
         return None
@@ -32,10 +33,16 @@ def emit(text: str, output: str | None) -> ExitCode | None:
 
 
 def fail(message: str, hint: str | None = None) -> ExitCode:
-    sys.stderr.write(f"openwatt: error: {message}\n")
+    sys.stderr.write(writable(f"openwatt: error: {message}\n"))
     if hint:
-        sys.stderr.write(f"    hint: {hint}\n")
+        sys.stderr.write(writable(f"    hint: {hint}\n"))
     return ExitCode.BAD_INPUT
+
+
+def writable(text: str) -> str:
+    """`text` as UTF-8 can hold it: a lone surrogate (a JSON disclosure's "\\ud800", or a file name that is not
+    UTF-8) becomes its escape, \\ud800, which is also how JSON writes it, so a report is always written."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def policy_errors(err: PolicyErrors, consequence: str = "") -> ExitCode:

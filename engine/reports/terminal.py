@@ -109,7 +109,7 @@ def _blocks(report: Report, *, verbose: bool, width: int) -> Iterator[_Block]:
     groups = by_file(report.findings)
     for file in report.files:
         findings = groups.get(file, [])
-        yield _Block(((_clean(file), "bold"),))
+        yield _Block(((_clean_name(file), "bold"),))
         # A rule judged twice (imported with different params) says which params and packs each time.
         judgements = {(f.rule, f.params, f.required_by) for f in findings if not f.is_input_problem}
         ambiguous = {rule for rule, n in Counter(rule for rule, _, _ in judgements).items() if n > 1}
@@ -156,7 +156,7 @@ def _finding(f: Finding, *, verbose: bool, variant: bool) -> Iterator[_Block]:
         yield detail((_clean(message), ""))
     if verbose and f.detail and f.detail != message:
         yield detail(("detail: ", "dim"), (_clean(f.detail), ""))
-    yield detail(("at ", "dim"), (_clean(_where(f.location, f.file)), ""))
+    yield detail(("at ", "dim"), (_clean_name(_where(f.location, f.file)), ""))
     if f.cite:
         yield detail(("cite: ", "dim"), (_clean(f.cite), ""))
     if verbose and len(f.required_by) > 1:
@@ -199,7 +199,8 @@ def _verdicts(report: Report) -> Iterator[_Block]:
         label = VERDICT_LABELS[v.verdict]
         lead = ((label.ljust(_STATUS_WIDTH), VERDICT_STYLE[v.verdict]), (" ", ""))
         said = _verdict_counts(v)
-        yield _Block(((_clean(v.file), ""), *(((f"  {said}", "dim"),) if said else ())), _STATUS_WIDTH + 1, lead)
+        yield _Block(((_clean_name(v.file), ""), *(((f"  {said}", "dim"),) if said else ())), _STATUS_WIDTH + 1,
+                     lead)
     if report.verdicts:
         yield _Block()
 
@@ -296,6 +297,11 @@ def _join(parts: list[Seg]) -> tuple[Seg, ...]:
         joined += [(", ", "")] if n else []
         joined.append(part)
     return tuple(joined)
+
+
+def _clean_name(name: str) -> str:
+    """A file name on one line: a newline in it is shown as \\n, so that it cannot forge a line of the report."""
+    return _clean(name).replace("\n", "\\n")
 
 
 def _clean(text: str) -> str:
