@@ -47,7 +47,8 @@ class Selection:
 def select(paths: Sequence[str | os.PathLike[str]], input_format: str | None = None) -> Selection:
     """Every input `paths` select for `input_format`: a file as given (whatever its name), a folder's files
     whose names fit FOLDER_PATTERNS. A file named twice (or named and inside a named folder) is selected
-    once, under the name it was first met by; a path that is not there is a DocumentError in `missing`."""
+    once, under the name it was first met by; a path that is not there, and a link in a folder to a file
+    outside that folder (not read), are DocumentErrors in `missing`."""
     patterns = FOLDER_PATTERNS.get(input_format, _DISCLOSURES)
     files: dict[str, Path] = {}
     missing: list[DocumentError] = []
@@ -56,6 +57,7 @@ def select(paths: Sequence[str | os.PathLike[str]], input_format: str | None = N
         path = Path(given)
         if path.is_dir():
             folders.append(os.fspath(given))
+            missing.extend(_link_out(path, file) for file in _walk(path, patterns) if leaves(path, file))
         try:
             for file in discover([path], patterns):
                 files.setdefault(os.path.realpath(file), file)
@@ -66,13 +68,13 @@ def select(paths: Sequence[str | os.PathLike[str]], input_format: str | None = N
 
 def discover(paths: Sequence[str | os.PathLike[str]], patterns: Sequence[str] = _DISCLOSURES) -> list[Path]:
     """Files as given, in the order given; each directory's files whose names fit `patterns` (default:
-    *.yaml, *.yml and *.json), recursively, sorted by path, leaving out hidden files and directories. A
-    file reached twice is listed once. A path that does not exist raises DocumentError."""
+    *.yaml, *.yml and *.json), recursively, sorted by path, leaving out hidden files and directories and
+    links to files outside the directory (`leaves`). A file reached twice is listed once. A path that does not exist raises DocumentError."""
     found: dict[Path, None] = {}  # ordered and free of repeats
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found.update(dict.fromkeys(_walk(path, patterns)))
+            found.update(dict.fromkeys(file for file in _walk(path, patterns) if not leaves(path, file)))
         elif path.exists():
             found[path] = None
         else:
@@ -90,3 +92,18 @@ def _walk(directory: Path, patterns: Sequence[str]) -> list[Path]:
         files.extend(Path(root, name) for name in names
                      if not name.startswith(".") and any(fnmatch.fnmatchcase(name.lower(), p) for p in wanted))
     return sorted(files)
+
+
+def leaves(directory: Path, file: Path) -> bool:
+    """Whether `file`, found under `directory`, is a symbolic link to a file outside it (or a link that
+    cannot be resolved): it is not read, and `select` reports it."""
+    try:
+        root = os.path.realpath(directory)
+        return os.path.commonpath([root, os.path.realpath(file)]) != root
+    except (OSError, ValueError):  # a link loop
+        return True
+
+
+def _link_out(directory: Path, file: Path) -> DocumentError:
+    return DocumentError(os.fspath(file), 0, 0, f"is a symbolic link to a file outside {os.fspath(directory)}; not read",
+                         "copy the file into the folder, or give its path directly")

@@ -17,10 +17,12 @@ the evidence (the phase of the same name, or the evidence's only phase) are merg
    Text that may be worded differently and be right (tool, methodology, location, provider) and the
    hardware list are filled when missing but not compared.
 
-An evidence path is relative to the disclosure's folder and must stay inside that folder's tree: an
-absolute path, a URL, a path that climbs out with `..` or through a symbolic link is refused, as is a
-file that cannot be read; each is a problem of kind `evidence`, located at the `evidence:` line, and the rest of
-the disclosure is checked all the same. Evidence files are not followed further: the evidence of an
+An evidence path is relative to the disclosure's folder and must stay inside that folder's tree. It is
+resolved once (links and `..` followed in order, as the system does) and the file opened is the one
+resolved, named under the disclosure's folder with no link or `..` left below it. An absolute path, a
+URL, a path that climbs out with `..` or through a symbolic link, the disclosure itself, anything but a
+regular file (a folder, a named pipe) and a file that cannot be read are refused; each is a problem of
+kind `evidence`, located at the `evidence:` line, and the rest of the disclosure is checked all the same. Evidence files are not followed further: the evidence of an
 evidence file is ignored.
 """
 
@@ -31,6 +33,7 @@ import math
 import ntpath
 import os
 import re
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -99,15 +102,15 @@ def merge_evidence(document: Document, load: Callable[[str], Document] = load_an
     positions = dict(document.positions)
     issues: list[Problem] = []
     for reference in references:
-        refusal = _refusal(document, reference)
-        if refusal is not None:
-            issues.append(refusal)
+        checked = _checked(document, reference)
+        if isinstance(checked, Problem):
+            issues.append(checked)
             continue
         try:
-            evidence = load(reference.file)
+            evidence = load(checked)
         except DocumentError as error:
             where = f" (line {error.line}, column {error.column})" if error.line else ""
-            issues.append(_problem(document, reference, f"cannot read the evidence file {clip(reference.file, 120)}: "
+            issues.append(_problem(document, reference, f"cannot read the evidence file {clip(checked, 120)}: "
                                               f"{error.message}{where}", error.hint))
             continue
         phase = reference.path[1]
@@ -149,7 +152,11 @@ def _conflict(document: Document, path: Path, values: tuple[Any, Any], evidence:
                    values=((format_path(path), str(stated)), (evidence.file, str(evidenced))))
 
 
-def _refusal(document: Document, reference: EvidenceReference) -> Problem | None:
+def _checked(document: Document, reference: EvidenceReference) -> str | Problem:
+    """The path to open for `reference`, or why it is refused. The path is resolved once (every link and
+    `..` followed in order, as the system does), checked, and given back under the disclosure's folder as
+    the disclosure names it with nothing but plain folders below (no link, no `..`): the path opened is
+    the path checked."""
     written = clip(reference.written, 120)
     if any(ord(character) < 32 for character in reference.written):
         return _problem(document, reference, f"evidence {written!r} has a control character in its path",
@@ -170,6 +177,30 @@ def _refusal(document: Document, reference: EvidenceReference) -> Problem | None
     if os.path.commonpath([folder, target]) != folder:
         return _problem(document, reference, f"evidence {written!r} is outside the disclosure's folder",
                         "keep evidence files in the disclosure's folder or below it")
+    if (refusal := _unusable(document, reference, target)) is not None:
+        return refusal
+    return os.path.join(os.path.dirname(document.file), os.path.relpath(target, folder))
+
+
+def _unusable(document: Document, reference: EvidenceReference, target: str) -> Problem | None:
+    """A refusal for a target inside the folder that is not a file of its own: the disclosure itself, or
+    not a regular file (a folder, a named pipe that would block for ever, a device). A target that is
+    not there is left to the loader, which says so."""
+    written = clip(reference.written, 120)
+    try:
+        found = os.stat(target)
+    except (OSError, ValueError):
+        return None
+    try:
+        itself = os.stat(document.file)
+    except (OSError, ValueError):  # a document that was not read from a file (a policy test's inline one)
+        itself = None
+    if itself is not None and (found.st_dev, found.st_ino) == (itself.st_dev, itself.st_ino):
+        return _problem(document, reference, f"evidence {written!r} is the disclosure itself",
+                        "cite the measurement's own file (a CodeCarbon log, a model card), not the disclosure")
+    if not stat.S_ISREG(found.st_mode):
+        return _problem(document, reference, f"evidence {written!r} is not a regular file",
+                        "give the path of a file, e.g. evidence/emissions.csv")
     return None
 
 
