@@ -17,7 +17,7 @@ from .findings import Finding, InputSource, PolicySource, Provenance, Report
 from .inputs import InputOptions, check_input
 from .language.loader import PolicyLoader, is_policy_path
 from .language.policy import CompiledPolicy
-from .values.verdicts import DEFAULT_FAIL_ON, FailOn
+from .values.verdicts import DEFAULT_FAIL_ON, FailOn, InputWaivers
 from .version import __version__ as VERSION
 from .waivers import Waiver
 
@@ -64,15 +64,18 @@ class Engine:
     def check(self, inputs: Sequence[str | os.PathLike[str] | Document] | Selection,
               policies: Sequence[CompiledPolicy], *, waivers: Sequence[Waiver] = (), as_of: dt.date | None = None,
               fail_on: FailOn = DEFAULT_FAIL_ON, generated_at: str | None = None,
-              input_format: str | None = None) -> Report:
+              input_format: str | None = None, input_waivers: InputWaivers = InputWaivers.APPLY) -> Report:
         """Every input checked against every policy: paths (files, or folders searched for disclosures),
         documents already loaded, or a `select`ion. A file that cannot be read or does not fit the schema
         gets error findings; the others are checked all the same. Model cards, MOT files and CodeCarbon
         logs are imported (`input_format` forces one format); evidence files a disclosure cites are
         merged in, and their conflicts are findings. `as_of` defaults to SOURCE_DATE_EPOCH's date when
-        that is set (reproducible reports), else today."""
+        that is set (reproducible reports), else today. `waivers` (from waivers files) apply; the waivers
+        written in each input apply, are only reported, or are ignored, as `input_waivers` says (the
+        submitter wrote those: an auditor's run reports them rather than applying them)."""
         as_of = as_of or source_date_epoch() or dt.date.today()
-        options = InputOptions(as_of=as_of, waivers=tuple(waivers), limits=self.limits, input_format=input_format)
+        options = InputOptions(as_of=as_of, waivers=tuple(waivers), limits=self.limits, input_format=input_format,
+                               input_waivers=input_waivers)
         applied = AppliedPolicies(policies)
         findings: list[Finding] = []
         sources: list[InputSource] = []
@@ -89,7 +92,8 @@ class Engine:
         provenance = Provenance(openwatt_version=VERSION, generated_at=generated_at or _now(),
                                 as_of=as_of.isoformat(), fail_on=fail_on,
                                 policies=tuple(sorted(policy_sources.values(), key=lambda s: (s.id, s.file))),
-                                inputs=tuple(sorted(sources, key=lambda i: i.file)))
+                                inputs=tuple(sorted(sources, key=lambda i: i.file)), input_waivers=input_waivers,
+                                waiver_files=tuple(sorted({w.origin.rpartition(":")[0] for w in waivers})))
         return Report(tuple(findings), provenance)
 
 

@@ -9,7 +9,7 @@ import sys
 
 from ..documents import INPUT_FORMATS
 from ..reports import REPORTERS, RenderOptions
-from ..values.verdicts import DEFAULT_FAIL_ON, FailOn
+from ..values.verdicts import DEFAULT_FAIL_ON, FailOn, InputWaivers
 from .common import (add_policy_path, emit, fail, load_config, parse_params, policy_errors,
                      policy_search_path)
 
@@ -32,6 +32,10 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                        help="exit 1 when a failure is at least this severe (default error)")
     check.add_argument("--waivers", action="append", default=[], metavar="FILE",
                        help="a YAML/JSON file with a 'waivers' list; repeatable")
+    check.add_argument("--input-waivers", choices=[w.value for w in InputWaivers], default=InputWaivers.APPLY.value,
+                       help="what waivers written inside the checked inputs (by their submitters) do: apply "
+                       "(default), report (waive nothing, say so beside each failure) or ignore; --waivers files "
+                       "always apply")
     check.add_argument("--as-of", metavar="YYYY-MM-DD",
                        help="judge waiver expiry and `today` on this date (default: SOURCE_DATE_EPOCH's date, "
                        "else today)")
@@ -75,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     if selection.empty and not args.allow_empty:
         return fail(f"no input found: searched {selection.searched()}", _empty_hint(args.input_format))
     report = engine.check(selection, policies, waivers=waivers, as_of=as_of, fail_on=fail_on,
-                          input_format=args.input_format)
+                          input_format=args.input_format, input_waivers=InputWaivers(args.input_waivers))
     options = RenderOptions(color=_color(args.color, args.output), verbose=args.verbose, width=_width())
     failed = emit(REPORTERS[args.format](report, options), args.output)
     return report.exit_code if failed is None else failed

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from ..values.quantities import UNITS, Quantity, QuantityError, parse_quantity
+from ..values.text import blank
 from ..values.verdicts import Reason
 from . import ast
 from .operations import apply_arithmetic
@@ -105,7 +106,7 @@ def _present(x: Any) -> bool:
     if isinstance(x, Missing) or x is None:
         return False
     if isinstance(x, str):
-        return x.strip() != ""
+        return not blank(x)  # whitespace and invisible characters only: absent (values/text.py)
     if isinstance(x, Items):
         return any(_present(v) for v in x)
     if isinstance(x, (list, dict)):

@@ -44,6 +44,7 @@ def _provenance(p: Provenance) -> dict[str, Any]:
         "fail_on": p.fail_on.value,
         "policies": [_policy(s) for s in policies],
         "inputs": [_input(s) for s in inputs],
+        "waivers": {"input": p.input_waivers.value, "files": list(p.waiver_files)},
     }
 
 
