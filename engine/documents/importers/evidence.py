@@ -12,8 +12,10 @@ the evidence (the phase of the same name, or the evidence's only phase) are merg
 3. **Disagreements are findings.** A stated value that differs from the evidence beyond rounding is a
    problem of kind `conflict`, for the caller to report; the stated value stays. Compared, with units: the quantities
    (energy, emissions, duration, accelerator_time, compute, water, carbon_intensity), which agree if within
-   1 % of each other or if the evidence rounds to the stated figure at the precision it is written with
-   ('74 MWh' agrees with 74.4 MWh, '4.1 tCO2e' with 4.14 tCO2e); `pue`, within 1 %; and `method`, exactly.
+   1 % of each other or if the evidence rounds to the stated figure at the last significant digit written
+   ('74 MWh' agrees with 74.4 MWh, '4.1 tCO2e' with 4.14 tCO2e), never beyond 5 % of the evidence whatever
+   the notation ('0e2 tCO2e' and '1e3 kWh' are conflicts against 41.44 tCO2e and 1,400 kWh), and a stated
+   zero only with a zero; `pue`, within 1 %; and `method`, exactly.
    Text that may be worded differently and be right (tool, methodology, location, provider) and the
    hardware list are filled when missing but not compared.
 
@@ -44,10 +46,14 @@ from openwatt.documents.problems import Problem, ProblemKind
 from openwatt.documents.source import Document, DocumentError, Path, format_path
 from openwatt.values.quantities import QUANTITY_RE, Quantity, QuantityError, parse_quantity
 
-__all__ = ["TOLERANCE", "EvidenceReference", "evidence_references", "merge_evidence"]
+__all__ = ["ROUNDING_LIMIT", "TOLERANCE", "EvidenceReference", "evidence_references", "merge_evidence"]
 
 TOLERANCE = 0.01
 """Relative difference (1 %) within which a stated quantity agrees with its evidence."""
+
+ROUNDING_LIMIT = 0.05
+"""The most a stated quantity may differ from its evidence (5 % of the evidence) when it is the evidence
+rounded to the digits written: rounding is no leeway beyond this, however few digits a notation shows."""
 
 _MAX_POWER = 308  # 10.0 ** 309 overflows
 
@@ -241,18 +247,26 @@ def _compare(stated: Any, evidenced: Any, key: str) -> tuple[Any, Any] | None:
 
 
 def _agrees(written: str, stated: Quantity, evidenced: Quantity) -> bool:
+    """Whether the stated quantity (as `written`) agrees with the evidence: within TOLERANCE of it, or
+    equal to it rounded to the last significant digit written ('74 MWh' for 74.4 MWh), but never further
+    than ROUNDING_LIMIT from it, whatever the notation ('0e2 tCO2e' is not 41.44 tCO2e rounded). A stated
+    zero agrees only with a zero."""
     a, b = stated.base, evidenced.base
     if not (math.isfinite(a) and math.isfinite(b)):  # beyond any float in base units: 1e306 m3 of water
         return False
+    if a == 0 or b == 0:
+        return a == b
     if abs(a - b) <= TOLERANCE * max(abs(a), abs(b)):
         return True
+    if abs(a - b) > ROUNDING_LIMIT * abs(b):
+        return False
     match = QUANTITY_RE.match(written.strip())
     if match is None:
         return False
     mantissa, _, exponent = match["number"].lower().partition("e")
     decimals = len(mantissa.partition(".")[2])
     power = _exponent(exponent) - decimals  # '4.1' -> -1, '74' -> 0, '1.66e23' -> 21
-    if power > _MAX_POWER:  # '0e309': a zero written with a step beyond any float, no rounding leeway
+    if power > _MAX_POWER:  # a step beyond any float: no rounding leeway
         return False
     step = 10.0 ** power  # below 1e-323 it is 0.0: no leeway either
     try:
