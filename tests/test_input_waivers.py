@@ -52,7 +52,9 @@ def test_a_submitters_own_waiver_applies_only_when_asked() -> None:
     assert finding(SELF_WAIVED, InputWaivers.IGNORE) == ("fail", "")
 
 
-@pytest.mark.parametrize("invisible", ["", "   ", "\u200b" * 80, "\u200d\ufeff\u2060", "\u00a0\u3000\t", "\u202e\u00ad"])
+@pytest.mark.parametrize("invisible", ["", "   ", "\u200b" * 80, "\u200d\ufeff\u2060", "\u00a0\u3000\t", "\u202e\u00ad"],
+                         ids=["empty", "spaces", "zero-width-spaces", "joiner-bom-word-joiner", "nbsp-ideographic-tab",
+                              "bidi-override-soft-hyphen"])
 @pytest.mark.parametrize("field", ["approver", "reason"])
 def test_an_invisible_approver_or_reason_is_no_waiver(field: str, invisible: str) -> None:
     disclosure = SELF_WAIVED.replace({"approver": "me", "reason": "not needed"}[field], json.dumps(invisible))
