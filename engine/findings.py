@@ -104,6 +104,7 @@ class PolicySource:
     version: str
     file: str
     sha256: str
+    shadows: bool = False  # read from another file than the shipped pack of the same id (a search path)
 
 
 class InputRole(StrEnum):

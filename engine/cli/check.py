@@ -39,6 +39,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     check.add_argument("--as-of", metavar="YYYY-MM-DD",
                        help="judge waiver expiry and `today` on this date (default: SOURCE_DATE_EPOCH's date, "
                        "else today)")
+    check.add_argument("--allow-no-rules", action="store_true",
+                       help="apply a policy that has no rules (default: a policy error, OW038, since every input "
+                       "would pass it)")
     check.add_argument("--allow-empty", action="store_true",
                        help="exit 0 when the paths select no input (default: exit 2, as for a mistyped path)")
     check.add_argument("-v", "--verbose", action="store_true", help="list passing and not applicable rules too")
@@ -48,7 +51,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..checking import DEFAULT_POLICY, Engine
+    from ..checking import DEFAULT_POLICY, Engine, shadowing
     from ..documents.source import DocumentError
     from ..language.errors import PolicyErrors
     from ..waivers import load_waivers
@@ -65,11 +68,15 @@ def run(args: argparse.Namespace) -> int:
     config = load_config()
     if isinstance(config, int):
         return config
-    engine = Engine(search_path=policy_search_path(args, config), params=params, config_params=config.params)
+    engine = Engine(search_path=policy_search_path(args, config), params=params, config_params=config.params,
+                    allow_no_rules=args.allow_no_rules)
     try:
         policies = engine.policies(args.policy or config.policies or [DEFAULT_POLICY])
     except PolicyErrors as err:
         return policy_errors(err, "; nothing was checked")
+    for policy_id, file in shadowing(policies):
+        sys.stderr.write(f"openwatt: warning: policy {policy_id} is read from {file}, which shadows the shipped "
+                         f"pack {policy_id}\n")
     try:
         waivers = [w for file in [*args.waivers, *config.waivers] for w in load_waivers(file)]
     except DocumentError as err:

@@ -15,14 +15,18 @@ from .errors import PolicyError, PolicyErrors, did_you_mean
 from .policy import CompiledPolicy, Compiler, Unit, option_span
 
 POLICY_SUFFIX = ".policy"
+SHIPPED_PREFIX = "<openwatt>/policies/"  # how a shipped pack's file is shown outside a checkout
 
 
 class PolicyLoader:
     """Reads policies from files and the search path and compiles them; one per set of options."""
 
     def __init__(self, search_path: Sequence[Path] = (), overrides: Mapping[str, str] | None = None,
-                 config: Mapping[str, Any] | None = None, override_origin: str = "--set") -> None:
+                 config: Mapping[str, Any] | None = None, override_origin: str = "--set",
+                 allow_no_rules: bool = False) -> None:
         self.search_path = (*(Path(p) for p in search_path), POLICIES_DIR)
+        # A policy that applies no rule passes every input: an error (OW038) unless asked for.
+        self.allow_no_rules = allow_no_rules
         self.overrides = dict(overrides or {})  # --set NAME=VALUE, as written
         self.config = dict(config or {})  # [params] from openwatt.toml, already typed by TOML
         self.override_origin = override_origin
@@ -99,6 +103,11 @@ class PolicyLoader:
         if errors:
             raise PolicyErrors(errors, self.sources)
         compiled = Compiler(units, self, errors).run(root)
+        if not errors and not compiled.rules and not self.allow_no_rules:
+            errors.append(PolicyError(
+                "OW038", f"policy {root.tree.header.id} has no rules, so every input would pass it",
+                root.tree.header.id_span, "add a rule, or import a pack; to apply it anyway (as a template), "
+                "give --allow-no-rules"))
         if errors:
             raise PolicyErrors(errors, self.sources)
         return compiled
@@ -154,7 +163,7 @@ def display(path: Path) -> str:
     except ValueError:
         shipped = POLICIES_DIR.resolve()
         try:
-            return f"<openwatt>/policies/{path.resolve().relative_to(shipped)}"
+            return f"{SHIPPED_PREFIX}{path.resolve().relative_to(shipped)}"
         except ValueError:
             return str(path)
 

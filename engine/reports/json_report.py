@@ -49,7 +49,7 @@ def _provenance(p: Provenance) -> dict[str, Any]:
 
 
 def _policy(s: PolicySource) -> dict[str, Any]:
-    return {"id": s.id, "version": s.version, "file": s.file, "sha256": s.sha256}
+    return {"id": s.id, "version": s.version, "file": s.file, "sha256": s.sha256, "shadows": s.shadows}
 
 
 def _input(s: InputSource) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["blank", "visible"]
+__all__ = ["blank", "printable", "visible"]
 
 _INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cf", "Cc"})
 
@@ -23,6 +23,18 @@ def visible(text: str) -> str:
 def blank(text: str) -> bool:
     """True when `text` shows nothing: empty, or only whitespace and invisible characters."""
     return not any(not _invisible(c) for c in text)
+
+
+# What a terminal would obey rather than show: C0 and C1 controls (escape sequences start with ESC or
+# CSI), DEL, and the bidirectional overrides and isolates that reorder what follows them.
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+_CONTROLS |= {c: f"\\u{c:04x}" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def printable(text: str) -> str:
+    """`text` safe to echo to a terminal: controls (tabs and newlines included) and bidirectional
+    overrides written as escapes (`\\x1b`, `\\u202e`), everything else as it is."""
+    return text.translate(_CONTROLS)
 
 
 def _invisible(character: str) -> bool:
