@@ -15,9 +15,10 @@ from .documents.source import DEFAULT_LIMITS, Document, Limits
 from .evaluation import AppliedPolicies
 from .findings import Finding, InputSource, PolicySource, Provenance, Report, RunError
 from .inputs import InputOptions, check_input
-from .language.loader import PolicyLoader, is_policy_path
+from .language.loader import POLICY_SUFFIX, SHIPPED_PREFIX, PolicyLoader, is_policy_path
 from .language.policy import CompiledPolicy
-from .values.verdicts import DEFAULT_FAIL_ON, FailOn
+from .resources import POLICIES_DIR
+from .values.verdicts import DEFAULT_FAIL_ON, FailOn, InputWaivers
 from .version import __version__ as VERSION
 from .waivers import Waiver
 
@@ -30,16 +31,19 @@ class Engine:
     `search_path`: folders where `import` and policy ids are looked up, before the shipped packs.
     `params`: NAME -> VALUE as written on the command line (--set); `config_params`: typed values
     from openwatt.toml. Both apply to every policy in a tree that declares the param.
+    `allow_no_rules`: apply a policy that has no rules (otherwise the policy error OW039).
     """
 
     def __init__(self, *, search_path: Sequence[Path | str] = (), params: Mapping[str, str] | None = None,
-                 config_params: Mapping[str, Any] | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
+                 config_params: Mapping[str, Any] | None = None, limits: Limits = DEFAULT_LIMITS,
+                 allow_no_rules: bool = False) -> None:
         self.search_path = tuple(Path(p) for p in search_path)
         self.params, self.config_params = dict(params or {}), dict(config_params or {})
         self.limits = limits
+        self.allow_no_rules = allow_no_rules  # a policy without rules is an error (OW039) unless allowed
 
     def _loader(self) -> PolicyLoader:
-        return PolicyLoader(self.search_path, self.params, self.config_params)
+        return PolicyLoader(self.search_path, self.params, self.config_params, allow_no_rules=self.allow_no_rules)
 
     def policy(self, ref: str | Path) -> CompiledPolicy:
         """Compile a policy named by file path (`grant.policy`) or by id (`recommended`).
@@ -64,15 +68,18 @@ class Engine:
     def check(self, inputs: Sequence[str | os.PathLike[str] | Document] | Selection,
               policies: Sequence[CompiledPolicy], *, waivers: Sequence[Waiver] = (), as_of: dt.date | None = None,
               fail_on: FailOn = DEFAULT_FAIL_ON, generated_at: str | None = None,
-              input_format: str | None = None) -> Report:
+              input_format: str | None = None, input_waivers: InputWaivers = InputWaivers.APPLY) -> Report:
         """Every input checked against every policy: paths (files, or folders searched for disclosures),
         documents already loaded, or a `select`ion. A file that cannot be read or does not fit the schema
         gets error findings; the others are checked all the same. Model cards, MOT files and CodeCarbon
         logs are imported (`input_format` forces one format); evidence files a disclosure cites are
         merged in, and their conflicts are findings. `as_of` defaults to SOURCE_DATE_EPOCH's date when
-        that is set (reproducible reports), else today."""
+        that is set (reproducible reports), else today. `waivers` (from waivers files) apply; the waivers
+        written in each input apply, are only reported, or are ignored, as `input_waivers` says (the
+        submitter wrote those: an auditor's run reports them rather than applying them)."""
         as_of = as_of or source_date_epoch() or dt.date.today()
-        options = InputOptions(as_of=as_of, waivers=tuple(waivers), limits=self.limits, input_format=input_format)
+        options = InputOptions(as_of=as_of, waivers=tuple(waivers), limits=self.limits, input_format=input_format,
+                               input_waivers=input_waivers)
         applied = AppliedPolicies(policies)
         findings: list[Finding] = []
         sources: list[InputSource] = []
@@ -84,12 +91,14 @@ class Engine:
             result = check_input(source, applied, options)
             findings.extend(result.findings)
             sources.extend(result.sources)
-        policy_sources = {(s.id, s.file): PolicySource(s.id, s.version, s.file, s.sha256)
+        policy_sources = {(s.id, s.file): PolicySource(s.id, s.version, s.file, s.sha256,
+                                                       shadows=shadows_shipped(s.id, s.file))
                           for p in policies for s in p.sources}
         provenance = Provenance(openwatt_version=VERSION, generated_at=generated_at or _now(),
                                 as_of=as_of.isoformat(), fail_on=fail_on,
                                 policies=tuple(sorted(policy_sources.values(), key=lambda s: (s.id, s.file))),
-                                inputs=tuple(sorted(sources, key=lambda i: i.file)))
+                                inputs=tuple(sorted(sources, key=lambda i: i.file)), input_waivers=input_waivers,
+                                waiver_files=tuple(sorted({w.origin.rpartition(":")[0] for w in waivers})))
         return Report(tuple(findings), provenance)
 
 
@@ -101,6 +110,24 @@ def could_not_run(errors: Sequence[RunError], *, as_of: dt.date | None = None, f
     provenance = Provenance(openwatt_version=VERSION, generated_at=generated_at or _now(), as_of=as_of.isoformat(),
                             fail_on=fail_on, policies=(), inputs=())
     return Report((), provenance, errors=tuple(errors))
+
+
+def shadowing(policies: Sequence[CompiledPolicy]) -> list[tuple[str, str]]:
+    """(id, file) of every policy in the trees of `policies` read from another file than the shipped pack
+    of the same id: a `policies/` folder or a configured `policy_path` put first on the search path."""
+    found = {(s.id, s.file) for p in policies for s in p.sources if shadows_shipped(s.id, s.file)}
+    return sorted(found)
+
+
+def shadows_shipped(policy_id: str, file: str) -> bool:
+    """Whether the policy `policy_id`, read from `file` (as findings show it), stands in for a shipped pack."""
+    shipped = POLICIES_DIR / f"{policy_id}{POLICY_SUFFIX}"
+    if not shipped.is_file() or file.startswith(SHIPPED_PREFIX):
+        return False
+    try:
+        return not os.path.samefile(file, shipped)
+    except (OSError, ValueError):  # not a file any more (or an inline policy): not the shipped one
+        return True
 
 
 def _sources(inputs: Sequence[str | os.PathLike[str] | Document] | Selection,

@@ -21,7 +21,7 @@ from .language.runtime import EvalError, Failure, Scope
 from .values.paths import format_path
 from .values.quantities import DimensionError
 from .values.verdicts import Reason, Severity, Status
-from .waivers import Waiver, waivers_in
+from .waivers import InputWaivers, Waiver, waivers_in
 
 # What a broken rule raises while evaluating: the rule gets an error finding, the others go on.
 _RULE_ERRORS = (EvalError, ArithmeticError, DimensionError, ValueError)
@@ -85,18 +85,22 @@ def document_scope(document: Document, as_of: dt.date) -> Scope:
 
 
 def evaluate(applied: AppliedPolicies | CompiledPolicy, document: Document, *, waivers: Sequence[Waiver] = (),
-             as_of: dt.date, scope: Scope | None = None) -> list[Finding]:
-    """One finding per judgement of `applied` (or of one policy) on `document`, in rule order. The
-    document's own waivers and `waivers` both apply."""
+             as_of: dt.date, scope: Scope | None = None,
+             input_waivers: InputWaivers = InputWaivers.APPLY) -> list[Finding]:
+    """One finding per judgement of `applied` (or of one policy) on `document`, in rule order. `waivers`
+    (from waivers files) apply; the document's own waivers apply, are only reported beside the failures
+    they would waive, or are ignored, as `input_waivers` says."""
     if isinstance(applied, CompiledPolicy):
         applied = AppliedPolicies((applied,))
     scope = scope or document_scope(document, as_of)
-    all_waivers = [*waivers_in(document), *waivers]
-    return [_finding(judgement, document, scope, all_waivers, as_of) for judgement in applied.judgements]
+    own = waivers_in(document) if input_waivers is not InputWaivers.IGNORE else []
+    applying = [*own, *waivers] if input_waivers is InputWaivers.APPLY else list(waivers)
+    reported = own if input_waivers is InputWaivers.REPORT else []
+    return [_finding(judgement, document, scope, applying, as_of, reported) for judgement in applied.judgements]
 
 
 def _finding(judgement: Judgement, document: Document, scope: Scope, waivers: Iterable[Waiver],
-             as_of: dt.date) -> Finding:
+             as_of: dt.date, reported: Sequence[Waiver] = ()) -> Finding:
     rule = judgement.rule
     memo = scope.memo
     if (judged := memo.get(rule.key)) is None:
@@ -110,14 +114,20 @@ def _finding(judgement: Judgement, document: Document, scope: Scope, waivers: It
     waiver_text = ""
     if status is Status.FAIL:
         # An active waiver wins over expired ones (a renewal beside the old entry); else the latest expired is said.
-        covering = [w for w in waivers if any(w.covers(policy_id, r) for policy_id, r in judgement.requirers)]
+        covering = _covering(judgement, waivers)
         if (active := next((w for w in covering if w.active(as_of)), None)) is not None:
             status, waiver_text = Status.WAIVED, active.describe()
         elif covering:
             latest = max(covering, key=lambda w: w.expires)  # max keeps the first of equals
             waiver_text = f"expired on {latest.expires.isoformat()}: {latest.describe()}"
+        elif (claimed := _covering(judgement, reported)):
+            waiver_text = f"not applied (waivers written in the input are only reported): {claimed[0].describe()}"
     return _stamp(judgement, document, status=status, reason=failure.reason, message=message or failure.detail,
                   detail=failure.detail, values=failure.values, path=failure.path, fix=fix, waiver=waiver_text)
+
+
+def _covering(judgement: Judgement, waivers: Iterable[Waiver]) -> list[Waiver]:
+    return [w for w in waivers if any(w.covers(policy_id, r) for policy_id, r in judgement.requirers)]
 
 
 def _judge(rule: CompiledRule, scope: Scope) -> tuple[Status, Failure | None, str, str]:

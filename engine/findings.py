@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 
 from .documents.problems import Problem, ProblemKind
-from .values.verdicts import FailOn, Reason, Severity, Status
+from .values.verdicts import FailOn, InputWaivers, Reason, Severity, Status
 
 # The policy of findings about the input itself rather than a policy's rule, and their rules.
 INPUT_POLICY = "openwatt"
@@ -105,6 +105,7 @@ class PolicySource:
     version: str
     file: str
     sha256: str
+    shadows: bool = False  # read from another file than the shipped pack of the same id (a search path)
 
 
 class InputRole(StrEnum):
@@ -131,6 +132,8 @@ class Provenance:
     fail_on: FailOn
     policies: tuple[PolicySource, ...]
     inputs: tuple[InputSource, ...]
+    input_waivers: InputWaivers = InputWaivers.APPLY  # what waivers written in the inputs did
+    waiver_files: tuple[str, ...] = ()  # the waivers files given (--waivers, the config's waivers), sorted
 
 
 class Verdict(StrEnum):

@@ -19,7 +19,7 @@ from .documents.source import DEFAULT_LIMITS, Document, DocumentError, Limits
 from .documents.validation import validate
 from .evaluation import AppliedPolicies, evaluate
 from .findings import Finding, InputRole, InputSource
-from .waivers import Waiver
+from .waivers import InputWaivers, Waiver
 
 __all__ = ["InputOptions", "InputResult", "check_input"]
 
@@ -32,6 +32,7 @@ class InputOptions:
 
     as_of: dt.date  # the date waivers' expiry and `today` are judged against
     waivers: tuple[Waiver, ...] = ()  # from waivers files, beside each input's own
+    input_waivers: InputWaivers = InputWaivers.APPLY  # what the waivers written in each input do
     limits: Limits = DEFAULT_LIMITS
     input_format: str | None = None  # one of INPUT_FORMATS; None: detected per file
 
@@ -66,7 +67,8 @@ def check_input(source: Source, applied: AppliedPolicies, options: InputOptions)
     document, problems, evidence = _with_evidence(document, options.limits)
     problems.extend(validate(document))
     findings = [Finding.from_problem(p) for p in problems]
-    findings.extend(evaluate(applied, document, waivers=options.waivers, as_of=options.as_of))
+    findings.extend(evaluate(applied, document, waivers=options.waivers, as_of=options.as_of,
+                             input_waivers=options.input_waivers))
     return InputResult(file=document.file, findings=tuple(findings), problems=tuple(problems),
                        sources=(InputSource(document.file, document.digest), *evidence))
 

@@ -1,4 +1,9 @@
-"""Waivers: time-limited exemptions from a rule, written in a disclosure or in a waivers file."""
+"""Waivers: time-limited exemptions from a rule, written in a disclosure or in a waivers file.
+
+Waivers in a waivers file (`--waivers`) come from whoever runs the check. Waivers written in the checked
+input come from its submitter: `InputWaivers` says whether they apply, are only reported beside the
+failures they would waive, or are ignored. A waiver whose rule, reason or approver shows nothing
+(whitespace and invisible characters only, see values/text.py) is not a waiver."""
 
 from __future__ import annotations
 
@@ -10,6 +15,10 @@ from typing import Any
 from .documents.loading import load_document
 from .documents.source import Document, DocumentError
 from .language.policy import CompiledRule
+from .values.text import blank
+from .values.verdicts import InputWaivers
+
+__all__ = ["InputWaivers", "Waiver", "load_waivers", "waivers_in"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +30,7 @@ class Waiver:
     approver: str
     expires: dt.date
     origin: str  # file:line, for the finding
+    in_input: bool = False  # written in the checked input (by its submitter), not in a waivers file
 
     def covers(self, policy_id: str, rule: CompiledRule) -> bool:
         own_id = rule.id.rsplit("/", 1)[-1]
@@ -30,7 +40,10 @@ class Waiver:
         return as_of <= self.expires
 
     def describe(self) -> str:
-        return f"{self.reason} (approved by {self.approver} until {self.expires.isoformat()}; {self.origin})"
+        """The reason, approver, expiry and where the waiver is written: `in the input at file:line` for
+        a waiver the submitter wrote, `file:line` for one from a waivers file."""
+        where = f"in the input at {self.origin}" if self.in_input else self.origin
+        return f"{self.reason} (approved by {self.approver} until {self.expires.isoformat()}; {where})"
 
 
 def waivers_in(document: Document) -> list[Waiver]:
@@ -39,7 +52,7 @@ def waivers_in(document: Document) -> list[Waiver]:
     waivers = []
     for i, entry in enumerate(entries if isinstance(entries, list) else ()):
         line, _, _ = document.locate(("waivers", i))
-        if isinstance(waiver := _waiver(entry, f"{document.file}:{line}"), Waiver):
+        if isinstance(waiver := _waiver(entry, f"{document.file}:{line}", in_input=True), Waiver):
             waivers.append(waiver)
     return waivers
 
@@ -63,17 +76,18 @@ def load_waivers(path: str | Path) -> list[Waiver]:
     return waivers
 
 
-def _waiver(entry: Any, origin: str) -> Waiver | str:
-    """A waiver, or what is wrong with the entry."""
+def _waiver(entry: Any, origin: str, *, in_input: bool = False) -> Waiver | str:
+    """A waiver, or what is wrong with the entry (a field that shows nothing is not given)."""
     if not isinstance(entry, dict):
         return "is not a mapping"
     for key in ("rule", "reason", "approver"):
-        if not isinstance(entry.get(key), str) or not entry[key].strip():
+        if not isinstance(entry.get(key), str) or blank(entry[key]):
             return f"has no {key}"
     expires = _date(entry.get("expires"))
     if expires is None:
         return "has no valid expires date (YYYY-MM-DD)"
-    return Waiver(entry["rule"], " ".join(entry["reason"].split()), entry["approver"], expires, origin)
+    return Waiver(rule=entry["rule"], reason=" ".join(entry["reason"].split()), approver=entry["approver"],
+                  expires=expires, origin=origin, in_input=in_input)
 
 
 def _date(value: Any) -> dt.date | None:

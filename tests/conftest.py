@@ -10,8 +10,17 @@ from pathlib import Path
 from typing import Protocol
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 TESTS = Path(__file__).parent
+
+# One profile for every property test (the policy cache, the parser, the loaders, evidence merging, the
+# evaluator): 25 examples each by default, fast enough for CI; OPENWATT_FUZZ_EXAMPLES=2000 (say) runs
+# longer. No example database: a run depends on its seed only, and writes nothing into the checkout.
+settings.register_profile(
+    "openwatt", max_examples=int(os.environ.get("OPENWATT_FUZZ_EXAMPLES", "25")), deadline=None, database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much])
+settings.load_profile("openwatt")
 
 
 @pytest.fixture

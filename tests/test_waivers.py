@@ -41,4 +41,4 @@ def test_when_all_have_expired_the_latest_is_named() -> None:
     assert _finding([older], dt.date(2026, 1, 1)) == (
         "fail", "expired on 2025-06-30: second extension (approved by PO until 2025-06-30; waivers.yaml:2)")
     assert _finding([], dt.date(2026, 1, 1)) == (
-        "fail", "expired on 2020-01-01: first extension (approved by PO until 2020-01-01; x.yaml:4)")
+        "fail", "expired on 2020-01-01: first extension (approved by PO until 2020-01-01; in the input at x.yaml:4)")

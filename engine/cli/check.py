@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from ..documents import INPUT_FORMATS
 from ..findings import Report, RunError
 from ..reports import REPORTERS, RenderOptions
-from ..values.verdicts import DEFAULT_FAIL_ON, FailOn
-from .common import (add_policy_path, emit, fail, load_config, parse_params, policy_errors,
+from ..values.verdicts import DEFAULT_FAIL_ON, FailOn, InputWaivers
+from .common import (add_policy_path, emit, fail, load_config, parse_params, policy_errors, writable,
                      policy_search_path)
 from .outputs import STDIN, Outputs, parse_outputs, read_stdin
 
@@ -43,9 +43,17 @@ def register(commands: argparse._SubParsersAction) -> None:
                        help="exit 1 when a failure is at least this severe (default error)")
     check.add_argument("--waivers", action="append", default=[], metavar="FILE",
                        help="a YAML/JSON file with a 'waivers' list; repeatable")
+    check.add_argument("--input-waivers", choices=[w.value for w in InputWaivers],
+                       default=InputWaivers.APPLY.value,
+                       help="what waivers written inside the checked inputs (by their submitters) do: apply "
+                       "(default), report (waive nothing, say so beside each failure) or ignore; --waivers files "
+                       "always apply")
     check.add_argument("--as-of", metavar="YYYY-MM-DD",
                        help="judge waiver expiry and `today` on this date (default: SOURCE_DATE_EPOCH's date, "
                        "else today)")
+    check.add_argument("--allow-no-rules", action="store_true",
+                       help="apply a policy that has no rules (default: a policy error, OW039, since every input "
+                       "would pass it)")
     check.add_argument("--allow-empty", action="store_true",
                        help="exit 0 when the paths select no input (default: exit 2, as for a mistyped path)")
     check.add_argument("-v", "--verbose", action="store_true", help="list passing and not applicable rules too")
@@ -55,7 +63,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..checking import DEFAULT_POLICY, Engine
+    from ..checking import DEFAULT_POLICY, Engine, shadowing
     from ..documents.source import DocumentError
     from ..language.errors import PolicyErrors
     from ..waivers import load_waivers
@@ -79,12 +87,16 @@ def run(args: argparse.Namespace) -> int:
         return config
     fail_on = FailOn(args.fail_on) if args.fail_on else config.fail_on or DEFAULT_FAIL_ON
     could_not_run = functools.partial(_could_not_run, outputs, as_of=as_of, fail_on=fail_on)
-    engine = Engine(search_path=policy_search_path(args, config), params=params, config_params=config.params)
+    engine = Engine(search_path=policy_search_path(args, config), params=params, config_params=config.params,
+                    allow_no_rules=args.allow_no_rules)
     try:
         policies = engine.policies(args.policy or config.policies or [DEFAULT_POLICY])
     except PolicyErrors as err:
         code = policy_errors(err, "; nothing was checked")
         return could_not_run(_run_errors(err), code)
+    for policy_id, file in shadowing(policies):
+        sys.stderr.write(writable(f"openwatt: warning: policy {policy_id} is read from {file}, which shadows the "
+                                  f"shipped pack {policy_id}\n"))
     try:
         waivers = [w for file in [*args.waivers, *config.waivers] for w in load_waivers(file)]
     except DocumentError as err:
@@ -99,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         return could_not_run([RunError(code="", message=message, hint=hint)], fail(message, hint))
     inputs = [*paths, stdin.document] if stdin is not None and stdin.document is not None else selection
     report = engine.check(inputs, policies, waivers=waivers, as_of=as_of, fail_on=fail_on,
-                          input_format=args.input_format)
+                          input_format=args.input_format, input_waivers=InputWaivers(args.input_waivers))
     if stdin is not None and stdin.unreadable is not None:
         report = stdin.add_to(report)
     return write_reports(report, outputs, color=args.color, verbose=args.verbose)

@@ -7,11 +7,12 @@ Each command is a module of this package with `register(commands)`, which adds i
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from . import check, convert, init, policy, schema
-from .common import ExitCode
+from .common import ExitCode, fail
 
 COMMANDS = (check, convert, init, policy, schema)
 
@@ -42,7 +43,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "run", None) is None:
         parser.print_help(sys.stderr)
         return ExitCode.BAD_INPUT
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except MemoryError:  # too many inputs for one report in memory: a limit of this machine, not a bug
+        return fail("out of memory: the inputs' findings do not fit in memory for one report",
+                    "check fewer inputs at a time (a folder per run), or write --format json to a file")
+    except Exception as error:  # the one boundary: a bug is "could not check" (2), never "findings failed" (1)
+        return _internal_error(error)
+
+
+def _internal_error(error: Exception) -> int:
+    """A short message for an exception no command expected, instead of a traceback; exit 2."""
+    from ..values.text import printable
+    from ..version import __version__
+
+    what = printable(f"{type(error).__name__}: {error}")
+    if len(what) > 300:
+        what = what[:297] + "..."
+    sys.stderr.write(f"openwatt: internal error: {what}\n"
+                     f"    nothing was concluded (exit {int(ExitCode.BAD_INPUT)}). This is a bug in openwatt "
+                     f"{__version__}: please report it with the command you ran and, if you can, the input; "
+                     f"OPENWATT_TRACEBACK=1 shows the traceback\n")
+    if os.environ.get("OPENWATT_TRACEBACK"):
+        import traceback
+
+        traceback.print_exception(error, file=sys.stderr)
+    return ExitCode.BAD_INPUT
 
 
 if __name__ == "__main__":

@@ -124,6 +124,7 @@ def _walk(directory: Path, patterns: Sequence[str]) -> tuple[list[Path], list[Do
     wanted = tuple(p.lower() for p in patterns)
     files: list[Path] = []
     hidden: list[str] = []
+    outside: list[Path] = []  # links to files outside the folder: reported, not read
     unreadable: list[OSError] = []
     # os.walk does not follow symbolic links to directories, so a link cycle cannot loop; without onerror it
     # would skip a folder it cannot list, silently.
@@ -134,9 +135,12 @@ def _walk(directory: Path, patterns: Sequence[str]) -> tuple[list[Path], list[Do
                 continue
             if name.startswith("."):
                 hidden.append(os.path.join(root, name))
+            elif leaves(directory, Path(root, name)):
+                outside.append(Path(root, name))
             else:
                 files.append(Path(root, name))
     problems = [_unreadable(error, directory) for error in unreadable]
+    problems.extend(_link_out(directory, file) for file in sorted(outside))
     if hidden and not files and not unreadable:
         problems.append(_only_hidden(directory, hidden))
     return sorted(files), problems
@@ -155,3 +159,19 @@ def _only_hidden(directory: Path, hidden: list[str]) -> DocumentError:
     names = sorted(os.path.relpath(h, directory) for h in hidden)
     shown = ", ".join(names[:_SHOWN]) + (f" and {len(names) - _SHOWN} more" if len(names) > _SHOWN else "")
     return DocumentError(str(directory), 0, 0, f"holds no disclosure files but hidden ones: {shown}", _HIDDEN_HINT)
+
+
+def leaves(directory: Path, file: Path) -> bool:
+    """Whether `file`, found under `directory`, is a symbolic link to a file outside it (or a link that
+    cannot be resolved): it is not read, and `select` reports it."""
+    try:
+        root = os.path.realpath(directory)
+        return os.path.commonpath([root, os.path.realpath(file)]) != root
+    except (OSError, ValueError):  # a link loop
+        return True
+
+
+def _link_out(directory: Path, file: Path) -> DocumentError:
+    return DocumentError(os.fspath(file), 0, 0,
+                         f"is a symbolic link to a file outside {os.fspath(directory)}; not read",
+                         "copy the file into the folder, or give its path directly")

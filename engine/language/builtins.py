@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..values import hardware, licences
+from ..values.text import visible
 from ..values.urls import is_url
 from ..values.quantities import ENERGY, TIME, POWER, Quantity, QuantityError, parse_quantity
 from ..values.paths import format_path
@@ -82,8 +83,9 @@ def _explain_url(text: str) -> str:
 
 
 def length(value: str | list[Any]) -> int:
-    """The number of items in a list, or of characters in a string. len(components) >= 10."""
-    return len(value)
+    """The number of items in a list, or of visible characters in a string (whitespace and invisible
+    characters such as zero-width spaces are not counted). len(components) >= 10."""
+    return len(visible(value)) if isinstance(value, str) else len(value)
 
 
 def lower(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 
+from ..values.text import printable
 from .ast import Span
 
 
@@ -41,18 +42,21 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
 
 
 def render_error(error: PolicyError, source: str | None) -> str:
-    """`file:line:col: OW012 message`, the source line, a caret run under the span, the hint."""
-    lines = [str(error)]
+    """`file:line:col: OW012 message`, the source line, a caret run under the span, the hint. Control
+    characters of the policy (an escape sequence, a bidirectional override) are shown escaped, never
+    sent to the terminal; the caret run stays under what they became."""
+    lines = [printable(str(error))]
     span = error.span
     text_lines = source.splitlines() if source is not None else []
     if 1 <= span.line <= len(text_lines):
         line = text_lines[span.line - 1].expandtabs(1)
-        lines.append(f"    {line}")
         end = span.end_column if span.end_line == span.line else len(line) + 1
-        width = max(1, min(end, len(line) + 1) - span.column)
-        lines.append("    " + " " * (span.column - 1) + "^" * width)
+        start, stop = span.column - 1, max(span.column, min(end, len(line) + 1)) - 1
+        before, under = printable(line[:start]), printable(line[start:stop])
+        lines.append(f"    {printable(line)}")
+        lines.append("    " + " " * len(before) + "^" * max(1, len(under)))
     if error.hint:
-        lines.append(f"    hint: {error.hint}")
+        lines.append(printable(f"    hint: {error.hint}"))
     return "\n".join(lines)
 
 

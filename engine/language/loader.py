@@ -21,6 +21,7 @@ POLICY_SUFFIX = ".policy"
 # The most policies on one chain of imports, the importing policy included. Real packs chain two or three; the bound
 # keeps compiling, reporting and pickling a compiled policy (whose imports nest) far from Python's recursion limit.
 MAX_IMPORT_DEPTH = 50
+SHIPPED_PREFIX = "<openwatt>/policies/"  # how a shipped pack's file is shown outside a checkout
 
 
 class PolicyLoader:
@@ -28,8 +29,10 @@ class PolicyLoader:
 
     def __init__(self, search_path: Sequence[Path] = (), overrides: Mapping[str, str] | None = None,
                  config: Mapping[str, Any] | None = None, override_origin: str = "--set",
-                 max_import_depth: int = MAX_IMPORT_DEPTH) -> None:
+                 max_import_depth: int = MAX_IMPORT_DEPTH, allow_no_rules: bool = False) -> None:
         self.search_path = (*(Path(p) for p in search_path), POLICIES_DIR)
+        # A policy that applies no rule passes every input: an error (OW039) unless asked for.
+        self.allow_no_rules = allow_no_rules
         self.overrides = dict(overrides or {})  # --set NAME=VALUE, as written
         self.config = dict(config or {})  # [params] from openwatt.toml, already typed by TOML
         self.override_origin = override_origin
@@ -114,6 +117,11 @@ class PolicyLoader:
         if errors:
             raise PolicyErrors(errors, self.sources)
         compiled = Compiler(units, self, errors).run(root)
+        if not errors and not compiled.rules and not self.allow_no_rules:
+            errors.append(PolicyError(
+                "OW039", f"policy {root.tree.header.id} has no rules, so every input would pass it",
+                root.tree.header.id_span, "add a rule, or import a pack; to apply it anyway (as a template), "
+                "give --allow-no-rules"))
         if errors:
             raise PolicyErrors(errors, self.sources)
         return compiled
@@ -228,7 +236,7 @@ def display(path: Path) -> str:
     except ValueError:
         shipped = POLICIES_DIR.resolve()
         try:
-            return f"<openwatt>/policies/{resolved.relative_to(shipped)}"
+            return f"{SHIPPED_PREFIX}{resolved.relative_to(shipped)}"
         except ValueError:
             return str(path)
 

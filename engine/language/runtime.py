@@ -11,6 +11,7 @@ from typing import Any
 from ..values.kinds import kind_in_words
 from ..values.paths import Path, format_path
 from ..values.quantities import Quantity, QuantityError, parse_quantity
+from ..values.text import blank
 from ..values.verdicts import Reason
 from .types import Kind, Type
 
@@ -178,8 +179,9 @@ def _too_long_for_a_float(value: Any) -> bool:
 
 def coerce(value: Any, expected: Type, path: Path) -> Any:
     """The document value at `path` as the schema types it, or Missing/Mismatch. Quantities
-    are written as strings (`433 MWh`) and dates may be strings (JSON) or dates (YAML)."""
-    if value is None:
+    are written as strings (`433 MWh`) and dates may be strings (JSON) or dates (YAML). Text that shows
+    nothing (whitespace and invisible characters only, values/text.py) is absent, like null."""
+    if value is None or (isinstance(value, str) and blank(value)):
         return Missing(path)
     kind = expected.kind
     if kind is Kind.QUANTITY:

@@ -53,11 +53,12 @@ def _provenance(p: Provenance) -> dict[str, Any]:
         "fail_on": p.fail_on.value,
         "policies": [_policy(s) for s in policies],
         "inputs": [_input(s) for s in inputs],
+        "waivers": {"input": p.input_waivers.value, "files": list(p.waiver_files)},
     }
 
 
 def _policy(s: PolicySource) -> dict[str, Any]:
-    return {"id": s.id, "version": s.version, "file": s.file, "sha256": s.sha256}
+    return {"id": s.id, "version": s.version, "file": s.file, "sha256": s.sha256, "shadows": s.shadows}
 
 
 def _input(s: InputSource) -> dict[str, Any]:

@@ -107,6 +107,13 @@ def _blocks(report: Report, *, verbose: bool, width: int) -> Iterator[_Block]:
                 yield _Block(((_clean(f"hint: {error.hint}"), ""),), INDENT * 2)
         return
     groups = by_file(report.findings)
+    # A pack read from elsewhere than openwatt's own (a policies/ folder, a policy_path) is said first:
+    # the verdicts below are that file's, not the shipped pack's.
+    shadowing = [s for s in report.provenance.policies if s.shadows]
+    for source in shadowing:
+        yield _Block(((f"policy {_clean(source.id)} from {_clean(source.file)} (shadows the shipped pack)", "yellow"),))
+    if shadowing:
+        yield _Block()
     for file in report.files:
         findings = groups.get(file, [])
         yield _Block(((_clean_name(file), "bold"),))

@@ -1,4 +1,5 @@
-"""The closed vocabularies of a finding: status, severity and the reason a rule did not pass."""
+"""The closed vocabularies of a finding: status, severity, the reason a rule did not pass, and what
+decides a verdict (the --fail-on threshold, what the waivers written in an input do)."""
 
 from __future__ import annotations
 
@@ -54,3 +55,11 @@ class FailOn(StrEnum):
 
 
 DEFAULT_FAIL_ON = FailOn.ERROR
+
+
+class InputWaivers(StrEnum):
+    """What the waivers written inside a checked input (by its submitter) do (`--input-waivers`)."""
+
+    APPLY = "apply"  # they waive failures, as waivers from a waivers file do (the default of `check`)
+    REPORT = "report"  # they waive nothing; each failure one would waive says so (the default of `audit`)
+    IGNORE = "ignore"  # they are not read at all

@@ -1,6 +1,6 @@
 """Property tests of the policy cache: every shipped tree round-trips, and no bytes as an entry change an answer.
 
-Fast by default; OPENWATT_FUZZ_EXAMPLES=2000 (say) runs longer.
+Fast by default; OPENWATT_FUZZ_EXAMPLES=2000 (say) runs longer (one profile, in tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -8,12 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from openwatt.language import cache as cache_module
@@ -24,8 +23,7 @@ from openwatt.language.parser import parse_policy
 from openwatt.language.serial import Codec, SerialError
 
 POLICIES = sorted((Path(__file__).parents[2] / "policies").glob("*.policy"))
-FUZZ = settings(max_examples=int(os.environ.get("OPENWATT_FUZZ_EXAMPLES", "25")), deadline=None, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings()  # the shared profile of tests/conftest.py (OPENWATT_FUZZ_EXAMPLES)
 
 
 @functools.cache

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from openwatt.values.verdicts import FailOn, Reason, Severity, Status
+from openwatt.values.verdicts import FailOn, InputWaivers, Reason, Severity, Status
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "report.schema.json"
 
@@ -68,4 +68,5 @@ def test_enums_match_the_python_vocabularies(schema: dict[str, Any]) -> None:
     assert defs["severity"]["enum"] == [s.value for s in Severity]
     assert defs["reason"]["enum"] == [*(r.value for r in Reason), None]
     assert defs["provenance"]["properties"]["fail_on"]["enum"] == [f.value for f in FailOn]
+    assert defs["provenance"]["properties"]["waivers"]["properties"]["input"]["enum"] == [w.value for w in InputWaivers]
     assert list(defs["summary"]["properties"]["by_status"]["properties"]) == [s.value for s in Status]

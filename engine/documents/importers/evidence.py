@@ -12,15 +12,19 @@ the evidence (the phase of the same name, or the evidence's only phase) are merg
 3. **Disagreements are findings.** A stated value that differs from the evidence beyond rounding is a
    problem of kind `conflict`, for the caller to report; the stated value stays. Compared, with units: the quantities
    (energy, emissions, duration, accelerator_time, compute, water, carbon_intensity), which agree if within
-   1 % of each other or if the evidence rounds to the stated figure at the precision it is written with
-   ('74 MWh' agrees with 74.4 MWh, '4.1 tCO2e' with 4.14 tCO2e); `pue`, within 1 %; and `method`, exactly.
+   1 % of each other or if the evidence rounds to the stated figure at the last significant digit written
+   ('74 MWh' agrees with 74.4 MWh, '4.1 tCO2e' with 4.14 tCO2e), never beyond 5 % of the evidence whatever
+   the notation ('0e2 tCO2e' and '1e3 kWh' are conflicts against 41.44 tCO2e and 1,400 kWh), and a stated
+   zero only with a zero; `pue`, within 1 %; and `method`, exactly.
    Text that may be worded differently and be right (tool, methodology, location, provider) and the
    hardware list are filled when missing but not compared.
 
-An evidence path is relative to the disclosure's folder and must stay inside that folder's tree: an
-absolute path, a URL, a path that climbs out with `..` or through a symbolic link is refused, as is a
-file that cannot be read; each is a problem of kind `evidence`, located at the `evidence:` line, and the rest of
-the disclosure is checked all the same. Evidence files are not followed further: the evidence of an
+An evidence path is relative to the disclosure's folder and must stay inside that folder's tree. It is
+resolved once (links and `..` followed in order, as the system does) and the file opened is the one
+resolved, named under the disclosure's folder with no link or `..` left below it. An absolute path, a
+URL, a path that climbs out with `..` or through a symbolic link, the disclosure itself, anything but a
+regular file (a folder, a named pipe) and a file that cannot be read are refused; each is a problem of
+kind `evidence`, located at the `evidence:` line, and the rest of the disclosure is checked all the same. Evidence files are not followed further: the evidence of an
 evidence file is ignored.
 """
 
@@ -31,20 +35,26 @@ import math
 import ntpath
 import os
 import re
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from openwatt.documents.importers.common import clip
 from openwatt.documents.importers.detection import load_any
+from openwatt.documents.loading import special_file_kind
 from openwatt.documents.problems import Problem, ProblemKind
 from openwatt.documents.source import Document, DocumentError, Path, format_path
 from openwatt.values.quantities import QUANTITY_RE, Quantity, QuantityError, parse_quantity
 
-__all__ = ["TOLERANCE", "EvidenceReference", "evidence_references", "merge_evidence"]
+__all__ = ["ROUNDING_LIMIT", "TOLERANCE", "EvidenceReference", "evidence_references", "merge_evidence"]
 
 TOLERANCE = 0.01
 """Relative difference (1 %) within which a stated quantity agrees with its evidence."""
+
+ROUNDING_LIMIT = 0.05
+"""The most a stated quantity may differ from its evidence (5 % of the evidence) when it is the evidence
+rounded to the digits written: rounding is no leeway beyond this, however few digits a notation shows."""
 
 _MAX_POWER = 308  # 10.0 ** 309 overflows
 
@@ -99,15 +109,15 @@ def merge_evidence(document: Document, load: Callable[[str], Document] = load_an
     positions = dict(document.positions)
     issues: list[Problem] = []
     for reference in references:
-        refusal = _refusal(document, reference)
-        if refusal is not None:
-            issues.append(refusal)
+        checked = _checked(document, reference)
+        if isinstance(checked, Problem):
+            issues.append(checked)
             continue
         try:
-            evidence = load(reference.file)
+            evidence = load(checked)
         except DocumentError as error:
             where = f" (line {error.line}, column {error.column})" if error.line else ""
-            issues.append(_problem(document, reference, f"cannot read the evidence file {clip(reference.file, 120)}: "
+            issues.append(_problem(document, reference, f"cannot read the evidence file {clip(checked, 120)}: "
                                               f"{error.message}{where}", error.hint))
             continue
         phase = reference.path[1]
@@ -149,7 +159,11 @@ def _conflict(document: Document, path: Path, values: tuple[Any, Any], evidence:
                    values=((format_path(path), str(stated)), (evidence.file, str(evidenced))))
 
 
-def _refusal(document: Document, reference: EvidenceReference) -> Problem | None:
+def _checked(document: Document, reference: EvidenceReference) -> str | Problem:
+    """The path to open for `reference`, or why it is refused. The path is resolved once (every link and
+    `..` followed in order, as the system does), checked, and given back under the disclosure's folder as
+    the disclosure names it with nothing but plain folders below (no link, no `..`): the path opened is
+    the path checked."""
     written = clip(reference.written, 120)
     if any(ord(character) < 32 for character in reference.written):
         return _problem(document, reference, f"evidence {written!r} has a control character in its path",
@@ -170,6 +184,31 @@ def _refusal(document: Document, reference: EvidenceReference) -> Problem | None
     if os.path.commonpath([folder, target]) != folder:
         return _problem(document, reference, f"evidence {written!r} is outside the disclosure's folder",
                         "keep evidence files in the disclosure's folder or below it")
+    if (refusal := _unusable(document, reference, target)) is not None:
+        return refusal
+    return os.path.join(os.path.dirname(document.file), os.path.relpath(target, folder))
+
+
+def _unusable(document: Document, reference: EvidenceReference, target: str) -> Problem | None:
+    """A refusal for a target inside the folder that is not a file of its own: the disclosure itself, or
+    not a regular file (a folder, a named pipe that would block for ever, a device). A target that is
+    not there is left to the loader, which says so."""
+    written = clip(reference.written, 120)
+    try:
+        found = os.stat(target)
+    except (OSError, ValueError):
+        return None
+    try:
+        itself = os.stat(document.file)
+    except (OSError, ValueError):  # a document that was not read from a file (a policy test's inline one)
+        itself = None
+    if itself is not None and (found.st_dev, found.st_ino) == (itself.st_dev, itself.st_ino):
+        return _problem(document, reference, f"evidence {written!r} is the disclosure itself",
+                        "cite the measurement's own file (a CodeCarbon log, a model card), not the disclosure")
+    if not stat.S_ISREG(found.st_mode):
+        kind = "a folder" if stat.S_ISDIR(found.st_mode) else special_file_kind(found.st_mode)
+        return _problem(document, reference, f"evidence {written!r} is {kind}, not a regular file",
+                        "give the path of a file, e.g. evidence/emissions.csv")
     return None
 
 
@@ -210,18 +249,26 @@ def _compare(stated: Any, evidenced: Any, key: str) -> tuple[Any, Any] | None:
 
 
 def _agrees(written: str, stated: Quantity, evidenced: Quantity) -> bool:
+    """Whether the stated quantity (as `written`) agrees with the evidence: within TOLERANCE of it, or
+    equal to it rounded to the last significant digit written ('74 MWh' for 74.4 MWh), but never further
+    than ROUNDING_LIMIT from it, whatever the notation ('0e2 tCO2e' is not 41.44 tCO2e rounded). A stated
+    zero agrees only with a zero."""
     a, b = stated.base, evidenced.base
     if not (math.isfinite(a) and math.isfinite(b)):  # beyond any float in base units: 1e306 m3 of water
         return False
+    if a == 0 or b == 0:
+        return a == b
     if abs(a - b) <= TOLERANCE * max(abs(a), abs(b)):
         return True
+    if abs(a - b) > ROUNDING_LIMIT * abs(b):
+        return False
     match = QUANTITY_RE.match(written.strip())
     if match is None:
         return False
     mantissa, _, exponent = match["number"].lower().partition("e")
     decimals = len(mantissa.partition(".")[2])
     power = _exponent(exponent) - decimals  # '4.1' -> -1, '74' -> 0, '1.66e23' -> 21
-    if power > _MAX_POWER:  # '0e309': a zero written with a step beyond any float, no rounding leeway
+    if power > _MAX_POWER:  # a step beyond any float: no rounding leeway
         return False
     step = 10.0 ** power  # below 1e-323 it is 0.0: no leeway either
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...values.text import blank
 from ...values.verdicts import Reason
 from .. import ast
 from ..runtime import Failure, Items, Missing, Scope, Unknown, format_path, show, unknown_failure
@@ -91,7 +92,7 @@ def _present(x: Any) -> bool:
     if isinstance(x, Missing) or x is None:
         return False
     if isinstance(x, str):
-        return x.strip() != ""
+        return not blank(x)  # whitespace and invisible characters only: absent (values/text.py)
     if isinstance(x, Items):
         return any(_present(v) for v in x)
     if isinstance(x, (list, dict)):

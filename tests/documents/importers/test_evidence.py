@@ -290,7 +290,8 @@ def test_a_long_path_is_clipped_in_the_message(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("stated", "shown"), [
     ("0e309 kWh", "0e309 kWh"),                       # 10.0 ** 309 overflows: no rounding leeway, a conflict
-    ("0e" + "0" * 5000 + "1 kWh", None),              # 0 to the nearest 10 kWh agrees; int() refuses 4301 digits
+    ("0e" + "0" * 5000 + "1 kWh", "0e" + "0" * 115 + "..."),  # a stated zero is no rounding of 5 kWh; int()
+                                                                 # refuses 4301 digits
     ("5e-" + "9" * 5000 + " kWh", "5e-" + "9" * 114 + "..."),  # a step below the smallest float: no leeway
 ])
 def test_exponents_beyond_a_float(tmp_path: Path, stated: str, shown: str | None) -> None:
@@ -298,3 +299,34 @@ def test_exponents_beyond_a_float(tmp_path: Path, stated: str, shown: str | None
     _, issues = merge_evidence(disclosure, load=evidence_of(energy="5 kWh"))
     assert [issue.message for issue in issues] == ([] if shown is None else [  # the stated value clipped
         f"energy.training.energy is {shown}, but the evidence {tmp_path / 'e.yaml'} gives 5 kWh (line 6)"])
+
+
+# --- rounding leeway comes from the digits written, bounded whatever the notation -------------------------
+
+@pytest.mark.parametrize(("stated", "evidenced"), [
+    ("0e2 tCO2e", "41440 kgCO2e"),                    # the exponent gave a leeway of 50 t: no more
+    ("0 tCO2e", "41440 kgCO2e"),
+    ("0.0 tCO2e", "41440 kgCO2e"),
+    ("0e-3 kWh", "0.0004 kWh"),                       # a stated zero is only ever a zero
+    ("0 kWh", "1e-300 kWh"),
+    ("1e3 kWh", "1400 kWh"),                          # one significant digit, 29 % off: beyond 5 %
+    ("1e2 MWh", "106 MWh"),                           # rounds to 1e2, 5.7 % off
+])
+def test_rounding_is_no_leeway_beyond_five_percent(tmp_path: Path, stated: str, evidenced: str) -> None:
+    key = "emissions" if "CO2" in stated else "energy"
+    disclosure = load_document(write(tmp_path, f"    {key}: {stated}\n    evidence: e.yaml\n"))
+    _, issues = merge_evidence(disclosure, load=evidence_of(**{key: evidenced}))
+    assert [issue.message for issue in issues] == [
+        f"energy.training.{key} is {stated}, but the evidence {tmp_path / 'e.yaml'} gives {evidenced} (line 6)"]
+
+
+@pytest.mark.parametrize(("stated", "evidenced"), [
+    ("0 tCO2e", "0 kgCO2e"),                          # zero agrees with zero, whatever the unit
+    ("4e1 tCO2e", "41.44 tCO2e"),                     # rounds to 4e1, 3.5 % off
+    ("1e2 MWh", "104 MWh"),                           # rounds to 1e2, 3.8 % off
+    ("41 tCO2e", "41440 kgCO2e"),
+])
+def test_rounding_within_five_percent_agrees(tmp_path: Path, stated: str, evidenced: str) -> None:
+    key = "emissions" if "CO2" in stated else "energy"
+    disclosure = load_document(write(tmp_path, f"    {key}: {stated}\n    evidence: e.yaml\n"))
+    assert merge_evidence(disclosure, load=evidence_of(**{key: evidenced}))[1] == []
