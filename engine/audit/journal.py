@@ -45,7 +45,7 @@ class Journal:
         self.offsets: dict[str, int] = {}
         header = line_of({"openwatt_journal": _FORMAT, "fingerprint": dict(fingerprint)})
         if resume and self.path.exists():
-            self._reopen(header)
+            self._reopen(header, fingerprint)
             self._handle: BinaryIO = self.path.open("ab")
         else:
             self._handle = self.path.open("wb")
@@ -53,11 +53,11 @@ class Journal:
             self._handle.flush()
         self._unflushed = 0
 
-    def _reopen(self, header: str) -> None:
+    def _reopen(self, header: str, fingerprint: Mapping[str, Any]) -> None:
         with self.path.open("rb") as handle:
             first = handle.readline().decode("utf-8", "replace").rstrip("\n")
             if first != header:
-                raise JournalError(str(self.path), self._mismatch(first),
+                raise JournalError(str(self.path), self._mismatch(first, fingerprint),
                                    "run the audit again without --resume, or with another --out folder")
             end = handle.tell()
             for raw in handle:
@@ -70,12 +70,13 @@ class Journal:
         os.truncate(self.path, end)
 
     @staticmethod
-    def _mismatch(first: str) -> str:
+    def _mismatch(first: str, expected: Mapping[str, Any]) -> str:
         try:
-            fingerprint = json.loads(first)["fingerprint"]
-        except (ValueError, KeyError, TypeError):
+            found = json.loads(first)["fingerprint"]
+            differing = sorted(k for k in {*found, *expected} if found.get(k) != expected.get(k))
+        except (ValueError, KeyError, TypeError, AttributeError):
             return "is not an openwatt audit journal"
-        return f"was written by an audit with other settings ({', '.join(sorted(fingerprint))} must all match)"
+        return f"was written by an audit with other settings ({', '.join(differing)} differ{'s' if len(differing) == 1 else ''})"
 
     def is_done(self, file: str, sha256: str) -> bool:
         return self.done.get(file) == sha256 != ""
