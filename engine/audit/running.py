@@ -40,8 +40,9 @@ class AuditCounts:
 
 def audit(submissions: Iterable[Submission], checker: Checker, policies: Sequence[CompiledPolicy], out: Path, *,
           sources: Sequence[str], jobs: int = 1, resume: bool = False,
-          on_entry: Callable[[Entry], None] | None = None) -> AuditCounts:
+          on_entry: Callable[[Entry | None], None] | None = None) -> AuditCounts:
     """Check every submission into `out` (created if needed): journal.jsonl as it goes, then OUTPUTS.
+    `on_entry` is called with each entry as it completes, and with None for each input the journal held.
     Raises JournalError when `resume` finds a journal of another setup, OSError when `out` cannot be written."""
     started_at = now()
     out.mkdir(parents=True, exist_ok=True)
@@ -57,6 +58,8 @@ def audit(submissions: Iterable[Submission], checker: Checker, policies: Sequenc
             files.add(submission.path)
             if journal.done and journal.is_done(submission.path, _sha256(submission.path)):
                 resumed += 1
+                if on_entry is not None:
+                    on_entry(None)
                 continue
             yield submission
 

@@ -118,24 +118,25 @@ def _report(counts: AuditCounts, out: str) -> None:
 
 
 @contextmanager
-def _progress(selected: Callable[[], Iterator[Submission]]) -> Iterator[Callable[[Entry], None] | None]:
-    """A progress bar on stderr when it is a terminal (done/total, rate, failures so far); nothing in a pipe.
-    The total counts the submissions first (paths only)."""
+def _progress(selected: Callable[[], Iterator[Submission]]) -> Iterator[Callable[[Entry | None], None] | None]:
+    """A progress bar on stderr when it is a terminal (done/total, rate, inputs failing so far, time left);
+    nothing in a pipe. The total is counted by a first pass over the submissions (paths only)."""
     if not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
         yield None
         return
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     total = sum(1 for _ in selected())
     columns = (TextColumn("auditing"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[rate]} inputs/s, {task.fields[failing]} failing"), TimeRemainingColumn())
-    with Progress(*columns, transient=True) as progress:
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("audit", total=total, rate="-", failing=0)
         failing = 0
 
-        def advance(entry: Entry) -> None:
+        def advance(entry: Entry | None) -> None:  # None: an input the journal held
             nonlocal failing
-            failing += entry.verdict is not Verdict.PASS
+            failing += entry is not None and entry.verdict is not Verdict.PASS
             speed = progress.tasks[task].speed
             progress.update(task, advance=1, failing=failing, rate=f"{speed:.0f}" if speed else "-")
         yield advance
