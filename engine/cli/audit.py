@@ -112,8 +112,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _report(counts: AuditCounts, out: str) -> None:
+    """The closing line, on stdout: what the command did (the progress bar, on stderr, is gone by then)."""
     resumed = f" ({counts.resumed} from the journal)" if counts.resumed else ""
-    sys.stderr.write(f"openwatt audit: {counts.inputs} inputs{resumed}: {counts.passed} pass, {counts.failed} fail, "
+    sys.stdout.write(f"openwatt audit: {counts.inputs} inputs{resumed}: {counts.passed} pass, {counts.failed} fail, "
                      f"{counts.errors} error; outputs in {out}\n")
 
 

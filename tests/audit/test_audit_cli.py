@@ -22,7 +22,7 @@ def test_outputs_one_line_and_row_per_input(openwatt, submissions: Path, tmp_pat
     out = tmp_path / "out"
     result = _audit(openwatt, str(submissions), "-p", POLICY, "--out", str(out))
     assert result.returncode == 2  # an input could not be read
-    assert result.stdout == ""
+    assert result.stderr == ""
     lines = (out / "findings.jsonl").read_text().splitlines()
     assert len(lines) == 13
     entries = [json.loads(line) for line in lines]
@@ -33,7 +33,7 @@ def test_outputs_one_line_and_row_per_input(openwatt, submissions: Path, tmp_pat
     assert [f["rule"] for f in broken["findings"]] == ["openwatt/load"]
     assert len(broken["sha256"]) == 64  # its bytes could be read, though not as YAML
     counted = {v: sum(e["verdict"] == v for e in entries) for v in ("pass", "fail", "error")}
-    assert result.stderr == (f"openwatt audit: 13 inputs: {counted['pass']} pass, {counted['fail']} fail, "
+    assert result.stdout == (f"openwatt audit: 13 inputs: {counted['pass']} pass, {counted['fail']} fail, "
                              f"1 error; outputs in {out}\n")
     first = entries[0]
     assert list(first) == ["id", "file", "sha256", "verdict", "findings"]

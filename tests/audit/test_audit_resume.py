@@ -78,7 +78,7 @@ def test_a_changed_input_is_checked_again(openwatt, tmp_path: Path) -> None:  # 
     openwatt("audit", str(source), "-p", POLICY, "--out", str(out), env=EPOCH)
     second.write_text(first.read_text().replace("id: gen0-", "id: changed-", 1))
     result = openwatt("audit", str(source), "-p", POLICY, "--out", str(out), "--resume", env=EPOCH)
-    assert "2 inputs (1 from the journal)" in result.stderr
+    assert "2 inputs (1 from the journal)" in result.stdout
     entries = [json.loads(line) for line in (out / "findings.jsonl").read_text().splitlines()]
     assert [e["file"] for e in entries] == [str(first), str(second)]
     journal = (out / "journal.jsonl").read_text().splitlines()
