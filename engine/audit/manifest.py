@@ -54,6 +54,9 @@ def _policies(policies: Sequence[CompiledPolicy]) -> list[dict[str, Any]]:
 def now() -> str:
     """The time to record: SOURCE_DATE_EPOCH when set (reproducible outputs), else now, to the second."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    when = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch.isdigit()
-            else dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
+    try:
+        when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch.isdigit() else None
+    except (OverflowError, OSError, ValueError):  # past year 9999, or too many digits: no date
+        when = None
+    when = when or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     return when.isoformat().replace("+00:00", "Z")

@@ -117,3 +117,26 @@ def test_no_input_found(openwatt, tmp_path: Path) -> None:  # type: ignore[no-un
     assert result.returncode == 2
     assert result.stderr.endswith(f"openwatt: error: no input found in {tmp_path / 'empty'}\n"
                                   "    hint: check the paths and the --include globs\n")
+
+
+def test_a_link_leading_outside_is_an_input_in_error(openwatt, submissions: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("model: {id: secret}\n")
+    (submissions / "zz-link.yaml").symlink_to(secret)
+    out = tmp_path / "out"
+    result = _audit(openwatt, str(submissions), "-p", POLICY, "--out", str(out))
+    assert result.returncode == 2
+    last = json.loads((out / "findings.jsonl").read_text().splitlines()[-1])
+    assert (last["file"], last["sha256"], last["verdict"]) == (str(submissions / "zz-link.yaml"), "", "error")
+    [finding] = last["findings"]
+    assert (finding["rule"], finding["message"], finding["fix"]) == (
+        "openwatt/load", f"symbolic link to {secret} leads outside {submissions}; not followed",
+        "link the file inside the folder audited, or give the file it points to as a SOURCE itself")
+
+
+def test_an_unusable_source_date_epoch_gives_the_time_now(openwatt, submissions: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "out"
+    openwatt("audit", str(submissions), "-p", POLICY, "--out", str(out), "--as-of", "2026-01-01",
+             env={"SOURCE_DATE_EPOCH": "9" * 30})
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["started_at"].endswith("Z") and not manifest["started_at"].startswith("2026-01-01T00:00:00")
