@@ -11,10 +11,10 @@ import os
 import sys
 from collections.abc import Sequence
 
-from . import check, convert, init, policy, schema
+from . import audit, check, convert, init, policy, schema
 from .common import ExitCode, fail
 
-COMMANDS = (check, convert, init, policy, schema)
+COMMANDS = (audit, check, convert, init, policy, schema)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -29,7 +29,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "provenance": _provenance(report.provenance),
         "summary": _summary(report),
         "verdicts": [_verdict(v) for v in report.verdicts],
-        "findings": [_finding(f) for f in report.findings],
+        "findings": [finding_dict(f) for f in report.findings],
     }
     if report.errors:
         data["errors"] = [_error(e) for e in report.errors]
@@ -95,7 +95,8 @@ def _verdict(v: InputVerdict) -> dict[str, Any]:
     }
 
 
-def _finding(f: Finding) -> dict[str, Any]:
+def finding_dict(f: Finding) -> dict[str, Any]:
+    """One finding as the JSON report writes it (also each finding of an audit's findings.jsonl line)."""
     return {
         "file": f.file,
         "policy": f.policy,

@@ -80,6 +80,14 @@ def _a_docs_folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def _submissions(tmp_path: Path) -> Path:
+    """The audit section's sources: a folder of the samples and a manifest naming two of them."""
+    shutil.copytree(ROOT / "samples", tmp_path / "submissions", ignore=shutil.ignore_patterns("hostile"))
+    (tmp_path / "manifest.csv").write_text("id,path\nG-001,submissions/aurora-7b.yaml\n"
+                                           "G-002,submissions/glacier-1b.yaml\n", encoding="utf-8")
+    return tmp_path
+
+
 @dataclass(frozen=True, slots=True)
 class Run:
     """How one README command is run: the exit code the README gives or implies, and the working folder."""
@@ -95,6 +103,11 @@ RUN: dict[str, Run] = {
     "openwatt policy show osaid-1.0": Run(0),
     "openwatt policy test": Run(0),  # the shipped packs' tests pass with 100 % rule coverage
     "openwatt policy doc -o docs/policies.md": Run(0, _a_docs_folder),
+    "openwatt audit submissions/ -p eu-ai-act-gpai -p energy-transparency --out audit-2026/ --jobs 2":
+        Run(1, _submissions),  # some samples fail
+    "openwatt audit manifest.csv -p funder-grant-example --set emissions_budget='50 tCO2e' --out grant/":
+        Run(1, _submissions),
+    "openwatt audit submissions/ -p eu-ai-act-gpai --out audit-2026/ --resume": Run(1, _submissions),
 }
 SKIPPED: dict[str, str] = {}  # command -> why it is not run
 

@@ -1,0 +1,128 @@
+"""Where submissions are checked: in this process, or in a pool of worker processes.
+
+Every worker compiles the policies once (`AuditSetup.start`, the pool's initializer) and then checks batches
+of paths, each input through `inputs.check_input`, building each result's findings.jsonl line itself. Both
+executors yield the entries in submission order, so the journal is written in the same order whatever the
+number of jobs, and at most a few batches per worker are in flight: memory does not grow with the inputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..documents.problems import Problem, ProblemKind
+from ..evaluation import AppliedPolicies
+from ..findings import Finding
+from ..inputs import InputOptions, check_input
+from ..language.policy import CompiledPolicy
+from ..values.verdicts import FailOn
+from .results import Entry, entry_of
+from .sources import Submission
+
+__all__ = ["AuditSetup", "BATCH", "Checker", "run"]
+
+BATCH = 32  # submissions sent to a worker at once
+IN_FLIGHT = 4  # batches per worker submitted ahead of the results written
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuditSetup:
+    """What every worker needs to compile the policies and read the inputs; plain data, so it pickles."""
+
+    policies: tuple[str, ...]  # as named on the command line: ids or files
+    search_path: tuple[str, ...] = ()
+    params: Mapping[str, str] = field(default_factory=dict)  # --set NAME=VALUE
+    config_params: Mapping[str, Any] = field(default_factory=dict)  # openwatt.toml's, typed
+    as_of: dt.date
+    fail_on: FailOn
+    input_format: str | None = None
+
+    def compile(self) -> list[CompiledPolicy]:
+        """The policies, each once; raises PolicyErrors."""
+        from ..checking import Engine
+
+        engine = Engine(search_path=self.search_path, params=self.params, config_params=self.config_params)
+        return engine.policies(self.policies)
+
+
+class Checker:
+    """The policies compiled once, and the options every input is read with."""
+
+    def __init__(self, setup: AuditSetup, policies: Sequence[CompiledPolicy] | None = None) -> None:
+        self.setup = setup
+        self.applied = AppliedPolicies(policies if policies is not None else setup.compile())
+        self.options = InputOptions(as_of=setup.as_of, input_format=setup.input_format)
+
+    def check(self, submission: Submission) -> Entry:
+        """One submission's entry. An input that cannot be read, or whose check breaks, is its error finding."""
+        if submission.problem is not None:
+            findings: Sequence[Finding] = (Finding.from_problem(submission.problem),)
+            return entry_of(submission.id, submission.path, "", findings, self.setup.fail_on)
+        try:
+            result = check_input(submission.path, self.applied, self.options)
+        except Exception as error:  # noqa: BLE001 -- the one per-document boundary: the audit goes on
+            problem = Problem(kind=ProblemKind.LOAD, file=submission.path, line=0, column=0,
+                              message=f"openwatt could not check this input: {type(error).__name__}: {error}",
+                              hint="please report this as a bug of openwatt, with the input if you can")
+            return entry_of(submission.id, submission.path, _sha256(submission.path), (Finding.from_problem(problem),),
+                            self.setup.fail_on)
+        sha256 = result.sources[0].sha256 or _sha256(submission.path)
+        return entry_of(submission.id, submission.path, sha256, result.findings, self.setup.fail_on)
+
+    def check_batch(self, batch: Sequence[Submission]) -> list[Entry]:
+        return [self.check(s) for s in batch]
+
+
+def _sha256(path: str) -> str:
+    """The digest of a file that could not be read as a document, or "" when its bytes cannot be read."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+_WORKER: Checker | None = None
+
+
+def _start_worker(setup: AuditSetup) -> None:
+    global _WORKER
+    _WORKER = Checker(setup)
+
+
+def _check_in_worker(batch: Sequence[Submission]) -> list[Entry]:
+    assert _WORKER is not None, "the pool's initializer compiles the policies"
+    return _WORKER.check_batch(batch)
+
+
+def run(submissions: Iterable[Submission], checker: Checker, *, jobs: int = 1) -> Iterator[Entry]:
+    """Each submission's entry, in submission order: in this process when `jobs` is 1, else in `jobs` worker
+    processes, each compiling the policies once."""
+    if jobs <= 1:
+        for submission in submissions:
+            yield checker.check(submission)
+        return
+    batches = _batches(submissions, BATCH)
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(checker.setup,)) as pool:
+        pending: deque[Future[list[Entry]]] = deque()
+        for batch in itertools.islice(batches, jobs * IN_FLIGHT):
+            pending.append(pool.submit(_check_in_worker, batch))
+        while pending:
+            entries = pending.popleft().result()
+            following = next(batches, None)
+            if following is not None:
+                pending.append(pool.submit(_check_in_worker, following))
+            yield from entries
+
+
+def _batches(items: Iterable[Submission], size: int) -> Iterator[list[Submission]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
