@@ -10,10 +10,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import check, convert, init, policy, schema
+from . import check, convert, explain, init, policy, schema
 from .common import ExitCode
 
-COMMANDS = (check, convert, init, policy, schema)
+COMMANDS = (check, convert, explain, init, policy, schema)
 
 
 class _Parser(argparse.ArgumentParser):
