@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from .ast import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A secondary place an error points at, with what it is: "unclosed '(' opened here", "declared here"."""
+
+    span: Span
+    message: str
 
 
 class PolicyError(Exception):
     """Something wrong in a policy, at a place in its source. State lives in `args` so it pickles."""
 
-    def __init__(self, code: str, message: str, span: Span, hint: str | None = None) -> None:
-        super().__init__(code, message, span, hint)
-        self.code, self.message, self.span, self.hint = code, message, span, hint
+    def __init__(self, code: str, message: str, span: Span, hint: str | None = None,
+                 labels: tuple[Label, ...] = ()) -> None:
+        super().__init__(code, message, span, hint, labels)
+        self.code, self.message, self.span, self.hint, self.labels = code, message, span, hint, labels
 
     def __str__(self) -> str:
         s = self.span
@@ -41,7 +51,8 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
 
 
 def render_error(error: PolicyError, source: str | None) -> str:
-    """`file:line:col: OW012 message`, the source line, a caret run under the span, the hint."""
+    """`file:line:col: OW012 message`, the source line, a caret run under the span, each secondary label
+    (its place, its source line and a dash run under it), the hint."""
     lines = [str(error)]
     span = error.span
     text_lines = source.splitlines() if source is not None else []
@@ -51,9 +62,22 @@ def render_error(error: PolicyError, source: str | None) -> str:
         end = span.end_column if span.end_line == span.line else len(line) + 1
         width = max(1, min(end, len(line) + 1) - span.column)
         lines.append("    " + " " * (span.column - 1) + "^" * width)
+    lines += [part for label in error.labels for part in _label_lines(label, text_lines)]
     if error.hint:
         lines.append(f"    hint: {error.hint}")
     return "\n".join(lines)
+
+
+def _label_lines(label: Label, text_lines: Sequence[str]) -> list[str]:
+    """A secondary label, as rustc shows one: where, what, and its source line underlined with dashes."""
+    span = label.span
+    lines = [f"    {span.file}:{span.line}:{span.column}: {label.message}"]
+    if 1 <= span.line <= len(text_lines):
+        line = text_lines[span.line - 1].expandtabs(1)
+        end = span.end_column if span.end_line == span.line else len(line) + 1
+        width = max(1, min(end, len(line) + 1) - span.column)
+        lines += [f"    {line}", "    " + " " * (span.column - 1) + "-" * width]
+    return lines
 
 
 def render_errors(errors: PolicyErrors) -> str:

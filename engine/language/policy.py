@@ -167,7 +167,9 @@ class Compiler:
         return order[::-1]
 
     def _context(self, unit: Unit) -> Context:
-        return Context(unit.file, unit.source, disclosure(), self.errors, {}, {})
+        ctx = Context(unit.file, unit.source, disclosure(), self.errors, {}, {})
+        ctx.declared = {item.name: item.value.span for item in unit.tree.items if isinstance(item, ast.Param)}
+        return ctx
 
     def _check_overrides(self) -> None:
         declared = {name for u in self.units.values() for item in u.tree.items

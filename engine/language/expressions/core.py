@@ -20,7 +20,7 @@ from ...values.quantities import Quantity
 from ...values.verdicts import REASON_RANK, Reason
 from .. import ast
 from ..builtins import BUILTINS, Builtin
-from ..errors import PolicyError
+from ..errors import Label, PolicyError
 from ..runtime import Failure, Items, Mismatch, Path, Scope, Unknown, show, unknown_failure
 from ..types import ANY, BOOLEAN, DATE, LIST, NULL, NUMBER, STRING, Kind, Type, list_of, quantity
 
@@ -94,9 +94,17 @@ class Context:
     let_uses: dict[str, frozenset[str]] = field(default_factory=dict)  # policy-level let -> the params it reads
     # When set, every expression compiled here is recorded: a rule's sub-expressions, for `openwatt explain`.
     trace: list[Compiled] | None = None
+    declared: Mapping[str, ast.Span] = field(default_factory=dict)  # the policy's params: where each default is
 
-    def error(self, code: str, message: str, node: ast.Node, hint: str | None = None) -> None:
-        self.errors.append(PolicyError(code, message, node.span, hint))
+    def param_label(self, node: ast.Node, type_: Type) -> tuple[Label, ...]:
+        """ "declared here", at the default of the param `node` names (none for other nodes)."""
+        if not isinstance(node, ast.Name) or node.name in self.locals or node.name not in self.declared:
+            return ()
+        return (Label(self.declared[node.name], f"'{node.name}' is declared here, as {type_.describe()}"),)
+
+    def error(self, code: str, message: str, node: ast.Node, hint: str | None = None,
+              labels: tuple[Label, ...] = ()) -> None:
+        self.errors.append(PolicyError(code, message, node.span, hint, labels))
 
     def text(self, node: ast.Node) -> str:
         return source_text(node, self.source)
@@ -104,7 +112,7 @@ class Context:
     def within(self, **changes: Any) -> Context:
         new = Context(self.file, self.source, self.root, self.errors, self.lets, self.params,
                       dict(self.locals), self.item, self.builtins, self.pending, self.variant, self.used,
-                      self.let_uses, self.trace)
+                      self.let_uses, self.trace, self.declared)
         for name, value in changes.items():
             setattr(new, name, value)
         return new
