@@ -199,7 +199,9 @@ def _syntax_error(err: UnexpectedInput, file: str, text: str) -> PolicyError:
     message = f"expected {_describe_expected(expected)}, found {_found(token)}"
     # A closing bracket where another was due: say where that one was opened (an item cut off by the
     # next one is an unexpected end of its text, labelled above).
-    labels = _unclosed(text, token.start_pos or 0, expected, file) if token.value in (")", "}", "]") else ()
+    labels = _unclosed(text, token.start_pos or 0, expected, file)
+    if token.value not in (")", "}", "]") and not (token.type in _RULE_FIELDS and _opens_expression(labels)):
+        labels = ()  # a '}' is always one of the things a rule accepts: only a bracket that stops the parse
     hint = _chain_hint(text, token, expected) or _hint(token, expected, previous, _after(text, token))
     return PolicyError("OW001", message, span, hint, labels)
 
@@ -221,6 +223,11 @@ def _chain_hint(text: str, token: Token, expected: set[str]) -> str | None:
         return "comparisons do not chain: join two with and, e.g. x > 1 MWh and x < 500 MWh"
     low, op, subject = first
     return f"comparisons do not chain: write {subject} {_FLIPPED[op]} {low} and {subject} {token.value} {rest}"
+
+
+def _opens_expression(labels: tuple[Label, ...]) -> bool:
+    """Whether the unclosed bracket is a '(' or '[' of an expression, which a rule field cannot be inside."""
+    return any(label.message.startswith(("unclosed '('", "unclosed '['")) for label in labels)
 
 
 def _after(text: str, token: Token) -> str:
