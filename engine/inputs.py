@@ -21,7 +21,7 @@ from .evaluation import AppliedPolicies, evaluate
 from .findings import Finding, InputRole, InputSource
 from .waivers import InputWaivers, Waiver
 
-__all__ = ["InputOptions", "InputResult", "check_input"]
+__all__ = ["InputOptions", "InputResult", "OpenedInput", "check_input", "open_input"]
 
 Source = str | os.PathLike[str] | Document
 
@@ -53,24 +53,43 @@ class InputResult:
         return next((p for p in self.problems if p.kind is ProblemKind.LOAD), None)
 
 
-def check_input(source: Source, applied: AppliedPolicies, options: InputOptions) -> InputResult:
-    """Every finding of one input under the applied policies (see the module docstring)."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OpenedInput:
+    """An input as the policies see it: the document with its evidence merged, its problems (evidence,
+    schema) and the files read for it (the input first, then its evidence files)."""
+
+    document: Document
+    problems: tuple[Problem, ...]
+    sources: tuple[InputSource, ...]
+
+
+def open_input(source: Source, options: InputOptions) -> OpenedInput:
+    """One input loaded (any format), its evidence merged and the result validated: what `check_input`
+    evaluates, and what `openwatt explain` evaluates a rule's parts on. Raises DocumentError when the
+    input cannot be read at all."""
     if isinstance(source, Document):
         document = source
     else:
-        try:
-            document = load_any(source, limits=options.limits, input_format=options.input_format)
-        except DocumentError as error:
-            problem = error.problem
-            return InputResult(file=problem.file, findings=(Finding.from_problem(problem),), problems=(problem,),
-                               sources=(InputSource(problem.file, ""),))
+        document = load_any(source, limits=options.limits, input_format=options.input_format)
     document, problems, evidence = _with_evidence(document, options.limits)
     problems.extend(validate(document))
-    findings = [Finding.from_problem(p) for p in problems]
-    findings.extend(evaluate(applied, document, waivers=options.waivers, as_of=options.as_of,
-                             input_waivers=options.input_waivers))
-    return InputResult(file=document.file, findings=tuple(findings), problems=tuple(problems),
+    return OpenedInput(document=document, problems=tuple(problems),
                        sources=(InputSource(document.file, document.digest), *evidence))
+
+
+def check_input(source: Source, applied: AppliedPolicies, options: InputOptions) -> InputResult:
+    """Every finding of one input under the applied policies (see the module docstring)."""
+    try:
+        opened = open_input(source, options)
+    except DocumentError as error:
+        problem = error.problem
+        return InputResult(file=problem.file, findings=(Finding.from_problem(problem),), problems=(problem,),
+                           sources=(InputSource(problem.file, ""),))
+    findings = [Finding.from_problem(p) for p in opened.problems]
+    findings.extend(evaluate(applied, opened.document, waivers=options.waivers, as_of=options.as_of,
+                             input_waivers=options.input_waivers))
+    return InputResult(file=opened.document.file, findings=tuple(findings), problems=opened.problems,
+                       sources=opened.sources)
 
 
 def _with_evidence(document: Document, limits: Limits) -> tuple[Document, list[Problem], list[InputSource]]:

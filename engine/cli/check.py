@@ -15,10 +15,13 @@ from ..reports import REPORTERS, RenderOptions
 from ..values.verdicts import DEFAULT_FAIL_ON, FailOn, InputWaivers
 from .common import (add_policy_path, emit, fail, load_config, parse_params, policy_errors, writable,
                      policy_search_path)
-from .outputs import STDIN, Outputs, parse_outputs, read_stdin
+from .outputs import STDIN, STDIN_NAME, Outputs, parse_outputs, read_stdin
 
 if TYPE_CHECKING:
+    from ..documents.source import Limits
     from ..language.errors import PolicyErrors
+    from ..language.policy import CompiledPolicy
+    from ..waivers import Waiver
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -56,6 +59,9 @@ def register(commands: argparse._SubParsersAction) -> None:
                        "would pass it)")
     check.add_argument("--allow-empty", action="store_true",
                        help="exit 0 when the paths select no input (default: exit 2, as for a mistyped path)")
+    check.add_argument("--explain", action="store_true",
+                       help="after the report, explain each failing rule as `openwatt explain` does (on stderr "
+                       "when a machine format goes to stdout)")
     check.add_argument("-v", "--verbose", action="store_true", help="list passing and not applicable rules too")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour the text output (default auto: on a terminal, unless NO_COLOR is set)")
@@ -114,7 +120,27 @@ def run(args: argparse.Namespace) -> int:
                           input_format=args.input_format, input_waivers=InputWaivers(args.input_waivers))
     if stdin is not None and stdin.unreadable is not None:
         report = stdin.add_to(report)
-    return write_reports(report, outputs, color=args.color, verbose=args.verbose)
+    exit_code = write_reports(report, outputs, color=args.color, verbose=args.verbose)
+    if args.explain:
+        to = sys.stdout if outputs.main == "text" and outputs.file is None else sys.stderr
+        to.write(_explanations(report, policies, waivers, args.input_format, engine.limits))
+    return exit_code
+
+
+def _explanations(report: Report, policies: list[CompiledPolicy], waivers: list[Waiver], input_format: str | None,
+                  limits: Limits) -> str:
+    """Each failing rule of each input explained (an input read from standard input is not read again)."""
+    from ..explaining import explain_rule, render_explanation
+    from ..findings import INPUT_POLICY
+    from ..inputs import InputOptions
+    from ..values.verdicts import Status
+
+    options = InputOptions(as_of=dt.date.fromisoformat(report.provenance.as_of), waivers=tuple(waivers),
+                           limits=limits, input_format=input_format)
+    failing = [f for f in report.findings if f.status is Status.FAIL and f.policy != INPUT_POLICY]
+    texts = [render_explanation(explain_rule(f.file, policies, f.rule, options)) for f in failing
+             if f.file != STDIN_NAME]
+    return "".join(f"\n{text}" for text in texts)
 
 
 def write_reports(report: Report, outputs: Outputs, *, color: str = "auto", verbose: bool = False) -> int:

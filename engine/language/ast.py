@@ -277,14 +277,19 @@ class PolicyFile(Node):
     items: tuple[Import | Param | Let | Rule, ...]
 
 
+def children(node: Node) -> list[Node]:
+    """The nodes directly below `node`, in source order."""
+    below: list[Node] = []
+    for f in fields(node):
+        value = getattr(node, f.name)
+        below += [v for v in (value if isinstance(value, tuple) else (value,)) if isinstance(v, Node)]
+    return below
+
+
 def walk(node: Node) -> Iterator[Node]:
     """`node` and every node below it, depth first, in source order."""
     stack = [node]
     while stack:
         current = stack.pop()
         yield current
-        below = []
-        for f in fields(current):
-            value = getattr(current, f.name)
-            below += [v for v in (value if isinstance(value, tuple) else (value,)) if isinstance(v, Node)]
-        stack += reversed(below)
+        stack += reversed(children(current))

@@ -65,6 +65,7 @@ class PolicyLoader:
     def compile_source(self, source: str, file: str = "<policy>") -> CompiledPolicy:
         """Compile policy text that is not in a file (tests, notebooks); imports use the search path."""
         raw = source.encode("utf-8")
+        source = source.removeprefix("\ufeff")  # a byte-order mark is not part of the policy
         unit = Unit(parse_policy_cached(source, file), file, source, hashlib.sha256(raw).hexdigest())
         return self._compile_tree(unit)
 
@@ -100,7 +101,9 @@ class PolicyLoader:
                                             option_span(file.replace("\0", "\\0")),
                                             "check the path in the configuration or on the command line")]) from None
         try:
-            source = raw.decode("utf-8")
+            # "utf-8-sig": a byte-order mark (written by some Windows editors) is not part of the policy,
+            # as it is not of a disclosure.
+            source = raw.decode("utf-8-sig")
         except UnicodeDecodeError as err:
             line = raw[:err.start].count(b"\n") + 1
             raise PolicyErrors([PolicyError("OW050", f"cannot read policy file: line {line} is not UTF-8 text",

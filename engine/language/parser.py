@@ -20,7 +20,7 @@ from lark.tree import Meta
 
 from . import ast
 from .cache_folder import load, store
-from .errors import PolicyError, PolicyErrors, did_you_mean
+from .errors import Label, PolicyError, PolicyErrors, did_you_mean
 
 
 _LARK_OPTIONS: dict[str, Any] = {"parser": "lalr", "propagate_positions": True, "start": ["start", "header", "item", "expr"]}
@@ -132,8 +132,15 @@ def _keywords_in(expected: set[str]) -> list[str]:
     return words
 
 
-def _hint(token: Token, expected: set[str], previous: Token | None) -> str | None:
+def _hint(token: Token, expected: set[str], previous: Token | None, after: str = "") -> str | None:
+    """The hint for `token` where the parser expected `expected`; `after` is the character that follows it."""
     value = str(token.value)
+    if value == ":" and previous is not None and previous.type in _RULE_FIELDS | _HEADER_FIELDS:
+        keyword = str(previous.value)
+        return f"a field has no ':' (this is not YAML): write {keyword} and its value, e.g. {keyword} \"...\""
+    if value == "=" and after in "<>":
+        fixed = after + "="
+        return f"write {fixed} ('{after}' then '='); ={after} is not an operator"
     if expected == {"_POLICY"}:
         return "a policy file starts with its header: policy <id>, then title, version, source and description"
     if expected == {"LEVEL"}:
@@ -176,7 +183,8 @@ def _syntax_error(err: UnexpectedInput, file: str, text: str) -> PolicyError:
         line = text.count("\n") + 1
         column = len(text) - (text.rfind("\n") + 1) + 1
         span = ast.Span(file, line, column, line, column + 1)
-        return PolicyError("OW003", f"unexpected end of file, expected {_describe_expected(expected)}", span)
+        return PolicyError("OW003", f"unexpected end of file, expected {_describe_expected(expected)}", span,
+                           labels=_unclosed(text, len(text), expected, file))
     assert isinstance(err, UnexpectedToken)
     token = err.token
     previous = err.token_history[-1] if err.token_history else None
@@ -185,11 +193,69 @@ def _syntax_error(err: UnexpectedInput, file: str, text: str) -> PolicyError:
         span = ast.Span(file, line, column, line, column + 1)
         return PolicyError(
             "OW003", f"unexpected end of file, expected {_describe_expected(expected)}", span,
-            _hint(token, expected, previous),
+            _hint(token, expected, previous, _after(text, token)), _unclosed(text, len(text), expected, file),
         )
     span = ast.Span(file, token.line, token.column, token.end_line, token.end_column)
     message = f"expected {_describe_expected(expected)}, found {_found(token)}"
-    return PolicyError("OW001", message, span, _hint(token, expected, previous))
+    # A closing bracket where another was due: say where that one was opened (an item cut off by the
+    # next one is an unexpected end of its text, labelled above).
+    labels = _unclosed(text, token.start_pos or 0, expected, file)
+    if token.value not in (")", "}", "]") and not (token.type in _RULE_FIELDS and _opens_expression(labels)):
+        labels = ()  # a '}' is always one of the things a rule accepts: only a bracket that stops the parse
+    hint = _chain_hint(text, token, expected) or _hint(token, expected, previous, _after(text, token))
+    return PolicyError("OW001", message, span, hint, labels)
+
+
+_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}  # a < b is b > a
+_COMPARE_OP = re.compile(r"(<=|>=|==|!=|<|>)")
+
+
+def _chain_hint(text: str, token: Token, expected: set[str]) -> str | None:
+    """`1 MWh < x < 500 MWh`: a second comparison right after a first, as mathematics writes a range."""
+    if token.type != "COMPARE" or "COMPARE" in expected:
+        return None
+    line = text.splitlines()[(token.line or 1) - 1]
+    words = line[:(token.column or 1) - 1].split(None, 1)
+    before = words[1] if len(words) == 2 and words[0] in ("require", "when") else line[:(token.column or 1) - 1]
+    first = [part.strip() for part in _COMPARE_OP.split(before)]
+    rest = line[(token.end_column or 1) - 1:].split("#")[0].strip().removesuffix("}").strip()
+    if len(first) != 3 or not all(first) or not rest:
+        return "comparisons do not chain: join two with and, e.g. x > 1 MWh and x < 500 MWh"
+    low, op, subject = first
+    return f"comparisons do not chain: write {subject} {_FLIPPED[op]} {low} and {subject} {token.value} {rest}"
+
+
+def _opens_expression(labels: tuple[Label, ...]) -> bool:
+    """Whether the unclosed bracket is a '(' or '[' of an expression, which a rule field cannot be inside."""
+    return any(label.message.startswith(("unclosed '('", "unclosed '['")) for label in labels)
+
+
+def _after(text: str, token: Token) -> str:
+    """The character right after `token` in `text` ("" at the end)."""
+    end = token.end_pos or 0
+    return text[end:end + 1]
+
+
+_CLOSERS = {"(": ("RPAR", ")"), "{": ("RBRACE", "}"), "[": ("RSQB", "]")}
+_SKIPPED = re.compile(r'"""(?:.|\n)*?"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*|[(){}\[\]]')
+
+
+def _unclosed(text: str, stop: int, expected: set[str], file: str) -> tuple[Label, ...]:
+    """Where the innermost bracket still open at `stop` was opened, when the parser wants its closer
+    there: the secondary label of "expected ')'" (strings and comments are skipped)."""
+    open_: list[tuple[str, int]] = []
+    for match in _SKIPPED.finditer(text, 0, stop):
+        char = match.group(0)
+        if char in _CLOSERS:
+            open_.append((char, match.start()))
+        elif char in ")}]" and open_:
+            open_.pop()
+    if not open_ or _CLOSERS[open_[-1][0]][0] not in expected:
+        return ()
+    char, at = open_[-1]
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    return (Label(ast.Span(file, line, column, line, column + 1), f"unclosed '{char}' opened here"),)
 
 
 def _expected(err: UnexpectedInput) -> set[str]:
@@ -506,7 +572,8 @@ def _cut_off(error: PolicyError, expected: set[str], text: str, next_start: int,
     width = len(word.group(0)) if word else 1
     span = ast.Span(file, line, 1, line, 1 + width)
     found = word.group(0) if word else text[next_start]
-    return PolicyError("OW001", f"expected {_describe_expected(expected)}, found '{found}'", span, error.hint)
+    return PolicyError("OW001", f"expected {_describe_expected(expected)}, found '{found}'", span, error.hint,
+                       error.labels)
 
 
 def _only_comments(text: str) -> bool:

@@ -71,6 +71,10 @@ class CompiledRule:
     span: ast.Span
     key: str  # the same for this rule in every policy that imports it with the same values of `params`
     params: tuple[tuple[str, str], ...] = ()  # the params the rule reads (directly or through lets), as written
+    # Every expression compiled for the rule (its lets, `when`, `require`s and texts), each with its node:
+    # what `openwatt explain` evaluates to show the value of each sub-expression.
+    parts: tuple[Compiled, ...] = ()
+    written: str = ""  # the rule's lines as written in its file, from `rule` to its closing brace
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +167,9 @@ class Compiler:
         return order[::-1]
 
     def _context(self, unit: Unit) -> Context:
-        return Context(unit.file, unit.source, disclosure(), self.errors, {}, {})
+        ctx = Context(unit.file, unit.source, disclosure(), self.errors, {}, {})
+        ctx.declared = {item.name: item.value.span for item in unit.tree.items if isinstance(item, ast.Param)}
+        return ctx
 
     def _check_overrides(self) -> None:
         declared = {name for u in self.units.values() for item in u.tree.items
@@ -316,7 +322,7 @@ class Compiler:
         what = f"rule {node.id}"
         fields_ = [f for f in node.body if isinstance(f, ast.Field)]
         found = self._fields(fields_, node, _REQUIRED_RULE, what)
-        rule_ctx = ctx.within(locals={}, used=set())
+        rule_ctx = ctx.within(locals={}, used=set(), trace=[])
         rule_ctx.pending = {**ctx.pending, **_declared(node.body)}
         names = {name: ctx.pending.get(name, 0) for name in (*ctx.params, *ctx.lets)}
         when: Compiled | None = None
@@ -340,7 +346,8 @@ class Compiler:
         return CompiledRule(node.id, _text(found["title"]), Severity(found["severity"]), _text(found.get("cite")),
                             _text(found.get("description")), when, tuple(requires),
                             tuple(explanation(r) for r in requires), message, success, fix, policy_id, node.span,
-                            _rule_key(unit, node.id, params), params)
+                            _rule_key(unit, node.id, params), params, tuple(rule_ctx.trace or ()),
+                            "\n".join(unit.source.splitlines()[node.span.line - 1:node.span.end_line]))
 
     def _template(self, node: ast.Text, ctx: Context) -> Template:
         written = iter(node.written)  # each expression named as the text writes it (escapes read)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from openwatt.language.ast import Span
-from openwatt.language.errors import PolicyError, PolicyErrors, render_error, render_errors
+from openwatt.language.errors import Label, PolicyError, PolicyErrors, render_error, render_errors
 from openwatt.language.loader import PolicyLoader
 
 ERRORS = Path(__file__).parent / "errors"
@@ -95,6 +95,19 @@ def test_a_whole_number_of_thousands_of_digits_is_too_large_not_a_crash() -> Non
         PolicyLoader().compile_source(source, "p.policy")
     [error] = caught.value.errors
     assert (error.code, error.message) == ("OW025", "9999999999999999999999999999999999999... is too large for a number")
+
+
+def test_a_byte_order_mark_is_not_part_of_the_policy(tmp_path: Path) -> None:
+    source = 'policy bom\ntitle "B"\nversion "1"\nrule r { title "R" severity error require model.id exists }\n'
+    (tmp_path / "bom.policy").write_bytes(b"\xef\xbb\xbf" + source.encode())
+    assert PolicyLoader().load(tmp_path / "bom.policy").id == "bom"
+    assert PolicyLoader().compile_source("\ufeff" + source, "bom.policy").id == "bom"
+
+
+def test_labels_pickle_with_their_error() -> None:
+    label = Label(Span("a.policy", 5, 8, 5, 9), "unclosed '{' opened here")
+    error = PolicyError("OW003", "unexpected end of file", Span("a.policy", 9, 1, 9, 2), None, (label,))
+    assert pickle.loads(pickle.dumps(error)).labels == (label,)
 
 
 def test_every_syntax_error_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:

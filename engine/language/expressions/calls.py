@@ -8,8 +8,34 @@ from ...values.verdicts import Reason
 from .. import ast
 from ..errors import did_you_mean
 from ..runtime import Failure, Mismatch, Missing, Path, Scope, Unknown, format_path, show
-from ..types import assignable
+from ..builtins import Param
+from ..types import Kind, assignable
 from .core import Compiled, Context, broken, compile_expr, explain_known, nowhere
+
+
+def _each_item_hint(node: ast.Call, arg: Compiled, param: Param, ctx: Context) -> str | None:
+    """A list where the function takes one of its items (`osi_approved(components.license)`): the
+    quantifier that applies the function to each item, as a rewrite of the call."""
+    item = arg.type.item
+    if arg.type.kind is not Kind.LIST or item is None or not param.admits(item):
+        return None
+    if isinstance(arg.node, ast.Attribute) and _last_name(arg.node.value):  # components.license: c.license
+        collection, var = ctx.text(arg.node.value), _last_name(arg.node.value)[0]
+        each = f"{var}.{arg.node.name}"
+    else:
+        collection, var = arg.text, (_last_name(arg.node) or "x")[0]
+        each = var
+    call = ctx.text(node).replace(arg.text, each, 1)
+    return f"to test each item, write all({var} in {collection}: {call}) (or any(...))"
+
+
+def _last_name(node: ast.Expr) -> str:
+    """The last name of a path (`components` of `model.components`), else ""."""
+    if isinstance(node, ast.Name):
+        return node.name
+    if isinstance(node, ast.Attribute):
+        return node.name
+    return ""
 
 
 @compile_expr.register
@@ -34,7 +60,7 @@ def _call(node: ast.Call, ctx: Context) -> Compiled:
     for arg, param in zip(args, builtin.params):
         if not param.admits(arg.type):
             ctx.error("OW014", f"{builtin.name}() needs {param.type.describe()} for {param.name}; "
-                      f"{arg.text} is {arg.type.describe()}", arg.node)
+                      f"{arg.text} is {arg.type.describe()}", arg.node, _each_item_hint(node, arg, param, ctx))
             ok = False
     if not ok:
         return broken(node, ctx)

@@ -35,8 +35,10 @@ def _static_compare(op: CompareOp, left: Compiled, right: Compiled, node: ast.Ex
         if a.dimension is not None and b.dimension is not None and a.dimension != b.dimension:
             example = a.example() if not left.constant else b.example()
             ctx.error("OW016", f"cannot compare {left.text} ({a.describe()}) with {right.text} ({b.describe()})",
-                      node, f"write the other side in units of {(a if not left.constant else b).dimension.name}"  # type: ignore[union-attr]
-                      + (f", e.g. {example}" if example else ""))
+                      node, f"write {_other_side(left if left.constant else right, ctx)} in units of "
+                      f"{(a if not left.constant else b).dimension.name}"  # type: ignore[union-attr]
+                      + (f", e.g. {example}" if example else ""),
+                      ctx.param_label(left.node, a) + ctx.param_label(right.node, b))
             return False
         return True
     if {a.kind, b.kind} == {Kind.QUANTITY, Kind.NUMBER}:
@@ -45,7 +47,8 @@ def _static_compare(op: CompareOp, left: Compiled, right: Compiled, node: ast.Ex
                   f"a quantity needs a unit, e.g. {q.example() or '500 MWh'}")
         return False
     if a.kind is not b.kind:
-        ctx.error("OW017", f"cannot compare {left.text} ({a.describe()}) with {right.text} ({b.describe()})", node)
+        ctx.error("OW017", f"cannot compare {left.text} ({a.describe()}) with {right.text} ({b.describe()})", node,
+                  _quoted_hint(left, right) or _quoted_hint(right, left))
         return False
     if op.ordering and a.kind not in _COMPARABLE:
         ctx.error("OW017", f"'{op}' needs numbers, dates or quantities; {left.text} is {a.describe()}", node,
@@ -53,6 +56,34 @@ def _static_compare(op: CompareOp, left: Compiled, right: Compiled, node: ast.Ex
         return False
     _check_enum(op, left, right, node, ctx)
     return True
+
+
+def _other_side(constant: Compiled, ctx: Context) -> str:
+    """What to rewrite in other units: a param's default, where it is declared, else the constant side."""
+    node = constant.node
+    if isinstance(node, ast.Name) and node.name in ctx.declared and node.name not in ctx.locals:
+        return f"the default of '{node.name}'"
+    return "the other side"
+
+
+def _quoted_hint(quoted: Compiled, other: Compiled) -> str | None:
+    """`"50 tCO2e"` or `"2026-12-31"` compared with a quantity or a date: a value written as text."""
+    if not (isinstance(quoted.node, ast.Literal) and isinstance(text := quoted.node.value, str)):
+        return None
+    if other.type.kind is Kind.QUANTITY:
+        try:
+            parse_quantity(text)
+        except QuantityError:
+            return None
+    elif other.type.kind is Kind.DATE:
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError:
+            return None
+    else:
+        return None
+    what = "a quantity" if other.type.kind is Kind.QUANTITY else "a date"
+    return f"drop the quotes: write {text} ({what}), not {quoted.text} (text)"
 
 
 def _check_enum(op: CompareOp, left: Compiled, right: Compiled, node: ast.Expr, ctx: Context) -> None:

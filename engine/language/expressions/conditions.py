@@ -9,7 +9,7 @@ from ...values.verdicts import Reason
 from .. import ast
 from ..runtime import Failure, Items, Missing, Scope, Unknown, format_path, show, unknown_failure
 from ..types import BOOLEAN
-from .core import PATHS, Compiled, Context, as_condition, best, compile_expr, explain_known, explanation
+from .core import PATHS, Compiled, Context, as_condition, best, broken, compile_expr, explain_known, explanation
 
 
 @compile_expr.register
@@ -37,8 +37,22 @@ def _and(node: ast.And, ctx: Context) -> Compiled:
     return Compiled(run, BOOLEAN, node, ctx.text(node), explain=explain)
 
 
+def _one_of_hint(node: ast.Or, ctx: Context) -> str | None:
+    """`method == "a" or "b"`, English for one of two texts: the hint to write `method in ["a", "b"]`."""
+    left, right = node.left, node.right
+    if not (isinstance(right, ast.Literal) and isinstance(right.value, str) and isinstance(left, ast.Compare)
+            and left.op is ast.CompareOp.EQ and isinstance(left.right, ast.Literal)
+            and isinstance(left.right.value, str)):
+        return None
+    return f"to accept either, write {ctx.text(left.left)} in [{ctx.text(left.right)}, {ctx.text(right)}]"
+
+
 @compile_expr.register
 def _or(node: ast.Or, ctx: Context) -> Compiled:
+    if (hint := _one_of_hint(node, ctx)) is not None:
+        ctx.error("OW017", f"each side of 'or' must be a condition, but {ctx.text(node.right)} is a string",
+                  node.right, hint)
+        return broken(node, ctx)
     left = as_condition(compile_expr(node.left, ctx), ctx, "each side of 'or'")
     right = as_condition(compile_expr(node.right, ctx), ctx, "each side of 'or'")
     a, b = left.run, right.run

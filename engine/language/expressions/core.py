@@ -20,7 +20,7 @@ from ...values.quantities import Quantity
 from ...values.verdicts import REASON_RANK, Reason
 from .. import ast
 from ..builtins import BUILTINS, Builtin
-from ..errors import PolicyError
+from ..errors import Label, PolicyError
 from ..runtime import Failure, Items, Mismatch, Path, Scope, Unknown, show, unknown_failure
 from ..types import ANY, BOOLEAN, DATE, LIST, NULL, NUMBER, STRING, Kind, Type, list_of, quantity
 
@@ -92,9 +92,19 @@ class Context:
     # judgement depends on (a rule imported with other values of params it never reads is the same rule).
     used: set[str] = field(default_factory=set)
     let_uses: dict[str, frozenset[str]] = field(default_factory=dict)  # policy-level let -> the params it reads
+    # When set, every expression compiled here is recorded: a rule's sub-expressions, for `openwatt explain`.
+    trace: list[Compiled] | None = None
+    declared: Mapping[str, ast.Span] = field(default_factory=dict)  # the policy's params: where each default is
 
-    def error(self, code: str, message: str, node: ast.Node, hint: str | None = None) -> None:
-        self.errors.append(PolicyError(code, message, node.span, hint))
+    def param_label(self, node: ast.Node, type_: Type) -> tuple[Label, ...]:
+        """ "declared here", at the default of the param `node` names (none for other nodes)."""
+        if not isinstance(node, ast.Name) or node.name in self.locals or node.name not in self.declared:
+            return ()
+        return (Label(self.declared[node.name], f"'{node.name}' is declared here, as {type_.describe()}"),)
+
+    def error(self, code: str, message: str, node: ast.Node, hint: str | None = None,
+              labels: tuple[Label, ...] = ()) -> None:
+        self.errors.append(PolicyError(code, message, node.span, hint, labels))
 
     def text(self, node: ast.Node) -> str:
         return source_text(node, self.source)
@@ -102,16 +112,37 @@ class Context:
     def within(self, **changes: Any) -> Context:
         new = Context(self.file, self.source, self.root, self.errors, self.lets, self.params,
                       dict(self.locals), self.item, self.builtins, self.pending, self.variant, self.used,
-                      self.let_uses)
+                      self.let_uses, self.trace, self.declared)
         for name, value in changes.items():
             setattr(new, name, value)
         return new
 
 
 @functools.singledispatch
-def compile_expr(node: ast.Expr, ctx: Context) -> Compiled:
-    """`node` compiled in `ctx`; errors go to `ctx.errors` and a stand-in comes back (see `broken`)."""
+def _dispatch(node: ast.Expr, ctx: Context) -> Compiled:
     raise NotImplementedError(f"no compiler for {type(node).__name__}")
+
+
+class _Compiler:
+    """`compile_expr(node, ctx)`: `node` compiled in `ctx`; errors go to `ctx.errors` and a stand-in comes
+    back (see `broken`). It dispatches on the node's class (node modules `register` with it); an
+    expression compiled in a context with a `trace` is recorded there."""
+
+    registry = _dispatch.registry
+
+    @staticmethod
+    def register(compiler: Callable[[Any, Context], Compiled]) -> Callable[[Any, Context], Compiled]:
+        """Register `compiler` for the node class its first parameter is annotated with."""
+        return _dispatch.register(compiler)
+
+    def __call__(self, node: ast.Expr, ctx: Context) -> Compiled:
+        compiled: Compiled = _dispatch(node, ctx)
+        if ctx.trace is not None:
+            ctx.trace.append(compiled)
+        return compiled
+
+
+compile_expr = _Compiler()
 
 
 def check_registry() -> list[str]:
