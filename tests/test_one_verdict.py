@@ -104,7 +104,7 @@ def test_inputs_are_counted_not_findings(monkeypatch: pytest.MonkeyPatch, capsys
     monkeypatch.chdir(ROOT)
     assert main(["check", "samples/", "--format", "json"]) == 2  # the malformed sample
     summary = json.loads(capsys.readouterr().out)["summary"]
-    assert summary["inputs"] == {"total": 16, "checked": 16, "with_input_problems": 1, "with_failures": 14,
+    assert summary["inputs"] == {"total": 22, "checked": 22, "with_input_problems": 1, "with_failures": 20,
                                  "not_checked": 0}
     assert summary["by_status"]["error"] == 6  # the malformed sample's six schema problems
 

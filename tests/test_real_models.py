@@ -427,3 +427,92 @@ def test_mof_class_reached(model: str) -> None:
             break
         reached = label
     assert reached == MOF_CLASS[model]
+
+
+# --- real training runs under energy-transparency (samples/real/energy/) ---------------------------------------
+# The energy part of published disclosures, each fact cited in its file, and the verdict the physics gives
+# (notes/energy-research.md). Three must be flagged inconsistent: the Llama 2 card's family table, the Llama 3.3
+# 70B card (implied carbon intensity and prose totals) and the GPT-3 row of Luccioni et al.'s Table 4.
+
+ENERGY_REAL = REAL / "energy"
+
+ENERGY_RUNS = {
+    # Facility energy (system power per accelerator x PUE) 1.10 x GPU-hours x TDP x PUE: within the facility band.
+    "gpt-3-patterson": Expected("pass", """
+        training-energy=pass energy-boundary=pass training-hardware=pass accelerator-time-consistent=pass
+        energy-plausible=pass carbon-intensity=pass carbon-intensity-plausible=pass emissions-basis=pass
+        emissions-consistent=pass compute-estimate=pass compute-utilisation=pass family-totals=not_applicable
+    """),
+    # 502 t is 9.1 % below 1,287 MWh x 0.429 kg/kWh.
+    "gpt-3-luccioni-table4": Expected("pass", """
+        training-energy=pass carbon-intensity-plausible=pass emissions-basis=pass emissions-consistent=fail
+        energy-boundary=fail energy-plausible=fail compute-estimate=not_applicable
+    """),
+    # Facility energy (GPU-hours x 400 W x 1.1) and emissions at 0.385 with no second PUE.
+    "bloom-176b-llama-table15": Expected("pass", """
+        training-energy=pass energy-boundary=pass energy-plausible=pass pue-reported=pass
+        carbon-intensity-plausible=pass emissions-basis=pass emissions-consistent=pass training-hardware=fail
+    """),
+    # Rows sum to the totals on all three columns; location and market figures side by side; 6ND and utilisation.
+    "llama-3.1-family": Expected("fail", """
+        training-energy=fail family-totals=pass carbon-intensity-plausible=pass emissions-basis=pass
+        compute-estimate=pass compute-utilisation=pass emissions-consistent=not_applicable
+    """),
+    # Three rows do not add up to a total that includes the unreleased 34B.
+    "llama-2-family-card": Expected("fail", """
+        training-energy=fail family-totals=fail carbon-intensity-plausible=pass emissions-basis=pass
+    """),
+    # 0.0026 kgCO2e/kWh implied; prose totals of another family.
+    "llama-3.3-70b-card": Expected("fail", """
+        training-energy=fail family-totals=fail carbon-intensity-plausible=fail emissions-basis=pass
+    """),
+}
+
+ENERGY_REASONS = {
+    ("gpt-3-luccioni-table4", "emissions-consistent"): ("violated", "502 tCO2e against energy x carbon intensity = "
+                                                        "1.287 GWh x 0.429 kgCO2e/kWh = 552.1 tCO2e-607.3 tCO2e"),
+    ("llama-2-family-card", "family-totals"): ("violated", "accelerator_time: rows add up to 2,273,280 h, the total "
+                                               "says 3,311,616 h (-31 %)"),
+    ("llama-3.3-70b-card", "carbon-intensity-plausible"): ("violated", "0.002633 kgCO2e/kWh (implied: 12.9 tCO2e / "
+                                                           "(7,000,000 h x 700 W))"),
+    ("llama-3.3-70b-card", "family-totals"): ("violated", "rows add up to 7,000,000 h, the total says 39,300,000 h"),
+    ("gpt-3-luccioni-table4", "energy-plausible"): ("missing", "cannot judge: missing energy.training.hardware"),
+}
+
+ENERGY_MODELS = sorted(ENERGY_RUNS)
+
+
+@functools.cache
+def _energy_report(run: str) -> Report:
+    engine = _engine()
+    return engine.check([ENERGY_REAL / f"{run}.yaml"], [engine.policy("energy-transparency")], as_of=AS_OF)
+
+
+def test_every_real_training_run_has_expectations() -> None:
+    assert sorted(p.stem for p in ENERGY_REAL.glob("*.yaml")) == ENERGY_MODELS
+    assert len(ENERGY_MODELS) >= 5
+
+
+@pytest.mark.parametrize("run", ENERGY_MODELS)
+def test_training_run_fits_the_schema_and_cites_its_sources(run: str) -> None:
+    assert validate(load_document(ENERGY_REAL / f"{run}.yaml")) == []
+    text = (ENERGY_REAL / f"{run}.yaml").read_text(encoding="utf-8")
+    assert "# Sources" in text and "# Published verdicts:" in text and "Not published" in text
+
+
+@pytest.mark.parametrize("run", ENERGY_MODELS)
+def test_training_run_verdicts(run: str) -> None:
+    expected = ENERGY_RUNS[run]
+    report = _energy_report(run)
+    findings = {f.rule.removeprefix("energy-transparency/"): f for f in report.findings}
+    got = {rule: str(findings[rule].status) if rule in findings else "<no such rule>" for rule in _rules(expected.rules)}
+    assert got == _rules(expected.rules)
+    assert _outcome(report) == expected.outcome, [f"{f.rule}: {f.message}" for f in report.blocking()]
+
+
+@pytest.mark.parametrize(("run", "rule"), sorted(ENERGY_REASONS), ids=["-".join(k) for k in sorted(ENERGY_REASONS)])
+def test_training_run_flags_say_why(run: str, rule: str) -> None:
+    finding = {f.rule.removeprefix("energy-transparency/"): f for f in _energy_report(run).findings}[rule]
+    reason, words = ENERGY_REASONS[run, rule]
+    assert (finding.status, finding.reason) == ("fail", reason)
+    assert words in finding.message, finding.message
