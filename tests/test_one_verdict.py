@@ -123,7 +123,7 @@ def test_the_text_view_ends_with_a_verdict_per_input(monkeypatch: pytest.MonkeyP
         "ERROR  broken.yaml  could not be read\n"
         "FAIL   m.yaml  6 input problems, 7 errors, 9 warnings, 1 info failed",
         "3 inputs: 1 passed, 1 failed, 1 could not be checked, 1 checked with input problems\n"
-        "findings: 28 passed, 17 failed (7 errors, 9 warnings, 1 info), 9 not applicable,\n"
+        "findings: 30 passed, 17 failed (7 errors, 9 warnings, 1 info), 11 not applicable,\n"
         "          7 input or rule errors, 17 distinct rules failed\n"
         "exit code 2: 7 input or rule errors; 7 failures at or above --fail-on error\n",
     ]
