@@ -209,9 +209,35 @@ def _off(value: float, bound: float) -> str:
     return f"{_sig(abs(ratio - 1) * 100, 2)} %"
 
 
-def _cannot(missing: Sequence[str], why: str = "") -> Judgement:
+def _cannot(missing: Sequence[str], why: str = "", roots: Mapping[str, Any] | None = None) -> Judgement:
+    """Cannot judge, naming each fact once: as missing, or as unreadable when it is there but not a value the
+    check can use (`roots` maps a path prefix such as "energy.training" to the mapping it names)."""
     facts = list(dict.fromkeys(missing))
-    return Judgement(None, f"cannot judge: {why or 'missing ' + ', '.join(facts)}", tuple(facts))
+    absent, unreadable = [], []
+    for fact in facts:
+        found = _written(fact, roots or {})
+        if found is None:
+            absent.append(fact)
+        else:
+            unreadable.append(f"{fact} ({found!r})")
+    parts = [f"missing {', '.join(absent)}"] if absent else []
+    if unreadable:
+        parts.append(f"unreadable {', '.join(unreadable)}")
+    return Judgement(None, f"cannot judge: {why or '; '.join(parts)}", tuple(facts))
+
+
+def _written(fact: str, roots: Mapping[str, Any]) -> Any:
+    """The value written at a dotted fact path under one of `roots`, or None when absent (or not a plain path)."""
+    for prefix, mapping in roots.items():
+        if not fact.startswith(prefix + ".") or not isinstance(mapping, Mapping):
+            continue
+        value: Any = mapping
+        for key in fact.removeprefix(prefix + ".").split("."):
+            if not isinstance(value, Mapping) or not key.isidentifier():
+                return None
+            value = value.get(key)
+        return value
+    return None
 
 
 # ---- device time ---------------------------------------------------------------------------------------
@@ -232,7 +258,7 @@ def device_time_fits(phase: Mapping[str, Any], tolerance: float, where: str) -> 
     if total is None and time_missing:
         missing.append(f"{where}.accelerator_time (or the device time of each hardware entry)")
     if missing:
-        return _cannot(missing)
+        return _cannot(missing, roots={where: phase})
     assert duration is not None
     used = total if total is not None else sum(t for t in times if t is not None)
     devices = sum(c for c in counts if c is not None)
@@ -288,7 +314,7 @@ def energy_in_band(phase: Mapping[str, Any], factor: float, where: str) -> Judge
         missing.insert(0, f"{where}.energy")
         why = ""
     if missing:
-        return _cannot(missing, why)
+        return _cannot(missing, why, {where: phase})
     assert energy is not None
     boundary = _boundary(phase)
     pue = _number(phase, "pue")
@@ -342,7 +368,7 @@ def emissions_match(phase: Mapping[str, Any], basis: Basis, tolerance: float, wh
     if intensity is None:
         missing.append(f"{where}.{basis.field}.carbon_intensity")
     if missing:
-        return _cannot(missing)
+        return _cannot(missing, roots={where: phase})
     assert emissions is not None and energy is not None and intensity is not None
     f_low, f_high, why = _pue_factor(phase)
     low, high = energy * intensity * f_low, energy * intensity * f_high
@@ -462,7 +488,7 @@ def compute_matches_6nd(phase: Mapping[str, Any], model: Mapping[str, Any], marg
     missing = [n for n, v in ((f"{where}.compute", compute), (f"{where}.tokens", tokens),
                               ("model.parameters", parameters), ("model.architecture", architecture)) if v is None]
     if missing:
-        return _cannot(missing)
+        return _cannot(missing, roots={where: phase, "model": model})
     assert compute is not None and tokens is not None and parameters is not None and architecture is not None
     kind = next((said for word, said in _NOT_DENSE if word in architecture.lower()), None)
     if kind is not None:

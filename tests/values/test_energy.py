@@ -167,3 +167,10 @@ def test_device_table(described: str, name: str, watts: float | None, peak: floa
 
 def test_an_unknown_device_is_none() -> None:
     assert devices.lookup("GTX 1080 Ti") is None
+
+
+def test_a_fact_that_is_there_but_unreadable_is_said_to_be_unreadable_not_missing() -> None:
+    phase = {"energy": 433, "hardware": [{"type": "NVIDIA H100 SXM5", "count": 2, "duration": "3 h"}]}
+    assert energy_in_band(phase, 1.1, W).detail == "cannot judge: unreadable energy.training.energy (433)"
+    judged = compute_matches_6nd({"compute": "1e24 FLOP"}, {"parameters": "7e9", "architecture": "decoder"}, 0.3, W)
+    assert judged.detail == "cannot judge: missing energy.training.tokens; unreadable model.parameters ('7e9')"
