@@ -104,7 +104,7 @@ def test_inputs_are_counted_not_findings(monkeypatch: pytest.MonkeyPatch, capsys
     monkeypatch.chdir(ROOT)
     assert main(["check", "samples/", "--format", "json"]) == 2  # the malformed sample
     summary = json.loads(capsys.readouterr().out)["summary"]
-    assert summary["inputs"] == {"total": 16, "checked": 16, "with_input_problems": 1, "with_failures": 14,
+    assert summary["inputs"] == {"total": 22, "checked": 22, "with_input_problems": 1, "with_failures": 20,
                                  "not_checked": 0}
     assert summary["by_status"]["error"] == 6  # the malformed sample's six schema problems
 
@@ -121,10 +121,10 @@ def test_the_text_view_ends_with_a_verdict_per_input(monkeypatch: pytest.MonkeyP
     assert tail == [
         "PASS   a.yaml\n"
         "ERROR  broken.yaml  could not be read\n"
-        "FAIL   m.yaml  6 input problems, 7 errors, 5 warnings, 1 info failed",
+        "FAIL   m.yaml  6 input problems, 7 errors, 9 warnings, 1 info failed",
         "3 inputs: 1 passed, 1 failed, 1 could not be checked, 1 checked with input problems\n"
-        "findings: 24 passed, 13 failed (7 errors, 5 warnings, 1 info), 5 not applicable,\n"
-        "          7 input or rule errors, 13 distinct rules failed\n"
+        "findings: 30 passed, 17 failed (7 errors, 9 warnings, 1 info), 11 not applicable,\n"
+        "          7 input or rule errors, 17 distinct rules failed\n"
         "exit code 2: 7 input or rule errors; 7 failures at or above --fail-on error\n",
     ]
 
@@ -216,7 +216,7 @@ def test_policy_test_reads_a_model_card_and_merges_evidence(tmp_path: Path) -> N
     (tmp_path / "t.test.yaml").write_text(
         "policy: energy-transparency\ncases:\n"
         "  - name: a model card\n    document: card/README.md\n"
-        "    expect: {training-energy: {status: fail, reason: missing}}\n"
+        "    expect: {training-energy: not_applicable, adaptation-energy: {status: fail, reason: missing}}\n"
         "  - name: energy from its evidence\n    document: d.yaml\n    expect: {training-energy: pass}\n",
         encoding="utf-8")
     report = run_tests([tmp_path / "t.test.yaml"])

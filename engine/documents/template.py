@@ -90,7 +90,7 @@ def _example(node: Mapping[str, Any], root: Mapping[str, Any]) -> Any:
         if resolved.get("type") == "object":  # one item with its required and first few plain fields
             properties = resolved.get("properties", {})
             plain = [k for k, c in properties.items() if _resolve(c, root).get("type") not in ("object", "array")]
-            shown = [k for k in properties if k in resolved.get("required", ()) or k in plain[:5]]
+            shown = [k for k in properties if k in resolved.get("required", ()) or k in plain[:6]]
             return [{key: _example(properties[key], root) for key in shown}]
         return [_example(item, root)]
     if kind == "object":

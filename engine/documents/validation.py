@@ -193,6 +193,9 @@ def _pattern(error: ValidationError, path: Path) -> Iterable[_Problem]:
     if found.dimension != DIMENSIONS[kind]:
         yield _Problem(path, f"{where}: {_shown(value)} is {_article(found.dimension.name)} quantity; "
                              f"expected {expected}", f"write {expected}, e.g. {example}")
+    elif found.magnitude < 0:  # the schema's quantities are physical amounts: energy, emissions, water, time ...
+        yield _Problem(path, f"{where}: {_shown(value)} is negative; expected {expected} of zero or more",
+                       f"write the amount as zero or more, e.g. {example}")
     else:  # a quantity openwatt reads, but not written as the schema asks (e.g. spaces around it)
         yield _Problem(path, f"{where}: {_shown(value)} is not written as {expected}",
                        f"write a number, at most one space and a unit, with nothing around them, e.g. {example}")

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from ..values import hardware, licences
+from ..values import energy, hardware, licences
 from ..values.text import visible
 from ..values.urls import is_url
-from ..values.quantities import ENERGY, TIME, POWER, Quantity, QuantityError, parse_quantity
+from ..values.quantities import CARBON, ENERGY, TIME, POWER, Quantity, QuantityError, parse_quantity
 from ..values.paths import format_path
 from .runtime import EvalError, Missing, Mismatch, Path, Undecided
 from .types import ANY, BOOLEAN, LIST, NUMBER, STRING, Kind, Type, assignable, quantity
@@ -30,7 +30,7 @@ _CHECKS: Mapping[Kind, Callable[[Any], bool]] = {
 }
 
 
-_KIND_OF: dict[type, Kind] = {str: Kind.STRING, list: Kind.LIST}
+_KIND_OF: dict[type, Kind] = {str: Kind.STRING, list: Kind.LIST, dict: Kind.OBJECT}
 _MAX_DEVICES = 999_999_999  # as the disclosure schema caps hardware[].count
 
 
@@ -194,6 +194,157 @@ def _explain_energy(reported: Quantity, hardware_list: list[Any], pue: float, fa
     return hardware.describe(result) if isinstance(result, hardware.Plausibility) else "cannot judge"
 
 
+# ---- energy physics (values/energy.py): each check a judgement, "cannot judge" naming every missing fact once ----
+
+
+def _where(paths: Sequence[Path | None], i: int = 0, fallback: str = "energy.training") -> str:
+    path = paths[i] if len(paths) > i else None
+    return format_path(path) if path else fallback
+
+
+def _verdict(judgement: energy.Judgement, paths: Sequence[Path | None]) -> bool | Undecided:
+    if judgement.verdict is None:
+        where = paths[0] if paths and paths[0] else ("energy",)
+        return Undecided(where, judgement.detail)
+    return judgement.verdict
+
+
+def _basis(text: str) -> energy.Basis:
+    try:
+        return energy.Basis(text)
+    except ValueError:
+        raise EvalError(f"the emissions basis must be \"location-based\" or \"market-based\", not {text!r}") from None
+
+
+def _positive(name: str, value: float, least: float = 0.0) -> float:
+    if not value > least or value == float("inf"):
+        raise EvalError(f"{name} must be a finite number above {least:g}, not {value:g}")
+    return value
+
+
+def device_time_fits(phase: dict[str, Any], tolerance: float, *, paths: Sequence[Path | None]) -> bool | Undecided:
+    """Device time <= devices x wall-clock duration x `tolerance`: the phase's `accelerator_time` (else the sum over
+    its hardware of `accelerator_time` or count x duration) against the sum of the hardware counts x `duration`.
+    PASS: device_time_fits(energy.training, 1.1) with 1,082,990 h on 384 GPUs in 118.24 days (at most 1,089,692 h);
+    FAIL: the same with 10,829,900 h."""
+    judgement = energy.device_time_fits(phase, _positive("tolerance", tolerance), _where(paths))
+    return _verdict(judgement, paths)
+
+
+def _explain_device_time(phase: dict[str, Any], tolerance: float) -> str:
+    return energy.device_time_fits(phase, tolerance, "energy.training").detail
+
+
+def energy_in_band(phase: dict[str, Any], factor: float, *, paths: Sequence[Path | None]) -> bool | Undecided:
+    """The phase's `energy` lies in the band its hardware allows. With C = sum of device time x board power (a
+    disclosed `board_power`, else the table in docs/language.md): at most C x 1 (boundary accelerators), C x 2 (node:
+    host CPUs, memory, network and idle nodes) or C x 2 x PUE (facility; PUE 1.0-1.6 when not stated); at least
+    15 % of C (x PUE at facility); `factor` widens the band both ways. No boundary: judged as facility, and said.
+    An unknown device: "cannot judge: add `board_power`".
+    PASS: energy_in_band(energy.training, 1.1) with 433,196 kWh for 1,082,990 A100 SXM4 hours at accelerators
+    boundary; FAIL: the same with 433,196 MWh."""
+    judgement = energy.energy_in_band(phase, _positive("factor", factor, 1.0 - 1e-12), _where(paths))
+    return _verdict(judgement, paths)
+
+
+def _explain_energy_band(phase: dict[str, Any], factor: float) -> str:
+    return energy.energy_in_band(phase, factor, "energy.training").detail
+
+
+def emissions_match(phase: dict[str, Any], basis: str, tolerance: float, *,
+                    paths: Sequence[Path | None]) -> bool | Undecided:
+    """The phase's emissions on `basis` ("location-based" or "market-based") equal energy x PUE x carbon intensity of
+    that basis within `tolerance` either way; PUE is 1 at facility boundary, the stated `pue` below it (1.0-1.6 when
+    not stated), and 1 to `pue` when no boundary is stated. Reads version 2 (`location_based`, `market_based`) and
+    version 1 (`emissions`, `emissions_basis`, `carbon_intensity`) fields.
+    PASS: emissions_match(energy.training, "location-based", 1.05) with 104 MWh at node boundary, PUE 1.1,
+    0.656 kgCO2e/kWh and 75.05 tCO2e (OLMo 7B); FAIL: the same with 68.2 tCO2e."""
+    judgement = energy.emissions_match(phase, _basis(basis), _positive("tolerance", tolerance, 1.0 - 1e-12),
+                                       _where(paths))
+    return _verdict(judgement, paths)
+
+
+def _explain_emissions(phase: dict[str, Any], basis: str, tolerance: float) -> str:
+    return energy.emissions_match(phase, _basis(basis), tolerance, "energy.training").detail
+
+
+def carbon_intensity_plausible(phase: dict[str, Any], basis: str, *, paths: Sequence[Path | None]) -> bool | Undecided:
+    """The carbon intensity on `basis` lies between 0.01 and 1.4 kgCO2e/kWh (0 to 1.4 market-based), the range of
+    national grid averages: as stated, else implied by emissions / energy (x PUE below facility), else by emissions
+    / (device time x disclosed power per device). Catches g/kg and t/kt slips.
+    PASS: carbon_intensity_plausible(energy.training, "location-based") with 57 gCO2e/kWh; FAIL: with 12.9 tCO2e
+    for 7.0M H100-hours at 700 W (0.0026 kgCO2e/kWh, the Llama 3.3 70B card)."""
+    return _verdict(energy.carbon_intensity_plausible(phase, _basis(basis), _where(paths)), paths)
+
+
+def _explain_intensity(phase: dict[str, Any], basis: str) -> str:
+    return energy.carbon_intensity_plausible(phase, _basis(basis), "energy.training").detail
+
+
+def family_adds_up(family: dict[str, Any], tolerance: float, *, paths: Sequence[Path | None]) -> bool | Undecided:
+    """The rows of a family table (`variants`) add up to its `total` within `tolerance` (a fraction: 0.01 is 1 %),
+    for each column the total states: accelerator_time, energy, location_based.emissions, market_based.emissions.
+    PASS: family_adds_up(energy.family, 0.01) for Llama 3.1 (1.46M + 7.0M + 30.84M = 39.3M GPU-hours); FAIL: for
+    the Llama 2 card (three rows add up to 2,273,280 h, the total says 3,311,616 h)."""
+    return _verdict(energy.family_adds_up(family, _positive("tolerance", tolerance), _where(paths, 0, "energy.family")),
+                    paths)
+
+
+def _explain_family(family: dict[str, Any], tolerance: float) -> str:
+    return energy.family_adds_up(family, tolerance, "energy.family").detail
+
+
+def compute_matches_6nd(phase: dict[str, Any], model: dict[str, Any], margin: float, *,
+                        paths: Sequence[Path | None]) -> bool | Undecided:
+    """The phase's `compute` is within (1 +- `margin`) x 6 x model.parameters x the phase's `tokens`, the
+    approximation for a dense transformer in the Commission's GPAI guidelines (their margin is 0.3). A
+    mixture-of-experts or encoder-decoder `model.architecture` cannot be judged this way.
+    PASS: compute_matches_6nd(energy.training, model, 0.3) with 3.14e23 FLOP for 175e9 parameters and 300e9 tokens
+    (GPT-3); FAIL: the same with 3.14e24 FLOP."""
+    judgement = energy.compute_matches_6nd(phase, model, _positive("margin", margin), _where(paths))
+    return _verdict(judgement, paths)
+
+
+def _explain_6nd(phase: dict[str, Any], model: dict[str, Any], margin: float) -> str:
+    return energy.compute_matches_6nd(phase, model, margin, "energy.training").detail
+
+
+def utilisation_plausible(phase: dict[str, Any], low: float, high: float, *,
+                          paths: Sequence[Path | None]) -> bool | Undecided:
+    """The phase's `compute` / (device time x peak dense BF16 FLOP/s of each device, from the table in
+    docs/language.md) lies between `low` and `high` (fractions: 0.05 and 0.75).
+    PASS: utilisation_plausible(energy.training, 0.05, 0.75) with 3.14e23 FLOP on 10,000 V100 SXM2 for 14.8 days
+    (19.6 %, GPT-3); FAIL: the same with 3.14e24 FLOP (196 %)."""
+    if not 0 <= low < high < float("inf"):
+        raise EvalError(f"utilisation_plausible(): need 0 <= low < high, not {low:g} and {high:g}")
+    return _verdict(energy.utilisation_plausible(phase, low, high, _where(paths)), paths)
+
+
+def _explain_utilisation(phase: dict[str, Any], low: float, high: float) -> str:
+    return energy.utilisation_plausible(phase, low, high, "energy.training").detail
+
+
+def emissions_of(phase: dict[str, Any], basis: str, *, paths: Sequence[Path | None]) -> Quantity | Missing | Mismatch:
+    """The phase's emissions on `basis`, from `location_based.emissions` / `market_based.emissions` (version 2) or
+    `emissions` with `emissions_basis` (version 1, read as location-based when no basis is stated), as written.
+    emissions_of(energy.training, "location-based") <= 25 tCO2e."""
+    chosen = _basis(basis)
+    written = energy.emissions_text(phase, chosen)
+    if written is not None:
+        return parse_quantity(written)
+    base = paths[0] if paths and paths[0] else ("energy", "training")
+    figure = phase.get(chosen.field)
+    found, where = (figure.get("emissions"), (*base, chosen.field, "emissions")) if isinstance(figure, dict) else (
+        phase.get("emissions") if phase.get("emissions_basis", chosen.value) == chosen.value else None,
+        (*base, "emissions"))
+    if found is not None:  # there, but not a carbon mass: a type mismatch, not absent evidence
+        return Mismatch(where, found, quantity(CARBON).describe())
+    return Missing((*base, chosen.field, "emissions"))
+
+
+_PHASE = Param("phase", ANY, (dict,))
+
+
 BUILTINS: Mapping[str, Builtin] = MappingProxyType({b.name: b for b in (
     Builtin("spdx_valid", (Param("licence", STRING),), BOOLEAN, licences.spdx_valid, _explain_spdx),
     _licence_check("osi_approved", licences.osi_approved),
@@ -207,4 +358,19 @@ BUILTINS: Mapping[str, Builtin] = MappingProxyType({b.name: b for b in (
     Builtin("energy_plausible", (Param("reported", quantity(ENERGY)), Param("hardware", LIST),
                                  Param("pue", NUMBER), Param("factor", NUMBER)),
             BOOLEAN, energy_plausible, _explain_energy, wants_paths=True),
+    Builtin("device_time_fits", (_PHASE, Param("tolerance", NUMBER)), BOOLEAN, device_time_fits,
+            _explain_device_time, wants_paths=True),
+    Builtin("energy_in_band", (_PHASE, Param("factor", NUMBER)), BOOLEAN, energy_in_band, _explain_energy_band,
+            wants_paths=True),
+    Builtin("emissions_match", (_PHASE, Param("basis", STRING), Param("tolerance", NUMBER)), BOOLEAN,
+            emissions_match, _explain_emissions, wants_paths=True),
+    Builtin("carbon_intensity_plausible", (_PHASE, Param("basis", STRING)), BOOLEAN, carbon_intensity_plausible,
+            _explain_intensity, wants_paths=True),
+    Builtin("family_adds_up", (Param("family", ANY, (dict,)), Param("tolerance", NUMBER)), BOOLEAN, family_adds_up,
+            _explain_family, wants_paths=True),
+    Builtin("compute_matches_6nd", (_PHASE, Param("model", ANY, (dict,)), Param("margin", NUMBER)), BOOLEAN,
+            compute_matches_6nd, _explain_6nd, wants_paths=True),
+    Builtin("utilisation_plausible", (_PHASE, Param("low", NUMBER), Param("high", NUMBER)), BOOLEAN,
+            utilisation_plausible, _explain_utilisation, wants_paths=True),
+    Builtin("emissions_of", (_PHASE, Param("basis", STRING)), quantity(CARBON), emissions_of, wants_paths=True),
 )})

@@ -446,9 +446,14 @@ def parse_quantity(text: str) -> Quantity:
     raise QuantityError(f"{stripped!r} is not a quantity", _SPACE_HINT)
 
 
-def pattern_for(kind: str) -> str:
-    """An anchored ECMA-262 regex for a number and any unit of ``kind`` (a key of DIMENSIONS)."""
+def pattern_for(kind: str, *, signed: bool = True) -> str:
+    """An anchored ECMA-262 regex for a number and any unit of ``kind`` (a key of DIMENSIONS).
+
+    ``signed=False`` refuses a leading minus: the disclosure schema's physical quantities (energy, emissions,
+    water, durations, power, carbon intensity, compute) cannot be negative, so `-41.44 tCO2e` is a schema problem.
+    """
     if (dimension := DIMENSIONS.get(kind)) is None:
         raise QuantityError(f"unknown quantity kind {kind!r}", f"use one of {', '.join(DIMENSIONS)}")
     symbols = [s for s, u in UNITS.items() if u.dimension == dimension]
-    return f"^{_NUMBER} ?(?:{_alternation(symbols)})$"
+    number = _NUMBER if signed else _NUMBER.removeprefix("-?")
+    return f"^{number} ?(?:{_alternation(symbols)})$"

@@ -91,6 +91,20 @@ def test_quantities() -> None:
     ]
 
 
+def test_negative_physical_quantities_are_schema_problems() -> None:
+    # Issue 9: emissions, energy, water, durations and power are amounts, never negative.
+    text = BASE + ("energy:\n  training:\n    emissions: -41.44 tCO2e\n    energy: -5 MWh\n"
+                   "    location_based: {carbon_intensity: -57 gCO2e/kWh}\n")
+    assert problems(text) == [
+        (6, 5, 'energy.training.emissions: "-41.44 tCO2e" is negative; expected a carbon mass quantity of zero or more',
+         "write the amount as zero or more, e.g. 4.14 tCO2e"),
+        (7, 5, 'energy.training.energy: "-5 MWh" is negative; expected an energy quantity of zero or more',
+         "write the amount as zero or more, e.g. 74 MWh"),
+        (8, 22, 'energy.training.location_based.carbon_intensity: "-57 gCO2e/kWh" is negative; expected a carbon '
+                'intensity quantity of zero or more', "write the amount as zero or more, e.g. 56 gCO2e/kWh"),
+    ]
+
+
 def test_types_enums_dates_and_bounds() -> None:
     text = BASE + ("  release_date: 16/09/2025\n  eu_market_date: 2025\n  type: Language\n  parameters: '7000000000'\n"
                    "  context_length: 4096.5\n  license: [a]\n  name:\n  repository: {a: 1}\n")

@@ -5,7 +5,8 @@ Columns are read by header name, never by position (energy-formats.md §2). Mapp
 
     project_name (first row)                       -> model.id
     energy_consumed (kWh, PUE already applied)     -> energy.training.energy, e.g. '412.7 kWh'
-    emissions (kg CO2e)                            -> energy.training.emissions, e.g. '23.1 kgCO2e'
+    emissions (kg CO2e)                            -> energy.training.emissions, e.g. '23.1 kgCO2e', with
+                                                      emissions_basis 'location-based' (the grid's intensity)
     duration (s)                                   -> energy.training.duration, e.g. '93600 s'
     gpu_model ('8 x NVIDIA A100-SXM4-80GB'), gpu_count
                                                    -> energy.training.hardware[]: type, count, duration
@@ -14,7 +15,8 @@ Columns are read by header name, never by position (energy-formats.md §2). Mapp
     cloud_region, region, country_name, country_iso_code
                                                    -> energy.training.location, e.g. 'île-de-france, France (FRA)'
     cloud_provider                                 -> energy.training.provider
-    pue (the same on every row)                    -> energy.training.pue
+    pue (the same on every row)                    -> energy.training.pue, and boundary 'facility' when it is
+                                                      above 1, else 'node' (CPUs, GPUs and RAM; also without pue)
     water_consumed (L; rows with wue > 0 only)     -> energy.training.water
     (always)                                       -> energy.training.method: measured
     codecarbon_version                             -> energy.training.tool, e.g. 'codecarbon 3.2.1'
@@ -228,6 +230,9 @@ class _Log:
         out.put((*phase, "tool"), self.tool(), version.at if version is not None else self.header[0].at)
         emissions, emissions_at = self.total("emissions")
         out.put((*phase, "emissions"), f"{number_text(emissions)} kgCO2e", emissions_at)
+        # CodeCarbon multiplies by the carbon intensity of the grid where it ran (per country or cloud region):
+        # location-based emissions, GHG Protocol Scope 2 Guidance section 1.5.1.
+        out.put((*phase, "emissions_basis"), "location-based", emissions_at)
         duration, duration_at = self.total("duration")
         out.put((*phase, "duration"), f"{number_text(duration)} s", duration_at)
         self.hardware(out, phase)
@@ -309,12 +314,17 @@ class _Log:
             out.put((*phase, "provider"), "; ".join(providers), next(iter(providers.values())))
 
     def pue(self, out: Output, phase: tuple[str, str]) -> None:
+        # CodeCarbon measures CPUs, GPUs and RAM (node level) and multiplies each by its `pue` setting: above 1,
+        # the figure is at facility level (energy-formats.md section 9.1); without the column (before 2.2.3), node.
+        energy_at = self.total("energy_consumed")[1]
         if "pue" not in self.columns:
+            out.put((*phase, "boundary"), "node", energy_at)
             return
         values = {self.number(index, "pue") for index in range(len(self.rows))}
         cell = self.cell(0, "pue")
         if len(values) == 1 and (value := values.pop()) is not None and cell is not None:
             out.put((*phase, "pue"), int(value) if value.is_integer() else value, cell.at)
+            out.put((*phase, "boundary"), "facility" if value > 1 else "node", cell.at)
 
     def water(self, out: Output, phase: tuple[str, str]) -> None:
         if "water_consumed" not in self.columns or "wue" not in self.columns:

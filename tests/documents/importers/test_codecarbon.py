@@ -61,7 +61,9 @@ def test_sample_log_converts_field_by_field() -> None:
             "duration": "187923.84 s",               # 61200.42 + 108003.87 + 18719.55
             "location": "île-de-france, France (FRA)",
             "pue": 1.2,
+            "boundary": "facility",                  # CodeCarbon applied its pue of 1.2
             "emissions": "15.983788019 kgCO2e",      # 5.255500387 + 9.216613210 + 1.511674422
+            "emissions_basis": "location-based",     # the grid's carbon intensity where it ran
         }},
     }
     assert_valid(document)

@@ -58,7 +58,9 @@ def test_sample_merge_fills_gaps_and_reports_the_conflict() -> None:
             "duration": "187923.84 s",
             "location": "île-de-france, France (FRA)",
             "pue": 1.2,
+            "boundary": "facility",
             "emissions": "15.983788019 kgCO2e",
+            "emissions_basis": "location-based",
         },
         "fine_tuning": {
             "energy": "30 kWh",
