@@ -16,6 +16,7 @@ from openwatt.language.errors import PolicyError, PolicyErrors, render_error, re
 from openwatt.language.loader import PolicyLoader
 
 ERRORS = Path(__file__).parent / "errors"
+LINT = Path(__file__).parent / "lint"  # `policy lint` fixtures, documented on the same page
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE = ROOT / "engine"
 DOCS = ROOT / "docs" / "errors.md"
@@ -194,6 +195,7 @@ def _normalised(text: str) -> str:
 def test_documented_errors_are_what_openwatt_prints() -> None:
     """Every rendered error in docs/errors.md is the golden output of some fixture."""
     goldens = [_normalised((ERRORS / f"{stem}.txt").read_text(encoding="utf-8")) for stem in FIXTURES]
+    goldens += [_normalised(p.read_text(encoding="utf-8")) for p in sorted(LINT.glob("*.txt"))]
     blocks = re.findall(r"```text\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.DOTALL)
     assert blocks
     for block in blocks:
@@ -203,6 +205,7 @@ def test_documented_errors_are_what_openwatt_prints() -> None:
 def test_documented_examples_are_fixtures() -> None:
     """Every example policy in docs/errors.md is (part of) a fixture, so its error is tested."""
     sources = [p.read_text(encoding="utf-8") for p in ERRORS.rglob("*.policy") if p.stem != "OW050-not-utf8"]
+    sources += [p.read_text(encoding="utf-8") for p in LINT.glob("*.policy")]
     blocks = re.findall(r"```policy\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.DOTALL)
     assert blocks
     for block in blocks:
