@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .documents.loading import load_document
 from .documents.source import Document, DocumentError
-from .language.policy import CompiledRule
+from .language.policy import CompiledPolicy, CompiledRule
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,11 @@ class Waiver:
 
     def describe(self) -> str:
         return f"{self.reason} (approved by {self.approver} until {self.expires.isoformat()}; {self.origin})"
+
+
+def matching_nothing(waivers: Sequence[Waiver], policies: Sequence[CompiledPolicy]) -> list[Waiver]:
+    """The waivers that name no rule of `policies` (a typo, or a rule of a pack not applied): they waive nothing."""
+    return [w for w in waivers if not any(w.covers(p.id, rule) for p in policies for rule in p.rules)]
 
 
 def waivers_in(document: Document) -> list[Waiver]:

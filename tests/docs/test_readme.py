@@ -95,6 +95,8 @@ RUN: dict[str, Run] = {
     "openwatt policy show osaid-1.0": Run(0),
     "openwatt policy test": Run(0),  # the shipped packs' tests pass with 100 % rule coverage
     "openwatt policy doc -o docs/policies.md": Run(0, _a_docs_folder),
+    "openwatt policy fmt --check policies": Run(0),  # the shipped packs are formatted
+    "openwatt policy lint policies": Run(0),  # and lint clean
 }
 SKIPPED: dict[str, str] = {}  # command -> why it is not run
 
