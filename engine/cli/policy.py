@@ -12,9 +12,10 @@ from .common import (ExitCode, add_policy_path, emit, fail, load_config, parse_p
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    policy = commands.add_parser("policy", help="list, show, test and document policies",
+    policy = commands.add_parser("policy", help="list, show, test, document, format and lint policies",
                                  description="Work with policies: list those on the search path, show one, "
-                                 "run policy tests, render the catalogue as Markdown.")
+                                 "run policy tests, render the catalogue as Markdown, rewrite policies in the one layout (fmt), "
+                                 "report errors and style warnings (lint).")
     sub = policy.add_subparsers(dest="policy_command", metavar="COMMAND", parser_class=type(policy))
     policy.set_defaults(run=lambda args: _usage(policy))
 
