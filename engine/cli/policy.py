@@ -210,6 +210,10 @@ def run_fmt(args: argparse.Namespace) -> int:
             policy_errors(err, f" {path}: not formatted")
             broken = True
             continue
+        except AssertionError as err:  # fmt's own check that the layout kept the meaning: a bug, never written
+            fail(f"{path}: {err}; the file is left as it was", "please report this as a bug of openwatt")
+            broken = True
+            continue
         if formatted != source:
             changed.append(path)
             if not args.check:
