@@ -8,13 +8,14 @@ failures they would waive, or are ignored. A waiver whose rule, reason or approv
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .documents.loading import load_document
 from .documents.source import Document, DocumentError
-from .language.policy import CompiledRule
+from .language.policy import CompiledPolicy, CompiledRule
 from .values.text import blank
 from .values.verdicts import InputWaivers
 
@@ -44,6 +45,11 @@ class Waiver:
         a waiver the submitter wrote, `file:line` for one from a waivers file."""
         where = f"in the input at {self.origin}" if self.in_input else self.origin
         return f"{self.reason} (approved by {self.approver} until {self.expires.isoformat()}; {where})"
+
+
+def matching_nothing(waivers: Sequence[Waiver], policies: Sequence[CompiledPolicy]) -> list[Waiver]:
+    """The waivers that name no rule of `policies` (a typo, or a rule of a pack not applied): they waive nothing."""
+    return [w for w in waivers if not any(w.covers(p.id, rule) for p in policies for rule in p.rules)]
 
 
 def waivers_in(document: Document) -> list[Waiver]:

@@ -125,7 +125,7 @@ def test_a_failing_commit_is_blocked_and_the_fixed_one_goes_through(model_repo: 
     assert failing.returncode == 1, out
     assert "- exit code: 1" in out
     assert "FAIL   disclosure.yaml" in out
-    assert "energy-transparency/training-energy" in out
+    assert "recommended/training-code-open" in out
 
     # Fixed: the evidence file committed beside the disclosure.
     shutil.copy(SAMPLES / "aurora-7b.yaml", model_repo / "disclosure.yaml")

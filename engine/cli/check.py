@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     from ..checking import DEFAULT_POLICY, Engine, shadowing
     from ..documents.source import DocumentError
     from ..language.errors import PolicyErrors
-    from ..waivers import load_waivers
+    from ..waivers import load_waivers, matching_nothing
 
     outputs = parse_outputs(args.format, args.output)
     if isinstance(outputs, int):
@@ -109,6 +109,10 @@ def run(args: argparse.Namespace) -> int:
         code = fail(f"waivers: {err}", err.hint)
         return could_not_run([RunError(code="", message=f"waivers: {err.message}", file=err.file, line=err.line,
                                        column=err.column, hint=err.hint or "")], code)
+    for waiver in matching_nothing(waivers, policies):
+        sys.stderr.write(f"openwatt: warning: {waiver.origin}: the waiver of '{waiver.rule}' matches no rule of the "
+                         f"policies applied ({', '.join(p.id for p in policies)}), so it waives nothing\n"
+                         "    hint: write the rule id as `openwatt policy show` lists it\n")
     paths = [p for p in args.paths if p != STDIN]
     selection = engine.select(paths, args.input_format)
     stdin = read_stdin(args.input_format, engine.limits) if STDIN in args.paths else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from ..documents import INPUT_FORMATS
 from .common import ExitCode, emit, fail
@@ -17,6 +18,7 @@ def register(commands: argparse._SubParsersAction) -> None:
                          "a .json name writes JSON")
     convert.add_argument("--input-format", choices=INPUT_FORMATS, default=None,
                          help="read INPUT as this format (default: detected from name and content)")
+    convert.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     convert.add_argument("--to", choices=("yaml", "json"), default=None,
                          help="output format (default: from the output file's name, else YAML)")
     convert.set_defaults(run=run)
@@ -27,6 +29,8 @@ def run(args: argparse.Namespace) -> int:
     from ..documents.source import DocumentError
     from ..documents.writing import dump
 
+    if args.output and Path(args.output).exists() and not args.force:
+        return fail(f"{args.output} exists", "choose another file, or add --force to overwrite it")
     try:
         document = load_any(args.input, input_format=args.input_format)
     except DocumentError as err:

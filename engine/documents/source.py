@@ -45,7 +45,8 @@ class DocumentError(Exception):
         self.file, self.line, self.column, self.message, self.hint = file, line, column, message, hint
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file  # no position: the file
+        return f"{where}: {self.message}"
 
     @property
     def problem(self) -> Problem:

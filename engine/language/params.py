@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import shlex
 from typing import Any
 
 from . import ast
@@ -32,7 +33,8 @@ def typed_override(param: ast.Param, default: Any, raw: Any, origin: str, errors
         example = f"{param.name} = {_toml(default)}"
     else:
         said = f"{origin} {param.name}={raw if isinstance(raw, str) else json.dumps(raw)}"
-        example = f"{origin} {param.name}={literal(default)}"
+        shown = literal(default)
+        example = f"{origin} {param.name}={shlex.quote(shown) if origin == '--set' else shown}"  # as a shell takes it
     if isinstance(default, str) and isinstance(raw, str):
         return raw  # a text param takes the text as written: --set label=2026 is "2026"
     value, problem = _override_value(raw)

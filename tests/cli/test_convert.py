@@ -69,3 +69,23 @@ def test_init_from_a_model_card(tmp_path: Path, openwatt: Command) -> None:
     assert "  # architecture:" in text  # what the card does not say stays a commented prompt
     check = json.loads(openwatt("check", "disclosure.yaml", "--format", "json", cwd=tmp_path).stdout)
     assert not [f for f in check["findings"] if f["policy"] == "openwatt"]
+
+
+def test_convert_refuses_to_overwrite_without_force(tmp_path: Path, openwatt: Command) -> None:
+    target = tmp_path / "existing.yaml"
+    target.write_text("keep me\n", encoding="utf-8")
+    result = openwatt("convert", "samples/delta-3b-estimated.yaml", "-o", str(target))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (f"openwatt: error: {target} exists\n"
+                             "    hint: choose another file, or add --force to overwrite it\n")
+    assert target.read_text(encoding="utf-8") == "keep me\n"
+    assert openwatt("convert", "samples/delta-3b-estimated.yaml", "-o", str(target), "--force").returncode == 0
+    assert target.read_text(encoding="utf-8").startswith("openwatt:")
+
+
+def test_a_folder_is_searched_for_mot_files_too_as_docs_importers_md_says(tmp_path: Path, openwatt: Command) -> None:
+    (tmp_path / "mot.yaml").write_bytes((ROOT / "samples/mot/glacier-1b-mot.yaml").read_bytes())
+    result = openwatt("check", str(tmp_path), "-p", "recommended", "--format", "json")
+    assert [i["file"] for i in json.loads(result.stdout)["provenance"]["inputs"]] == [str(tmp_path / "mot.yaml")]
+    text = (ROOT / "docs" / "importers.md").read_text(encoding="utf-8")
+    assert "disclosures only" not in text and "disclosures, and MOT files among them" in text

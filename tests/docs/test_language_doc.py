@@ -104,7 +104,18 @@ def test_every_builtin_is_documented_with_its_signature() -> None:
 
 
 def test_every_rule_field_and_keyword_is_in_the_quick_reference() -> None:
-    quick = DOC[DOC.index("## 10. Quick reference"):]
+    quick = DOC[DOC.index("## 11. Quick reference"):]
     for word in ("policy", "title", "version", "source", "description", "import", "severity", "disable", "set",
                  "param", "let", "rule", "cite", "when", "require", "message", "success", "fix", "today"):
         assert re.search(rf"\b{word}\b", quick), word
+
+
+def test_the_policy_test_file_example_runs(workdir: Path, openwatt: Openwatt) -> None:
+    """Section 9's test file is a real one: its cases pass against the doc's acme-grant policy."""
+    section = DOC.split("## 9. Testing a policy")[1].split("\n## ")[0]
+    block = re.search(r"```yaml\n(.*?)```", section, re.S)
+    assert block is not None
+    (workdir / "acme-grant.test.yaml").write_text(block.group(1), encoding="utf-8")
+    result = openwatt("policy", "test", "acme-grant.test.yaml", "--min-coverage", "0", cwd=workdir)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 cases: 2 passed" in result.stdout

@@ -109,6 +109,8 @@ RUN: dict[str, Run] = {
     "openwatt audit manifest.csv -p funder-grant-example --set emissions_budget='50 tCO2e' --out grant/":
         Run(1, _submissions),
     "openwatt audit submissions/ -p eu-ai-act-gpai --out audit-2026/ --resume": Run(1, _submissions),
+    "openwatt policy fmt --check policies": Run(0),  # the shipped packs are formatted
+    "openwatt policy lint policies": Run(0),  # and lint clean
 }
 SKIPPED: dict[str, str] = {}  # command -> why it is not run
 

@@ -292,7 +292,7 @@ def test_size_limit(tmp_path: Path) -> None:
     limits = Limits(max_bytes=100)
     with pytest.raises(DocumentError) as caught:
         load_document(target, limits=limits)
-    assert str(caught.value) == f"{target}:0:0: the file is 116 bytes; the limit is 100"
+    assert str(caught.value) == f"{target}: the file is 116 bytes; the limit is 100"
     assert caught.value.hint == "a disclosure is a few tens of KiB; check that this is the right file"
     with pytest.raises(DocumentError):
         parse_document(target.read_bytes(), str(target), limits=limits)
@@ -313,10 +313,10 @@ def test_node_and_depth_limits_are_configurable() -> None:
 def test_missing_file_and_directory(tmp_path: Path) -> None:
     with pytest.raises(DocumentError) as caught:
         load_document(tmp_path / "nope.yaml")
-    assert str(caught.value) == f"{tmp_path}/nope.yaml:0:0: no such file or directory"
+    assert str(caught.value) == f"{tmp_path}/nope.yaml: no such file or directory"
     with pytest.raises(DocumentError) as caught:
         load_document(tmp_path)
-    assert str(caught.value) == f"{tmp_path}:0:0: is a directory, not a file"
+    assert str(caught.value) == f"{tmp_path}: is a directory, not a file"
 
 
 # --- discovery -------------------------------------------------------------------------------------------
@@ -338,7 +338,7 @@ def test_discover(tmp_path: Path) -> None:
 def test_discover_missing_path(tmp_path: Path) -> None:
     with pytest.raises(DocumentError) as caught:
         discover([tmp_path / "missing"])
-    assert str(caught.value) == f"{tmp_path}/missing:0:0: no such file or directory"
+    assert str(caught.value) == f"{tmp_path}/missing: no such file or directory"
     assert caught.value.hint == "check the path; give disclosure files or directories that hold them"
 
 

@@ -63,3 +63,16 @@ def test_case(case: dict[str, Any]) -> None:
         assert (finding.location.line, finding.location.column) == tuple(case["line"])
     if "values" in case:
         assert [list(v) for v in finding.values] == case["values"]
+
+
+@pytest.mark.parametrize("case", _cases())
+def test_formatting_keeps_the_finding(case: dict[str, Any]) -> None:
+    """`policy fmt` changes layout only: the formatted policy gives the same finding on the case's document."""
+    from openwatt.language.formatter import fmt
+
+    source = _policy(case)
+    formatted = fmt(source, "cases.policy")
+    found = [evaluate(PolicyLoader(overrides=case.get("set")).compile_source(text, "cases.policy"),
+                      _document(case), as_of=AS_OF)[0] for text in (source, formatted)]
+    keys = ("status", "reason", "message", "detail", "values", "params")
+    assert [getattr(found[1], k) for k in keys] == [getattr(found[0], k) for k in keys]

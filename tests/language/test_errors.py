@@ -16,6 +16,7 @@ from openwatt.language.errors import Label, PolicyError, PolicyErrors, render_er
 from openwatt.language.loader import PolicyLoader
 
 ERRORS = Path(__file__).parent / "errors"
+LINT = Path(__file__).parent / "lint"  # `policy lint` fixtures, documented on the same page
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE = ROOT / "engine"
 DOCS = ROOT / "docs" / "errors.md"
@@ -207,6 +208,7 @@ def _normalised(text: str) -> str:
 def test_documented_errors_are_what_openwatt_prints() -> None:
     """Every rendered error in docs/errors.md is the golden output of some fixture."""
     goldens = [_normalised((ERRORS / f"{stem}.txt").read_text(encoding="utf-8")) for stem in FIXTURES]
+    goldens += [_normalised(p.read_text(encoding="utf-8")) for p in sorted(LINT.glob("*.txt"))]
     blocks = re.findall(r"```text\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.DOTALL)
     assert blocks
     for block in blocks:
@@ -216,7 +218,40 @@ def test_documented_errors_are_what_openwatt_prints() -> None:
 def test_documented_examples_are_fixtures() -> None:
     """Every example policy in docs/errors.md is (part of) a fixture, so its error is tested."""
     sources = [p.read_text(encoding="utf-8") for p in ERRORS.rglob("*.policy") if p.stem != "OW050-not-utf8"]
+    sources += [p.read_text(encoding="utf-8") for p in LINT.glob("*.policy")]
     blocks = re.findall(r"```policy\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.DOTALL)
     assert blocks
     for block in blocks:
         assert any(block in source for source in sources), block
+
+
+# ---- the page agrees with the language ------------------------------------------------------
+
+
+def test_every_documented_code_is_in_the_table() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    sections = re.findall(r"^## (OW\d{3}) ", text, re.MULTILINE)
+    table = re.findall(r"^\| \[(OW\d{3})\]\(#", text, re.MULTILINE)
+    assert sorted(sections) == sorted(table)
+
+
+def test_ow012_lists_every_function() -> None:
+    from openwatt.language.builtins import BUILTINS
+
+    section = DOCS.read_text(encoding="utf-8").split("## OW012 ")[1].split("\n## ")[0]
+    listed = set(re.findall(r"`(\w+)`", section.split("**How to fix it.**")[1]))
+    assert set(BUILTINS) <= listed
+
+
+def test_ow001_lists_every_line_a_rule_may_have() -> None:
+    grammar = (ENGINE / "language" / "grammar.lark").read_text(encoding="utf-8")
+    fields = re.search(r"^\?rule_field: (.*)$", grammar, re.MULTILINE).group(1).split(" | ")  # type: ignore[union-attr]
+    bullet = DOCS.read_text(encoding="utf-8").split("- the lines inside a rule start with ")[1].split(";")[0]
+    assert sorted(re.findall(r"`(\w+)`", bullet)) == sorted(fields)
+
+
+def test_a_set_hint_is_what_a_shell_passes_as_one_argument(monkeypatch: pytest.MonkeyPatch) -> None:
+    import shlex
+
+    hint = _load("OW041-set-wrong-type", monkeypatch).errors[0].hint
+    assert hint is not None and shlex.split(hint.removeprefix("e.g. ")) == ["--set", "budget=500 MWh"]

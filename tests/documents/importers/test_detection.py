@@ -83,14 +83,14 @@ def test_input_format_mot_on_a_disclosure_says_what_is_missing() -> None:
 
 def test_unknown_input_format() -> None:
     assert error_of(parse_any, b"", "x", input_format="spdx") == (
-        "x:0:0: unknown input format 'spdx'\nuse one of disclosure, model-card, mot, codecarbon")
+        "x: unknown input format 'spdx'\nuse one of disclosure, model-card, mot, codecarbon")
     assert INPUT_FORMATS == ("disclosure", "model-card", "mot", "codecarbon")
 
 
 def test_reading_errors_are_the_loaders(tmp_path: Path) -> None:
-    assert error_of(load_any, tmp_path / "README.md") == f"{tmp_path}/README.md:0:0: no such file or directory\n" \
+    assert error_of(load_any, tmp_path / "README.md") == f"{tmp_path}/README.md: no such file or directory\n" \
                                                          "check the path"
-    assert error_of(load_any, tmp_path) == f"{tmp_path}:0:0: is a directory, not a file\n" \
+    assert error_of(load_any, tmp_path) == f"{tmp_path}: is a directory, not a file\n" \
                                            "give the path of a disclosure file"
 
 

@@ -22,10 +22,10 @@ def test_read_file_and_decode_text(tmp_path: Path) -> None:
     assert read_file(target) == b"\xef\xbb\xbfa: 1\n"
     assert decode_text(read_file(target), str(target)) == "a: 1\n"  # a UTF-8 byte-order mark is dropped
     assert error_of(read_file, target, limits=Limits(max_bytes=4)) == (
-        f"{target}:0:0: the file is 8 bytes; the limit is 4\n"
+        f"{target}: the file is 8 bytes; the limit is 4\n"
         "a disclosure is a few tens of KiB; check that this is the right file")
     assert error_of(decode_text, b"abcdef", "x", limits=Limits(max_bytes=4)) == (
-        "x:0:0: the file is 6 bytes; the limit is 4\n"
+        "x: the file is 6 bytes; the limit is 4\n"
         "a disclosure is a few tens of KiB; check that this is the right file")
 
 
