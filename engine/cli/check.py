@@ -13,7 +13,7 @@ from ..documents import INPUT_FORMATS
 from ..findings import Report, RunError
 from ..reports import REPORTERS, RenderOptions
 from ..values.verdicts import DEFAULT_FAIL_ON, FailOn, InputWaivers
-from .common import (add_policy_path, emit, fail, load_config, parse_params, policy_errors, writable,
+from .common import (add_policy_path, emit, fail, load_config, parse_as_of, parse_params, policy_errors, writable,
                      policy_search_path)
 from .outputs import STDIN, STDIN_NAME, Outputs, parse_outputs, read_stdin
 
@@ -82,12 +82,9 @@ def run(args: argparse.Namespace) -> int:
     params = parse_params(args.params)
     if isinstance(params, int):
         return params
-    as_of = None
-    if args.as_of:
-        try:
-            as_of = dt.date.fromisoformat(args.as_of)
-        except ValueError:
-            return fail(f"--as-of {args.as_of!r} is not a date", "write YYYY-MM-DD, e.g. --as-of 2026-01-31")
+    as_of = parse_as_of(args.as_of)
+    if isinstance(as_of, int):
+        return as_of
     config = load_config()
     if isinstance(config, int):
         return config

@@ -4,6 +4,7 @@ settings several commands read the same way (--policy-path, --set, the project c
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -74,6 +75,16 @@ def parse_params(items: Sequence[str]) -> dict[str, str] | int:
             return fail(f"--set {item!r}: expected NAME=VALUE", "e.g. --set max_training_energy='500 MWh'")
         found[name.strip()] = value.strip()
     return found
+
+
+def parse_as_of(written: str | None) -> dt.date | None | ExitCode:
+    """The date of `--as-of` (None when it is not given); the exit code after the error for one that is no date."""
+    if not written:
+        return None
+    try:
+        return dt.date.fromisoformat(written)
+    except ValueError:
+        return fail(f"--as-of {written!r} is not a date", "write YYYY-MM-DD, e.g. --as-of 2026-01-31")
 
 
 def load_config() -> Config | int:

@@ -7,7 +7,8 @@ import datetime as dt
 import sys
 
 from ..documents import INPUT_FORMATS
-from .common import add_policy_path, fail, load_config, parse_params, policy_errors, policy_search_path
+from .common import (add_policy_path, fail, load_config, parse_as_of, parse_params, policy_errors,
+                     policy_search_path)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -40,10 +41,10 @@ def run(args: argparse.Namespace) -> int:
     params = parse_params(args.params)
     if isinstance(params, int):
         return params
-    try:
-        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else source_date_epoch() or dt.date.today()
-    except ValueError:
-        return fail(f"--as-of {args.as_of!r} is not a date", "write YYYY-MM-DD, e.g. --as-of 2026-01-31")
+    given = parse_as_of(args.as_of)
+    if isinstance(given, int):
+        return given
+    as_of = given or source_date_epoch() or dt.date.today()
     config = load_config()
     if isinstance(config, int):
         return config
