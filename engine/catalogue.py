@@ -267,14 +267,38 @@ def _hanging(lead: str, text: str) -> list[str]:
 
 
 def _wrap(text: str, indent: int) -> list[str]:
-    """Paragraphs (blank-line separated) re-wrapped at the width, under `indent` spaces."""
+    """Paragraphs (blank-line separated) re-wrapped at the width, under `indent` spaces; a bulleted item stays
+    one item, its continuation lines under the item's text."""
     lines: list[str] = []
-    for paragraph in re.split(r"\n\s*\n", text.strip()):
+    for paragraph in _paragraph_parts(text):
         if lines:
             lines.append("")
-        lines += textwrap.wrap(" ".join(paragraph.split()), _WIDTH - indent, initial_indent=" " * indent,
-                               subsequent_indent=" " * indent, break_long_words=False, break_on_hyphens=False)
+        for bullet, words in paragraph:
+            first = " " * indent + ("- " if bullet else "")
+            lines += textwrap.wrap(words, _WIDTH - indent, initial_indent=first, subsequent_indent=" " * len(first),
+                                   break_long_words=False, break_on_hyphens=False)
     return lines
+
+
+def _paragraph_parts(text: str) -> list[list[tuple[bool, str]]]:
+    """Each blank-line separated paragraph as its parts, (is a `- ` item, its words): a line more indented
+    than the item before it continues that item; any other line that is no item is plain text."""
+    paragraphs = []
+    for paragraph in re.split(r"\n\s*\n", text.strip("\n")):
+        parts: list[tuple[bool, list[str]]] = []
+        item_indent = -1
+        for line in paragraph.splitlines():
+            words, indent = line.strip(), len(line) - len(line.lstrip())
+            if words.startswith("- "):
+                parts.append((True, [words[2:]]))
+                item_indent = indent
+            elif parts and (indent > item_indent if parts[-1][0] else True):
+                parts[-1][1].append(words)
+            else:
+                parts.append((False, [words]))
+                item_indent = -1
+        paragraphs.append([(bullet, " ".join(" ".join(lines).split())) for bullet, lines in parts])
+    return paragraphs
 
 
 # ---- doc: the packs as Markdown --------------------------------------------------------------
@@ -369,11 +393,17 @@ def _rule(rule: CompiledRule, lets: Sequence[tuple[str, str]]) -> list[str]:
 
 
 def _paragraphs(text: str) -> list[str]:
+    """Paragraphs as Markdown: bulleted items stay a list, with a blank line between a list and text."""
     out: list[str] = []
-    for paragraph in re.split(r"\n\s*\n", text.strip()):
+    for paragraph in _paragraph_parts(text):
         if out:
             out.append("")
-        out.append(_prose(" ".join(paragraph.split())))
+        previous: bool | None = None
+        for bullet, words in paragraph:
+            if previous is not None and previous != bullet:
+                out.append("")
+            out.append(f"- {_prose(words)}" if bullet else _prose(words))
+            previous = bullet
     return out
 
 
