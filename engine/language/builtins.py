@@ -43,6 +43,7 @@ class Param:
     type: Type
     kinds: tuple[_PythonType, ...] = ()  # for an ANY parameter: the Python types it takes at run time
     missing_ok: bool = False  # absent evidence is passed in (as Missing) rather than making the call unknown
+    at_least: float | None = None  # the least number it takes; a constant below it is a compile error (OW014)
 
     def admits(self, type_: Type) -> bool:
         """Whether an argument of static type `type_` may be passed (checked at compile time)."""
@@ -356,13 +357,13 @@ BUILTINS: Mapping[str, Builtin] = MappingProxyType({b.name: b for b in (
             result=_same_as_otherwise),
     Builtin("lower", (Param("text", STRING),), STRING, lower),
     Builtin("energy_plausible", (Param("reported", quantity(ENERGY)), Param("hardware", LIST),
-                                 Param("pue", NUMBER), Param("factor", NUMBER)),
+                                 Param("pue", NUMBER), Param("factor", NUMBER, at_least=1.0)),
             BOOLEAN, energy_plausible, _explain_energy, wants_paths=True),
     Builtin("device_time_fits", (_PHASE, Param("tolerance", NUMBER)), BOOLEAN, device_time_fits,
             _explain_device_time, wants_paths=True),
-    Builtin("energy_in_band", (_PHASE, Param("factor", NUMBER)), BOOLEAN, energy_in_band, _explain_energy_band,
-            wants_paths=True),
-    Builtin("emissions_match", (_PHASE, Param("basis", STRING), Param("tolerance", NUMBER)), BOOLEAN,
+    Builtin("energy_in_band", (_PHASE, Param("factor", NUMBER, at_least=1.0)), BOOLEAN, energy_in_band,
+            _explain_energy_band, wants_paths=True),
+    Builtin("emissions_match", (_PHASE, Param("basis", STRING), Param("tolerance", NUMBER, at_least=1.0)), BOOLEAN,
             emissions_match, _explain_emissions, wants_paths=True),
     Builtin("carbon_intensity_plausible", (_PHASE, Param("basis", STRING)), BOOLEAN, carbon_intensity_plausible,
             _explain_intensity, wants_paths=True),

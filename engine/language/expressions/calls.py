@@ -29,6 +29,11 @@ def _each_item_hint(node: ast.Call, arg: Compiled, param: Param, ctx: Context) -
     return f"to test each item, write all({var} in {collection}: {call}) (or any(...))"
 
 
+def _at_least(value: Any, least: float) -> bool:
+    """Whether a constant argument meets its least value (one that is not a number is another check's)."""
+    return not isinstance(value, (int, float)) or isinstance(value, bool) or value >= least
+
+
 def _last_name(node: ast.Expr) -> str:
     """The last name of a path (`components` of `model.components`), else ""."""
     if isinstance(node, ast.Name):
@@ -61,6 +66,12 @@ def _call(node: ast.Call, ctx: Context) -> Compiled:
         if not param.admits(arg.type):
             ctx.error("OW014", f"{builtin.name}() needs {param.type.describe()} for {param.name}; "
                       f"{arg.text} is {arg.type.describe()}", arg.node, _each_item_hint(node, arg, param, ctx))
+            ok = False
+    for arg, param in zip(args, builtin.params):
+        if param.at_least is not None and arg.constant and not _at_least(arg.run(None), param.at_least):
+            ctx.error("OW014", f"{builtin.name}() needs a {param.name} of at least {param.at_least:g}; {arg.text} is "
+                      f"{show(arg.run(None))}", arg.node,
+                      f"write a {param.name} of {param.at_least:g} or more; it widens the check both ways")
             ok = False
     if not ok:
         return broken(node, ctx)
