@@ -68,9 +68,12 @@ def _call(node: ast.Call, ctx: Context) -> Compiled:
                       f"{arg.text} is {arg.type.describe()}", arg.node, _each_item_hint(node, arg, param, ctx))
             ok = False
     for arg, param in zip(args, builtin.params):
-        if param.at_least is not None and arg.constant and not _at_least(arg.run(None), param.at_least):
+        if param.at_least is None or not arg.constant:
+            continue
+        value = arg.run(None)  # type: ignore[arg-type]  # a constant reads no document
+        if not _at_least(value, param.at_least):
             ctx.error("OW014", f"{builtin.name}() needs a {param.name} of at least {param.at_least:g}; {arg.text} is "
-                      f"{show(arg.run(None))}", arg.node,
+                      f"{show(value)}", arg.node,
                       f"write a {param.name} of {param.at_least:g} or more; it widens the check both ways")
             ok = False
     if not ok:
