@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from .documents.problems import Problem, ProblemKind
 from .documents.source import Document
 from .findings import Finding, Location
 from .language.expressions import best
@@ -96,7 +97,20 @@ def evaluate(applied: AppliedPolicies | CompiledPolicy, document: Document, *, w
     own = waivers_in(document) if input_waivers is not InputWaivers.IGNORE else []
     applying = [*own, *waivers] if input_waivers is InputWaivers.APPLY else list(waivers)
     reported = own if input_waivers is InputWaivers.REPORT else []
-    return [_finding(judgement, document, scope, applying, as_of, reported) for judgement in applied.judgements]
+    findings = [_finding(judgement, document, scope, applying, as_of, reported) for judgement in applied.judgements]
+    unused = [w for w in own if not any(w.covers(policy_id, rule) for judgement in applied.judgements
+                                        for policy_id, rule in judgement.requirers)]
+    return findings + [Finding.from_problem(_waives_nothing(document, w, applied)) for w in unused]
+
+
+def _waives_nothing(document: Document, waiver: Waiver, applied: AppliedPolicies) -> Problem:
+    """A waiver written in the input that names no rule of the applied policies (a typo, another pack's rule)."""
+    line, column, _ = document.locate((*waiver.path, "rule"))
+    return Problem(kind=ProblemKind.UNUSED_WAIVER, file=document.file, line=line, column=column,
+                   path=(*waiver.path, "rule"),
+                   message=f"the waiver of '{waiver.rule}' names no rule of the policies applied "
+                           f"({', '.join(p.id for p in applied.policies)}), so it waives nothing",
+                   hint="write the rule id as `openwatt policy show` lists it, or remove the waiver")
 
 
 def _finding(judgement: Judgement, document: Document, scope: Scope, waivers: Iterable[Waiver],

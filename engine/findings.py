@@ -22,13 +22,18 @@ INPUT_POLICY = "openwatt"
 LOAD_RULE = f"{INPUT_POLICY}/load"  # the file could not be read or parsed
 SCHEMA_RULE = f"{INPUT_POLICY}/schema"  # the file does not fit the disclosure schema
 EVIDENCE_RULE = f"{INPUT_POLICY}/evidence"  # an evidence file disagrees with the disclosure, or cannot be used
+WAIVERS_RULE = f"{INPUT_POLICY}/waivers"  # a waiver in the input names no rule applied to it
 
 _PROBLEM_RULES: Mapping[ProblemKind, tuple[str, str]] = {
     ProblemKind.LOAD: (LOAD_RULE, "The file can be read as a disclosure"),
     ProblemKind.SCHEMA: (SCHEMA_RULE, "The disclosure fits the openwatt disclosure schema"),
     ProblemKind.EVIDENCE: (EVIDENCE_RULE, "Stated figures agree with their evidence files"),
     ProblemKind.CONFLICT: (EVIDENCE_RULE, "Stated figures agree with their evidence files"),
+    ProblemKind.UNUSED_WAIVER: (WAIVERS_RULE, "Waivers in the input name rules that are applied"),
 }
+# Problems that are failures of the input rather than inputs that could not be checked, with their severity.
+_FAILING_PROBLEMS: Mapping[ProblemKind, Severity] = {ProblemKind.CONFLICT: Severity.ERROR,
+                                                     ProblemKind.UNUSED_WAIVER: Severity.WARNING}
 
 
 class ExitCode(IntEnum):
@@ -73,13 +78,15 @@ class Finding:
 
     @classmethod
     def from_problem(cls, problem: Problem) -> Finding:
-        """The finding of a problem of a checked input: a conflict with evidence fails; the rest are errors."""
+        """The finding of a problem of a checked input: a conflict with evidence fails (error), a waiver that
+        waives nothing fails (warning); the rest are errors: the input could not be checked as it is."""
         rule, title = _PROBLEM_RULES[problem.kind]
-        conflict = problem.kind is ProblemKind.CONFLICT
+        failing = problem.kind in _FAILING_PROBLEMS
         path = problem.shown_path
         return cls(file=problem.file, rule=rule, policy=INPUT_POLICY, policy_version="", title=title,
-                   status=Status.FAIL if conflict else Status.ERROR, severity=Severity.ERROR,
-                   reason=Reason.VIOLATED if conflict else Reason.INVALID_INPUT, message=problem.message,
+                   status=Status.FAIL if failing else Status.ERROR,
+                   severity=_FAILING_PROBLEMS.get(problem.kind, Severity.ERROR),
+                   reason=Reason.VIOLATED if failing else Reason.INVALID_INPUT, message=problem.message,
                    detail=problem.message, values=problem.values,
                    location=Location(problem.file, problem.line, problem.column, path), fix=problem.hint or "")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ class Waiver:
     expires: dt.date
     origin: str  # file:line, for the finding
     in_input: bool = False  # written in the checked input (by its submitter), not in a waivers file
+    path: tuple[str | int, ...] = ()  # where in the input it is written ("waivers", 2); () for a waivers file
 
     def covers(self, policy_id: str, rule: CompiledRule) -> bool:
         own_id = rule.id.rsplit("/", 1)[-1]
@@ -59,7 +61,7 @@ def waivers_in(document: Document) -> list[Waiver]:
     for i, entry in enumerate(entries if isinstance(entries, list) else ()):
         line, _, _ = document.locate(("waivers", i))
         if isinstance(waiver := _waiver(entry, f"{document.file}:{line}", in_input=True), Waiver):
-            waivers.append(waiver)
+            waivers.append(dataclasses.replace(waiver, path=("waivers", i)))
     return waivers
 
 

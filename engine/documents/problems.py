@@ -22,6 +22,7 @@ class ProblemKind(StrEnum):
     SCHEMA = "schema"  # the document does not fit the disclosure schema
     EVIDENCE = "evidence"  # an evidence file the document cites cannot be used
     CONFLICT = "conflict"  # a stated figure that its evidence file contradicts
+    UNUSED_WAIVER = "unused-waiver"  # a waiver written in the input that names no rule applied to it
     TEST = "test"  # a policy test file is wrong (not a checked input)
 
 
