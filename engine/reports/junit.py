@@ -1,6 +1,8 @@
 """The JUnit XML view of a report, for the test tabs of GitLab, Jenkins and other CI servers.
 
-One `testsuite` per input, one `testcase` per finding (a rule with its params, or a problem of the input):
+One `testsuite` per input and policy (`samples/x.yaml [osaid-1.0]`: the policy that defines the rules; the
+input's own problems under `openwatt`), one `testcase` per finding (a rule with its params, or a problem of the
+input):
 a failure is `<failure>`, an error `<error>`, a rule that did not apply or a waived failure `<skipped>`
 with the reason. The layout follows the Apache Ant JUnit schema (the strictest published one, which
 GitLab's and Jenkins' readers accept): `properties`, `system-out` and `system-err` on every suite, times of
@@ -36,13 +38,19 @@ def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
         _close(suite)
     groups = by_file(report.findings)
     verdicts = {v.file: v.verdict.value for v in report.verdicts}
-    for i, file in enumerate(report.files):
-        suite = _suite(root, name=file, index=i, timestamp=timestamp, report=report, verdict=verdicts[file])
-        findings = groups.get(file, [])
-        for f in findings:
-            _testcase(suite, f)
-        _counts(suite, findings)
-        _close(suite)
+    index = 0
+    for file in report.files:
+        by_policy: dict[str, list[Finding]] = {}
+        for f in groups.get(file, []):
+            by_policy.setdefault(f.policy, []).append(f)
+        for policy, findings in by_policy.items() or [("", [])]:
+            suite = _suite(root, name=f"{file} [{policy}]" if policy else file, index=index, timestamp=timestamp,
+                           report=report, verdict=verdicts[file])
+            index += 1
+            for f in findings:
+                _testcase(suite, f)
+            _counts(suite, findings)
+            _close(suite)
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
