@@ -23,7 +23,7 @@ from ..evaluation import AppliedPolicies
 from ..findings import Finding
 from ..inputs import InputOptions, check_input
 from ..language.policy import CompiledPolicy
-from ..values.verdicts import FailOn
+from ..values.verdicts import FailOn, InputWaivers
 from .results import Entry, entry_of
 from .sources import Submission
 
@@ -44,6 +44,7 @@ class AuditSetup:
     as_of: dt.date
     fail_on: FailOn
     input_format: str | None = None
+    input_waivers: InputWaivers = InputWaivers.REPORT  # a submitter's own waivers are reported, not applied
 
     def compile(self) -> list[CompiledPolicy]:
         """The policies, each once; raises PolicyErrors."""
@@ -59,7 +60,8 @@ class Checker:
     def __init__(self, setup: AuditSetup, policies: Sequence[CompiledPolicy] | None = None) -> None:
         self.setup = setup
         self.applied = AppliedPolicies(policies if policies is not None else setup.compile())
-        self.options = InputOptions(as_of=setup.as_of, input_format=setup.input_format)
+        self.options = InputOptions(as_of=setup.as_of, input_format=setup.input_format,
+                                    input_waivers=setup.input_waivers)
 
     def check(self, submission: Submission) -> Entry:
         """One submission's entry. An input that cannot be read, or whose check breaks, is its error finding."""

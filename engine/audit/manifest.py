@@ -20,7 +20,8 @@ __all__ = ["fingerprint", "manifest", "now"]
 def fingerprint(setup: AuditSetup, policies: Sequence[CompiledPolicy]) -> dict[str, Any]:
     """Everything an entry's findings depend on besides the input: a journal resumes only when it matches."""
     return {"openwatt_version": VERSION, "policies": _policies(policies), "as_of": setup.as_of.isoformat(),
-            "fail_on": setup.fail_on.value, "input_format": setup.input_format}
+            "fail_on": setup.fail_on.value, "input_format": setup.input_format,
+            "input_waivers": setup.input_waivers.value}
 
 
 def manifest(setup: AuditSetup, policies: Sequence[CompiledPolicy], *, sources: Sequence[str], inputs: int,
@@ -34,6 +35,7 @@ def manifest(setup: AuditSetup, policies: Sequence[CompiledPolicy], *, sources: 
         "as_of": setup.as_of.isoformat(),
         "fail_on": setup.fail_on.value,
         "input_format": setup.input_format,
+        "input_waivers": setup.input_waivers.value,
         "sources": list(sources),
         "inputs": inputs,
         "params": dict(sorted(setup.params.items())),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..documents import INPUT_FORMATS
 from ..findings import Verdict
-from ..values.verdicts import DEFAULT_FAIL_ON, FailOn
+from ..values.verdicts import DEFAULT_FAIL_ON, FailOn, InputWaivers
 from .common import (ExitCode, add_policy_path, fail, load_config, parse_as_of, parse_params, policy_errors,
                      policy_search_path)
 
@@ -52,6 +52,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     audit.add_argument("--as-of", metavar="YYYY-MM-DD",
                        help="judge waiver expiry and `today` on this date (default: SOURCE_DATE_EPOCH's date, "
                        "else today)")
+    audit.add_argument("--input-waivers", choices=[w.value for w in InputWaivers],
+                       default=InputWaivers.REPORT.value,
+                       help="what waivers written inside the submissions (by their submitters) do: report (default: "
+                       "waive nothing, say so beside each failure), apply or ignore")
     audit.set_defaults(run=run)
 
 
@@ -82,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
                        params=params, config_params=config.params,
                        as_of=as_of or source_date_epoch() or dt.date.today(),
                        fail_on=FailOn(args.fail_on) if args.fail_on else config.fail_on or DEFAULT_FAIL_ON,
-                       input_format=args.input_format)
+                       input_format=args.input_format, input_waivers=InputWaivers(args.input_waivers))
     try:
         policies = setup.compile()
     except PolicyErrors as err:

@@ -65,7 +65,7 @@ def test_outputs_one_line_and_row_per_input(openwatt, submissions: Path, tmp_pat
 
     manifest = json.loads((out / "manifest.json").read_text())
     assert list(manifest) == ["openwatt_audit", "openwatt_version", "started_at", "ended_at", "as_of", "fail_on",
-                              "input_format", "sources", "inputs", "params", "policies"]
+                              "input_format", "input_waivers", "sources", "inputs", "params", "policies"]
     assert (manifest["openwatt_version"], manifest["started_at"], manifest["ended_at"], manifest["as_of"],
             manifest["inputs"]) == (__version__, "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", "2026-01-01", 13)
     [policy] = manifest["policies"]
@@ -140,3 +140,22 @@ def test_an_unusable_source_date_epoch_gives_the_time_now(openwatt, submissions:
              env={"SOURCE_DATE_EPOCH": "9" * 30})
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["started_at"].endswith("Z") and not manifest["started_at"].startswith("2026-01-01T00:00:00")
+
+
+def test_a_submitters_own_waivers_are_reported_not_applied_by_default(tmp_path: Path) -> None:
+    from openwatt.cli.main import main
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "d.yaml").write_text(
+        "openwatt: '1.0'\nmodel: {id: x}\nwaivers:\n  - {rule: energy-transparency/training-energy, reason: mine, "
+        "approver: me, expires: 9999-12-31}\n", encoding="utf-8")
+    for mode, status in (None, "fail"), ("apply", "waived"):
+        out = tmp_path / f"out-{mode}"
+        argv = ["audit", str(folder), "-p", "energy-transparency", "--out", str(out), "--as-of", "2026-01-01"]
+        main([*argv, "--input-waivers", mode] if mode else argv)
+        [line] = (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()
+        [finding] = [f for f in json.loads(line)["findings"] if f["rule"] == "energy-transparency/training-energy"]
+        assert finding["status"] == status, mode
+    manifest = json.loads((tmp_path / "out-None" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["input_waivers"] == "report"
