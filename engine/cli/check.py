@@ -63,6 +63,8 @@ def register(commands: argparse._SubParsersAction) -> None:
                        help="after the report, explain each failing rule as `openwatt explain` does (on stderr "
                        "when a machine format goes to stdout)")
     check.add_argument("-v", "--verbose", action="store_true", help="list passing and not applicable rules too")
+    check.add_argument("--summary", action="store_true",
+                       help="text: only the verdict of each input and the totals, no finding (for many inputs)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour the text output (default auto: on a terminal, unless NO_COLOR is set)")
     check.set_defaults(run=run)
@@ -121,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
                           input_format=args.input_format, input_waivers=InputWaivers(args.input_waivers))
     if stdin is not None and stdin.unreadable is not None:
         report = stdin.add_to(report)
-    exit_code = write_reports(report, outputs, color=args.color, verbose=args.verbose)
+    exit_code = write_reports(report, outputs, color=args.color, verbose=args.verbose, summary=args.summary)
     if args.explain:
         to = sys.stdout if outputs.main == "text" and outputs.file is None else sys.stderr
         to.write(_explanations(report, policies, waivers, args.input_format, engine.limits))
@@ -144,10 +146,11 @@ def _explanations(report: Report, policies: list[CompiledPolicy], waivers: list[
     return "".join(f"\n{text}" for text in texts)
 
 
-def write_reports(report: Report, outputs: Outputs, *, color: str = "auto", verbose: bool = False) -> int:
+def write_reports(report: Report, outputs: Outputs, *, color: str = "auto", verbose: bool = False,
+                  summary: bool = False) -> int:
     """Every requested format of `report` written (the main one to its file or stdout); the exit code."""
     for format, file in outputs.all:
-        options = RenderOptions(color=_color(color, file), verbose=verbose, width=_width())
+        options = RenderOptions(color=_color(color, file), verbose=verbose, width=_width(), summary=summary)
         failed = emit(REPORTERS[format](report, options), file)
         if failed is not None:
             return failed

@@ -19,6 +19,7 @@ class RenderOptions:
     color: bool = False  # ANSI colours; the caller decides (tty, NO_COLOR, --color)
     verbose: bool = False  # list passing and not-applicable findings one by one too
     width: int = 100  # terminal columns to wrap at
+    summary: bool = False  # the per-input verdict lines and the totals only, no finding (text)
 
 
 Renderer = Callable[[Report, RenderOptions], str]

@@ -86,7 +86,7 @@ def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
         legacy_windows=False,
         _environ={},  # the output depends on the options only, not on COLUMNS, NO_COLOR, TERM...
     )
-    for block in _blocks(report, verbose=options.verbose, width=options.width):
+    for block in _blocks(report, verbose=options.verbose, width=options.width, summary=options.summary):
         lead = Text.assemble(*block.lead)
         lead.append(" " * (block.indent - lead.cell_len))
         body = Text.assemble(*block.body)
@@ -98,7 +98,7 @@ def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
     return out.getvalue()
 
 
-def _blocks(report: Report, *, verbose: bool, width: int) -> Iterator[_Block]:
+def _blocks(report: Report, *, verbose: bool, width: int, summary: bool = False) -> Iterator[_Block]:
     if report.errors:  # the check could not run (the CLI shows these on stderr, with source lines)
         yield _Block((("the check could not run", "bold red"),))
         for error in report.errors:
@@ -114,7 +114,7 @@ def _blocks(report: Report, *, verbose: bool, width: int) -> Iterator[_Block]:
         yield _Block(((f"policy {_clean(source.id)} from {_clean(source.file)} (shadows the shipped pack)", "yellow"),))
     if shadowing:
         yield _Block()
-    for file in report.files:
+    for file in () if summary else report.files:
         findings = groups.get(file, [])
         yield _Block(((_clean_name(file), "bold"),))
         # A rule judged twice (imported with different params) says which params and packs each time.
