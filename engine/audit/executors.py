@@ -24,6 +24,7 @@ from ..findings import Finding
 from ..inputs import InputOptions, check_input
 from ..language.policy import CompiledPolicy
 from ..values.verdicts import FailOn, InputWaivers
+from ..waivers import Waiver
 from .results import Entry, entry_of
 from .sources import Submission
 
@@ -45,6 +46,7 @@ class AuditSetup:
     fail_on: FailOn
     input_format: str | None = None
     input_waivers: InputWaivers = InputWaivers.REPORT  # a submitter's own waivers are reported, not applied
+    waivers: tuple[Waiver, ...] = ()  # from --waivers files: the funder's or regulator's, always applied
 
     def compile(self) -> list[CompiledPolicy]:
         """The policies, each once; raises PolicyErrors."""
@@ -61,7 +63,7 @@ class Checker:
         self.setup = setup
         self.applied = AppliedPolicies(policies if policies is not None else setup.compile())
         self.options = InputOptions(as_of=setup.as_of, input_format=setup.input_format,
-                                    input_waivers=setup.input_waivers)
+                                    input_waivers=setup.input_waivers, waivers=setup.waivers)
 
     def check(self, submission: Submission) -> Entry:
         """One submission's entry. An input that cannot be read, or whose check breaks, is its error finding."""

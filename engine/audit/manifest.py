@@ -21,7 +21,7 @@ def fingerprint(setup: AuditSetup, policies: Sequence[CompiledPolicy]) -> dict[s
     """Everything an entry's findings depend on besides the input: a journal resumes only when it matches."""
     return {"openwatt_version": VERSION, "policies": _policies(policies), "as_of": setup.as_of.isoformat(),
             "fail_on": setup.fail_on.value, "input_format": setup.input_format,
-            "input_waivers": setup.input_waivers.value}
+            "input_waivers": setup.input_waivers.value, "waivers": _waivers(setup)}
 
 
 def manifest(setup: AuditSetup, policies: Sequence[CompiledPolicy], *, sources: Sequence[str], inputs: int,
@@ -36,6 +36,7 @@ def manifest(setup: AuditSetup, policies: Sequence[CompiledPolicy], *, sources: 
         "fail_on": setup.fail_on.value,
         "input_format": setup.input_format,
         "input_waivers": setup.input_waivers.value,
+        "waivers": _waivers(setup),
         "sources": list(sources),
         "inputs": inputs,
         "params": dict(sorted(setup.params.items())),
@@ -62,3 +63,9 @@ def now() -> str:
         when = None
     when = when or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     return when.isoformat().replace("+00:00", "Z")
+
+
+def _waivers(setup: AuditSetup) -> list[dict[str, str]]:
+    """The waivers files' waivers, each as it reads: a resumed audit must apply the same ones."""
+    return [{"rule": w.rule, "reason": w.reason, "approver": w.approver, "expires": w.expires.isoformat(),
+             "origin": w.origin} for w in setup.waivers]

@@ -52,6 +52,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     audit.add_argument("--as-of", metavar="YYYY-MM-DD",
                        help="judge waiver expiry and `today` on this date (default: SOURCE_DATE_EPOCH's date, "
                        "else today)")
+    audit.add_argument("--waivers", action="append", default=[], metavar="FILE",
+                       help="a YAML/JSON file with a 'waivers' list (the funder's or regulator's); repeatable")
     audit.add_argument("--input-waivers", choices=[w.value for w in InputWaivers],
                        default=InputWaivers.REPORT.value,
                        help="what waivers written inside the submissions (by their submitters) do: report (default: "
@@ -71,7 +73,9 @@ def run(args: argparse.Namespace) -> int:
     from ..audit.running import audit
     from ..audit.sources import submissions
     from ..checking import source_date_epoch
+    from ..documents.source import DocumentError
     from ..language.errors import PolicyErrors
+    from ..waivers import load_waivers
 
     params = parse_params(args.params)
     if isinstance(params, int):
@@ -82,11 +86,16 @@ def run(args: argparse.Namespace) -> int:
     config = load_config()
     if isinstance(config, int):
         return config
+    try:
+        waivers = [w for file in [*args.waivers, *config.waivers] for w in load_waivers(file)]
+    except DocumentError as err:
+        return fail(f"waivers: {err}", err.hint)
     setup = AuditSetup(policies=tuple(args.policy), search_path=tuple(map(str, policy_search_path(args, config))),
                        params=params, config_params=config.params,
                        as_of=as_of or source_date_epoch() or dt.date.today(),
                        fail_on=FailOn(args.fail_on) if args.fail_on else config.fail_on or DEFAULT_FAIL_ON,
-                       input_format=args.input_format, input_waivers=InputWaivers(args.input_waivers))
+                       input_format=args.input_format, input_waivers=InputWaivers(args.input_waivers),
+                       waivers=tuple(waivers))
     try:
         policies = setup.compile()
     except PolicyErrors as err:

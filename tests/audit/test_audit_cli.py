@@ -65,7 +65,7 @@ def test_outputs_one_line_and_row_per_input(openwatt, submissions: Path, tmp_pat
 
     manifest = json.loads((out / "manifest.json").read_text())
     assert list(manifest) == ["openwatt_audit", "openwatt_version", "started_at", "ended_at", "as_of", "fail_on",
-                              "input_format", "input_waivers", "sources", "inputs", "params", "policies"]
+                              "input_format", "input_waivers", "waivers", "sources", "inputs", "params", "policies"]
     assert (manifest["openwatt_version"], manifest["started_at"], manifest["ended_at"], manifest["as_of"],
             manifest["inputs"]) == (__version__, "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", "2026-01-01", 13)
     [policy] = manifest["policies"]
@@ -159,3 +159,22 @@ def test_a_submitters_own_waivers_are_reported_not_applied_by_default(tmp_path: 
         assert finding["status"] == status, mode
     manifest = json.loads((tmp_path / "out-None" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["input_waivers"] == "report"
+
+
+def test_a_waivers_file_applies_and_is_recorded(tmp_path: Path) -> None:
+    from openwatt.cli.main import main
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "d.yaml").write_text("openwatt: '1.0'\nmodel: {id: x}\n", encoding="utf-8")
+    (tmp_path / "w.yaml").write_text("waivers:\n  - {rule: energy-transparency/training-energy, reason: agreed, "
+                                     "approver: PO, expires: 2026-06-30}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    main(["audit", str(folder), "-p", "energy-transparency", "--out", str(out), "--as-of", "2026-01-01",
+          "--waivers", str(tmp_path / "w.yaml")])
+    [line] = (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()
+    [finding] = [f for f in json.loads(line)["findings"] if f["rule"] == "energy-transparency/training-energy"]
+    assert finding["status"] == "waived"
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["waivers"] == [{"rule": "energy-transparency/training-energy", "reason": "agreed",
+                                    "approver": "PO", "expires": "2026-06-30", "origin": f"{tmp_path / 'w.yaml'}:2"}]
