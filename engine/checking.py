@@ -77,7 +77,7 @@ class Engine:
         that is set (reproducible reports), else today. `waivers` (from waivers files) apply; the waivers
         written in each input apply, are only reported, or are ignored, as `input_waivers` says (the
         submitter wrote those: an auditor's run reports them rather than applying them)."""
-        as_of = as_of or source_date_epoch() or dt.date.today()
+        as_of = judged_as_of(as_of)
         options = InputOptions(as_of=as_of, waivers=tuple(waivers), limits=self.limits, input_format=input_format,
                                input_waivers=input_waivers)
         applied = AppliedPolicies(policies)
@@ -106,7 +106,7 @@ def could_not_run(errors: Sequence[RunError], *, as_of: dt.date | None = None, f
                   generated_at: str | None = None) -> Report:
     """The report of a check that could not run (e.g. its policy has errors): no input, no finding, the
     errors; every output format says so in its own shape, and its exit code is BAD_INPUT."""
-    as_of = as_of or source_date_epoch() or dt.date.today()
+    as_of = judged_as_of(as_of)
     provenance = Provenance(openwatt_version=VERSION, generated_at=generated_at or _now(), as_of=as_of.isoformat(),
                             fail_on=fail_on, policies=(), inputs=())
     return Report((), provenance, errors=tuple(errors))
@@ -142,6 +142,12 @@ def _sources(inputs: Sequence[str | os.PathLike[str] | Document] | Selection,
         selection = select([i for i in inputs if not isinstance(i, Document)], input_format)
     problems = [Finding.from_problem(error.problem) for error in selection.problems]
     return [*problems, *selection.files, *documents]
+
+
+def judged_as_of(given: dt.date | None) -> dt.date:
+    """The date a check judges waivers and `today` as of: the one given (--as-of), else SOURCE_DATE_EPOCH's
+    date (reproducible reports), else today."""
+    return given or source_date_epoch() or dt.date.today()
 
 
 def source_date_epoch() -> dt.date | None:

@@ -4,7 +4,6 @@ rules.csv, manifest.json), in parallel with --jobs, resumable with --resume."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -72,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     from ..audit.journal import JournalError
     from ..audit.running import audit
     from ..audit.sources import submissions
-    from ..checking import source_date_epoch
+    from ..checking import judged_as_of
     from ..documents.source import DocumentError
     from ..language.errors import PolicyErrors
     from ..waivers import load_waivers
@@ -92,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         return fail(f"waivers: {err}", err.hint)
     setup = AuditSetup(policies=tuple(args.policy), search_path=tuple(map(str, policy_search_path(args, config))),
                        params=params, config_params=config.params,
-                       as_of=as_of or source_date_epoch() or dt.date.today(),
+                       as_of=judged_as_of(as_of),
                        fail_on=FailOn(args.fail_on) if args.fail_on else config.fail_on or DEFAULT_FAIL_ON,
                        input_format=args.input_format, input_waivers=InputWaivers(args.input_waivers),
                        waivers=tuple(waivers))

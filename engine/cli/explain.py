@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 
 from ..documents import INPUT_FORMATS
@@ -32,7 +31,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..checking import DEFAULT_POLICY, Engine, source_date_epoch
+    from ..checking import DEFAULT_POLICY, Engine, judged_as_of
     from ..documents.source import DocumentError
     from ..explaining import UnknownRule, explain_rule, render_explanation
     from ..inputs import InputOptions
@@ -44,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     given = parse_as_of(args.as_of)
     if isinstance(given, int):
         return given
-    as_of = given or source_date_epoch() or dt.date.today()
+    as_of = judged_as_of(given)
     config = load_config()
     if isinstance(config, int):
         return config
