@@ -46,6 +46,7 @@ class InputResult:
     findings: tuple[Finding, ...]
     problems: tuple[Problem, ...]
     sources: tuple[InputSource, ...]
+    document: Document | None = None  # as the policies saw it (evidence merged); None when it could not be read
 
     @property
     def unreadable(self) -> Problem | None:
@@ -89,7 +90,7 @@ def check_input(source: Source, applied: AppliedPolicies, options: InputOptions)
     findings.extend(evaluate(applied, opened.document, waivers=options.waivers, as_of=options.as_of,
                              input_waivers=options.input_waivers))
     return InputResult(file=opened.document.file, findings=tuple(findings), problems=opened.problems,
-                       sources=opened.sources)
+                       sources=opened.sources, document=opened.document)
 
 
 def _with_evidence(document: Document, limits: Limits) -> tuple[Document, list[Problem], list[InputSource]]:

@@ -25,6 +25,7 @@ from ..inputs import InputOptions, check_input
 from ..language.policy import CompiledPolicy
 from ..values.verdicts import FailOn, InputWaivers
 from ..waivers import Waiver
+from .cohort import figures_of
 from .results import Entry, entry_of
 from .sources import Submission
 
@@ -79,7 +80,8 @@ class Checker:
             return entry_of(submission.id, submission.path, _sha256(submission.path), (Finding.from_problem(problem),),
                             self.setup.fail_on)
         sha256 = result.sources[0].sha256 or _sha256(submission.path)
-        return entry_of(submission.id, submission.path, sha256, result.findings, self.setup.fail_on)
+        figures = figures_of(result.document.data) if result.document is not None else {}
+        return entry_of(submission.id, submission.path, sha256, result.findings, self.setup.fail_on, figures)
 
     def check_batch(self, batch: Sequence[Submission]) -> list[Entry]:
         return [self.check(s) for s in batch]

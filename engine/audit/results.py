@@ -1,13 +1,14 @@
 """One submission's result as the audit records it: one compact JSON line (findings.jsonl and the journal).
 
-The line holds the submission's id, file, sha256, verdict and its findings as the JSON report writes each
-finding; it is built where the input was checked (a worker process), so the writing process only copies it.
+The line holds the submission's id, file, sha256, verdict, its findings as the JSON report writes each
+finding, and last the figures the cohort view reads (`cohort.figures_of`); it is built where the input was checked
+(a worker process), so the writing process only copies it, and a resumed audit still has the figures.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,7 @@ from ..findings import Finding, InputSource, Provenance, Report, Verdict
 from ..reports.json_report import finding_dict
 from ..values.verdicts import FailOn
 
-__all__ = ["Entry", "entry_of", "line_of"]
+__all__ = ["Entry", "entry_of", "figures_in", "line_of"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -28,20 +29,35 @@ class Entry:
     line: str  # compact JSON, no newline
 
 
-def entry_of(id: str, file: str, sha256: str, findings: Sequence[Finding], fail_on: FailOn) -> Entry:
-    """The entry of one submission from its findings; the verdict is the one `check` would give it."""
+def entry_of(id: str, file: str, sha256: str, findings: Sequence[Finding], fail_on: FailOn,
+             figures: Mapping[str, Any] | None = None) -> Entry:
+    """The entry of one submission from its findings; the verdict is the one `check` would give it. `figures`
+    are the document's (`cohort.figures_of`); none for an input that could not be read."""
     provenance = Provenance(openwatt_version="", generated_at="", as_of="", fail_on=fail_on, policies=(),
                             inputs=(InputSource(file, sha256),))
     report = Report(tuple(findings), provenance)
     verdict = _worst(v.verdict for v in report.verdicts)
     data = {"id": id, "file": file, "sha256": sha256, "verdict": verdict.value,
-            "findings": [finding_dict(f) for f in report.findings]}
+            "findings": [finding_dict(f) for f in report.findings], "figures": dict(figures or {})}
     return Entry(file=file, sha256=sha256, verdict=verdict, line=line_of(data))
 
 
 def line_of(data: dict[str, Any]) -> str:
     """Compact, deterministic JSON on one line."""
     return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+_FIGURES = b',"figures":'
+
+
+def figures_in(line: bytes) -> dict[str, Any]:
+    """The `figures` of a findings.jsonl line without parsing its findings: the key is the line's last, and
+    its quotes cannot appear unescaped inside a string, so its last occurrence is the key itself."""
+    at = line.rfind(_FIGURES)
+    if at < 0:
+        return {}  # a line of an older journal
+    figures = json.loads(line[at + len(_FIGURES):].rstrip().removesuffix(b"}"))
+    return figures if isinstance(figures, dict) else {}
 
 
 _RANK = {Verdict.PASS: 0, Verdict.FAIL: 1, Verdict.ERROR: 2}

@@ -15,16 +15,19 @@ from pathlib import Path
 
 from ..findings import Verdict
 from ..language.policy import CompiledPolicy
+from ..values.verdicts import FailOn
+from .cohort import bands
 from .executors import Checker, run
 from .journal import Journal
 from .manifest import fingerprint, manifest, now
+from .report_html import HtmlReport
 from .results import Entry
 from .sources import Submission
-from .writers import RulesWriter, SummaryWriter
+from .writers import RulesWriter, SummaryWriter, outliers
 
 __all__ = ["AuditCounts", "OUTPUTS", "audit"]
 
-OUTPUTS = ("findings.jsonl", "summary.csv", "rules.csv", "manifest.json")
+OUTPUTS = ("findings.jsonl", "summary.csv", "rules.csv", "manifest.json", "report.html")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -70,16 +73,24 @@ def audit(submissions: Iterable[Submission], checker: Checker, policies: Sequenc
                 on_entry(entry)
     finally:
         journal.close()
-    tally = _write_outputs(journal, sorted(files), out)
-    (out / "manifest.json").write_text(manifest(checker.setup, policies, sources=sources, inputs=len(files),
-                                                started_at=started_at, ended_at=now()), encoding="utf-8")
+    tally, rules, report = _write_outputs(journal, sorted(files), out, packs=[(p.id, p.version) for p in policies],
+                                          fail_on=checker.setup.fail_on)
+    text = manifest(checker.setup, policies, sources=sources, inputs=len(files), started_at=started_at, ended_at=now())
+    (out / "manifest.json").write_text(text, encoding="utf-8")
+    report.write(out / "report.html", json.loads(text), rules.rows())
     return AuditCounts(inputs=len(files), passed=tally[Verdict.PASS], failed=tally[Verdict.FAIL],
                        errors=tally[Verdict.ERROR], resumed=resumed)
 
 
-def _write_outputs(journal: Journal, files: list[str], out: Path) -> dict[Verdict, int]:
+def _write_outputs(journal: Journal, files: list[str], out: Path, *, packs: Sequence[tuple[str, str]],
+                   fail_on: FailOn) -> tuple[dict[Verdict, int], RulesWriter, HtmlReport]:
+    """findings.jsonl, summary.csv and rules.csv from the journal, and report.html's data gathered on the way.
+    A first pass reads only each line's figures: the cohort's bands must be known before the first row."""
     tally = dict.fromkeys(Verdict, 0)
     rules = RulesWriter()
+    with journal.path.open("rb") as source:
+        cohort = bands(journal.read(source, file) for file in files)
+    report = HtmlReport(packs=packs, bands=cohort, fail_on=fail_on)
     with (journal.path.open("rb") as source, (out / "findings.jsonl").open("wb") as findings,
           (out / "summary.csv").open("w", encoding="utf-8", newline="") as summary_file):
         summary = SummaryWriter(summary_file)
@@ -87,12 +98,14 @@ def _write_outputs(journal: Journal, files: list[str], out: Path) -> dict[Verdic
             line = journal.read(source, file)
             findings.write(line)
             entry = json.loads(line)
-            summary.add(entry)
+            flags = outliers(entry, cohort)
+            summary.add(entry, flags)
             rules.add(entry)
+            report.add(entry, flags)
             tally[Verdict(entry["verdict"])] += 1
     with (out / "rules.csv").open("w", encoding="utf-8", newline="") as rules_file:
         rules.write(rules_file)
-    return tally
+    return tally, rules, report
 
 
 def _sha256(path: str) -> str:
