@@ -36,14 +36,15 @@ def test_outputs_one_line_and_row_per_input(openwatt, submissions: Path, tmp_pat
     assert result.stdout == (f"openwatt audit: 13 inputs: {counted['pass']} pass, {counted['fail']} fail, "
                              f"1 error; outputs in {out}\n")
     first = entries[0]
-    assert list(first) == ["id", "file", "sha256", "verdict", "findings"]
+    assert list(first) == ["id", "file", "sha256", "verdict", "findings", "figures"]
     assert list(first["findings"][0]) == ["file", "policy", "policy_version", "rule", "title", "status", "severity",
                                           "reason", "message", "detail", "values", "location", "cite", "fix",
                                           "waiver", "required_by", "params"]
 
     rows = list(csv.DictReader((out / "summary.csv").open()))
     assert list(rows[0]) == ["id", "file", "sha256", "verdict", "pass", "fail", "not_applicable", "waived", "error",
-                             "failed_error", "failed_warning", "failed_info"]
+                             "failed_error", "failed_warning", "failed_info", "energy_per_flop",
+                             "energy_per_flop_outlier", "carbon_intensity", "carbon_intensity_outlier"]
     assert [r["file"] for r in rows] == [e["file"] for e in entries]
     for row, entry in zip(rows, entries):
         assert row["verdict"] == entry["verdict"]
