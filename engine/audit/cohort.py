@@ -67,9 +67,8 @@ def figures_of(data: Any) -> dict[str, Any]:
     """
     if not isinstance(data, Mapping):
         return {}
-    model = data.get("model") if isinstance(data.get("model"), Mapping) else {}
-    energy = data.get("energy") if isinstance(data.get("energy"), Mapping) else {}
-    training = energy.get("training") if isinstance(energy.get("training"), Mapping) else {}
+    model, energy = _mapping(data.get("model")), _mapping(data.get("energy"))
+    training = _mapping(energy.get("training"))
     figures: dict[str, Any] = {}
     if isinstance(model.get("id"), str):
         figures["model"] = model["id"]
@@ -85,6 +84,10 @@ def figures_of(data: Any) -> dict[str, Any]:
     if intensity is not None:
         figures.update({Metric.CARBON_INTENSITY.value: _round(intensity), "carbon_intensity_from": intensity_from})
     return figures
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
 
 
 def _round(value: float) -> float:

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..findings import INPUT_POLICY, LOAD_RULE
 from ..values.verdicts import FailOn, Severity, Status
 from .cohort import MIN_COHORT, Band, Metric, Outlier
 from .report_page import SCRIPT, STYLE
@@ -61,7 +62,10 @@ class HtmlReport:
             self._rows.append(_row(entry, figures, flags))
 
     def _add_packs(self, findings: Sequence[Mapping[str, Any]]) -> None:
-        unreadable = any(f["rule"] == "openwatt/load" for f in findings)
+        """Per pack, the verdict `check` would give the input with that pack alone: its own problems (load,
+        schema, evidence) count for every pack, the rules' outcomes for the packs requiring them."""
+        unreadable = any(f["rule"] == LOAD_RULE for f in findings)
+        problems = any(f["policy"] == INPUT_POLICY and f["status"] == Status.ERROR for f in findings)
         worst: dict[str, str] = {}
         for f in findings:
             for pack in f["required_by"]:
@@ -74,7 +78,8 @@ class HtmlReport:
                     self._pack_failing[pack].add(f["rule"])
                     worst.setdefault(pack, "fail")
         for pack, counts in self._packs.items():
-            counts["error" if unreadable else worst.get(pack, "pass")] += 1
+            verdict = "error" if unreadable else worst.get(pack, "fail" if problems else "pass")
+            counts[verdict] += 1
 
     def _add_point(self, metric: Metric, entry: Mapping[str, Any], figures: Mapping[str, Any],
                    flag: Outlier | None) -> None:
