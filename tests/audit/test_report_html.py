@@ -156,6 +156,16 @@ def test_a_resumed_audit_writes_the_same_report(tmp_path: Path, monkeypatch: pyt
     assert (out / "report.html").read_bytes() == first
 
 
+def test_jobs_2_writes_the_bytes_of_jobs_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    pages = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out-{jobs}"
+        main(["audit", str(REAL), "-p", "energy-transparency", "--out", str(out), "--jobs", jobs])
+        pages.append((out / "report.html").read_bytes())
+    assert pages[0] == pages[1]
+
+
 # ---- in headless Chromium --------------------------------------------------------------------------------------
 
 
@@ -171,6 +181,12 @@ def _chromium(browser: str, profile: Path, *args: str) -> subprocess.CompletedPr
             f"--user-data-dir={profile}", *args]
     return subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False,
                           env={**os.environ, "HOME": str(profile)})
+
+
+def test_without_chromium_the_test_skips_saying_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(pytest.skip.Exception, match=r"apt-get install -y --no-install-recommends chromium"):
+        _browser()
 
 
 def test_chromium_draws_the_report(tmp_path: Path) -> None:
