@@ -96,8 +96,8 @@ def _number(mapping: Any, key: str) -> float | None:
 
 
 def _boundary(phase: Mapping[str, Any]) -> Boundary | None:
-    value = phase.get("boundary")
-    return Boundary(value) if value in {b.value for b in Boundary} else None
+    value = phase.get("boundary")  # anything a submitter wrote: a list or a mapping is no boundary either
+    return Boundary(value) if isinstance(value, str) and value in {b.value for b in Boundary} else None
 
 
 def _hardware(phase: Mapping[str, Any]) -> list[Mapping[str, Any]]:

@@ -174,3 +174,11 @@ def test_a_fact_that_is_there_but_unreadable_is_said_to_be_unreadable_not_missin
     assert energy_in_band(phase, 1.1, W).detail == "cannot judge: unreadable energy.training.energy (433)"
     judged = compute_matches_6nd({"compute": "1e24 FLOP"}, {"parameters": "7e9", "architecture": "decoder"}, 0.3, W)
     assert judged.detail == "cannot judge: missing energy.training.tokens; unreadable model.parameters ('7e9')"
+
+
+@pytest.mark.parametrize("boundary", [[], ["facility"], {"facility": True}, 3])
+def test_a_boundary_that_is_not_a_text_is_read_as_not_stated(boundary: object) -> None:
+    # A submitter can write anything; a list or a mapping once raised TypeError (unhashable) in the lookup.
+    judged = energy_in_band({"energy": "1287 MWh", "boundary": boundary, "hardware": GPT3_HW}, 1.0, W)
+    assert judged.verdict is True
+    assert "facility boundary (not stated: judged at the widest)" in judged.detail
