@@ -327,7 +327,7 @@ def test_inference_compute_is_the_benchmark_task_not_per_query() -> None:
 
 
 def test_a_third_country_provider_needs_an_authorised_representative_unless_exempt() -> None:
-    """Art. 54(1); Art. 54(6) waives it for the Art. 53(2) exemption (Guidelines para 73)."""
+    """Art. 54; Art. 54(6) waives it for the Art. 53(2) exemption (Guidelines para 73)."""
     third = {"model": {"id": "example/m", "general_purpose": True, "systemic_risk": False, "eu_market_date": PLACED},
              "compliance": {"provider_established_in_eu": False}}
     assert _check(third)["authorised-representative"].detail == (
