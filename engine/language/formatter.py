@@ -94,7 +94,7 @@ def _shape(value: object) -> object:
         return ("Text", value.value, _shape(value.parts))
     if isinstance(value, ast.Node):
         return (type(value).__name__, *(_shape(getattr(value, f.name)) for f in dataclasses.fields(value)
-                                        if f.name not in ("span", "id_span")))
+                                        if f.name not in ("span", "id_span", "rule_span")))
     if isinstance(value, tuple):
         return tuple(_shape(v) for v in value)
     return value
