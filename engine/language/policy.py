@@ -87,7 +87,7 @@ class CompiledRule:
         memo = scope.memo
         if (known := memo.get(key)) is None:
             known = memo[key] = self._decide(scope)
-        return known  # type: ignore[no-any-return]
+        return known
 
     def _decide(self, scope: Scope) -> tuple[Status, Failure | None]:
         try:
@@ -218,8 +218,8 @@ class Compiler:
         ctx = self._context(unit)
         params = self.params[policy_id]
         ctx.params = {name: p.value for name, p in params.items()}
-        ctx.variant = _variant(unit, params)
         ctx.imported = self._imported_params(policy_id)
+        ctx.variant = _variant(unit, params, ctx.imported)
         ctx.imported_at = {imported_id: node.span for node, imported_id in unit.imports}
         lets: dict[str, Compiled] = {}
         ctx.lets = lets
@@ -605,9 +605,13 @@ def _reading(rule: ast.Rule, read: str, policy_id: str) -> ast.Span:
                 and n.rule.removeprefix(f"{policy_id}/") == read)
 
 
-def _variant(unit: Unit, params: Mapping[str, ParamValue]) -> str:
-    """A short fingerprint of a policy file's text and param values (see Context.variant)."""
-    said = "\0".join(f"{name}={literal(p.value)}" for name, p in sorted(params.items()))
+def _variant(unit: Unit, params: Mapping[str, ParamValue],
+             imported: Mapping[str, ImportedParam | tuple[str, ...]]) -> str:
+    """A short fingerprint of a policy file's text and the values of the params it can read, its own and
+    its imports' (see Context.variant)."""
+    values = {**{name: p.value for name, p in params.items()},
+              **{name: i.value for name, i in imported.items() if isinstance(i, ImportedParam) and name not in params}}
+    said = "\0".join(f"{name}={literal(value)}" for name, value in sorted(values.items()))
     return hashlib.sha256(f"{unit.file}\0{unit.sha256}\0{said}".encode()).hexdigest()[:16]
 
 

@@ -144,3 +144,20 @@ def test_dependency_order() -> None:
     cyclic = dependency_order({"a": ["b"], "b": ["c"], "c": ["a"], "s": ["s"]})
     assert cyclic.cycles == (("a", "b", "c", "a"), ("s", "s"))
     assert sorted(cyclic.order) == ["a", "b", "c", "s"]
+
+
+def test_a_let_reading_an_imported_param_is_worked_out_for_each_value_of_it() -> None:
+    """middle's let reads limits' `most`: under stricter (most = 1) and alone (most = 10) it is two values,
+    though the file and its own params are the same."""
+    loader = PolicyLoader(search_path=[HERE])
+    applied = AppliedPolicies((loader.load(HERE / "stricter.policy"), loader.load(HERE / "middle.policy")))
+    data = {"components": [{"kind": "architecture"}, {"kind": "model-card"}]}
+    judged = sorted((f.status, f.params) for f in evaluate(applied, _document(data), as_of=AS_OF)
+                    if f.rule == "middle/not-many")
+    assert judged == [("fail", (("most", "1"),)), ("pass", (("most", "10"),))]
+
+
+def test_imported_params_are_readable_by_name() -> None:
+    middle = PolicyLoader(search_path=[HERE]).load(HERE / "middle.policy")
+    assert "most" not in middle.params  # declared by limits, read by middle
+    assert [r.params for r in middle.rules if r.id == "not-many"] == [(("most", "10"),)]

@@ -60,6 +60,7 @@ def _unknown_rule(node: ast.RuleOutcome, ctx: Context) -> None:
     labels: tuple[Label, ...] = ()
     if policy and policy in ctx.imported_at:
         labels = (Label(ctx.imported_at[policy], f"'{policy}' is imported here"),)
+    hint: str | None
     if policy and not any(known.startswith(f"{policy}/") for known in ctx.rules):
         hint = (did_you_mean(node.rule, ctx.rules) or
                 f"a policy's rules can be read only where it is imported: add `import {policy}`")
