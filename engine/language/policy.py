@@ -325,6 +325,8 @@ class Compiler:
             hint = "one of these rules must not read the next one's result; read the conditions it tests instead"
         labels = tuple(Label(span, f"'{reader}' reads '{read}' here")
                        for (reader, read), span in list(zip(zip(cycle, cycle[1:]), readings))[1:])
+        if len(cycle) == 2:
+            labels = (Label(rule_nodes[cycle[0]].id_span, f"this is rule '{cycle[0]}'"),)
         self.errors.append(PolicyError("OW028", message, readings[0], hint, labels))
 
     def _new_name(self, name: str, names: dict[str, int], node: ast.Node) -> bool:
