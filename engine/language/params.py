@@ -14,7 +14,7 @@ import shlex
 from typing import Any
 
 from . import ast
-from .errors import PolicyError, PolicyErrors
+from .errors import Label, PolicyError, PolicyErrors, did_you_mean
 from .expressions import Context, compile_expr, type_of_value
 from .runtime import text
 from .types import assignable, disclosure
@@ -78,11 +78,15 @@ def allowed_texts(param: ast.Param, default: Any, ctx: Context, errors: list[Pol
     return tuple(i.value for i in node.items)  # type: ignore[attr-defined]
 
 
-def not_allowed(name: str, value: Any, allowed: tuple[str, ...], said: str, span: ast.Span) -> PolicyError:
-    """OW042: a value of a text param that is not one of those its `one of` list allows."""
+def not_allowed(param: ast.Param, value: Any, allowed: tuple[str, ...], said: str, span: ast.Span) -> PolicyError:
+    """OW042: a value of a text param that is not one of those its `one of` list allows; the list is
+    labelled when the value is in the same file (an error renders the lines of one file)."""
+    assert param.allowed is not None
     choices = ", ".join(literal(a) for a in allowed)
+    labels = (Label(param.allowed.span, f"the values '{param.name}' allows"),) if span.file == param.span.file else ()
+    close = did_you_mean(value, allowed) if isinstance(value, str) else None
     return PolicyError("OW042", f"{said}: {literal(value)} is not one of {choices}", span,
-                       f"param '{name}' allows only the values of its 'one of' list")
+                       close or f"param '{param.name}' allows only the values of its 'one of' list", labels)
 
 
 def _override_value(raw: Any) -> tuple[Any, PolicyError | None]:
