@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..values.verdicts import Reason, Severity, Status
 from . import ast
-from .errors import Label, PolicyError, did_you_mean
+from .errors import PolicyError, did_you_mean
 from .expressions import (Compiled, Context, Explain, Local, as_condition, best, compile_expr, explanation,
                           type_of_value)
 from .expressions.core import ImportedParam, RuleTarget
 from .ordering import dependency_order
+from .references import cycle_error, readable_params, rules_read
 from .params import allowed_texts, literal, not_allowed, option_span, typed_override
 from .runtime import RULE_ERRORS, Failure, Scope, approximate, text
 from .types import ANY, assignable, disclosure
@@ -243,7 +244,7 @@ class Compiler:
                 lets_above[item.id] = dict(lets)
         ctx.outside = None
         # Rules in dependency order: a rule that reads another's result (`rule ID passed`) holds it compiled.
-        reads = {rule_id: _rules_read(node, policy_id) for rule_id, node in rule_nodes.items()}
+        reads = {rule_id: rules_read(node, policy_id) for rule_id, node in rule_nodes.items()}
         ordering = dependency_order(reads)
         for cycle in ordering.cycles:
             self._cycle(cycle, rule_nodes, policy_id)
@@ -297,12 +298,7 @@ class Compiler:
             for name, param in self.params[member].items():
                 if name not in own and param.value is not _BAD:
                     found.setdefault(name, []).append((member, param.value))
-        readable: dict[str, ImportedParam | tuple[str, ...]] = {}
-        for name, declared in found.items():
-            members = tuple(member for member, _ in declared)
-            same = all(value == declared[0][1] for _, value in declared)
-            readable[name] = ImportedParam(declared[0][1], members) if same else members
-        return readable
+        return readable_params(found)
 
     def _imported_rules(self, policy_id: str) -> dict[str, RuleTarget | None]:
         """The rules of every policy `policy_id` imports, directly or not, as `policy-id/rule-id`: each
@@ -315,19 +311,7 @@ class Compiler:
         return targets
 
     def _cycle(self, cycle: tuple[str, ...], rule_nodes: Mapping[str, ast.Rule], policy_id: str) -> None:
-        """OW028 at the first rule's reading of the next, with a label at each other reading of the cycle."""
-        readings = [_reading(rule_nodes[reader], read, policy_id) for reader, read in zip(cycle, cycle[1:])]
-        if len(cycle) == 2:
-            message = f"rule '{cycle[0]}' reads its own result"
-            hint = "a rule cannot depend on itself; read the conditions it tests instead"
-        else:
-            message = f"rules read each other's results in a cycle: {' -> '.join(cycle)}"
-            hint = "one of these rules must not read the next one's result; read the conditions it tests instead"
-        labels = tuple(Label(span, f"'{reader}' reads '{read}' here")
-                       for (reader, read), span in list(zip(zip(cycle, cycle[1:]), readings))[1:])
-        if len(cycle) == 2:
-            labels = (Label(rule_nodes[cycle[0]].id_span, f"this is rule '{cycle[0]}'"),)
-        self.errors.append(PolicyError("OW028", message, readings[0], hint, labels))
+        self.errors.append(cycle_error(cycle, rule_nodes, policy_id))
 
     def _new_name(self, name: str, names: dict[str, int], node: ast.Node) -> bool:
         """Record a param or let name (with its line); an error when it is taken or hides a section."""
@@ -593,18 +577,6 @@ def _rule_key(unit: Unit, rule_id: str, params: tuple[tuple[str, str], ...], dep
     the rules whose result it reads."""
     said = "\0".join([*(f"{name}={value}" for name, value in params), *depends])
     return hashlib.sha256(f"{unit.file}\0{unit.sha256}\0#{rule_id}\0{said}".encode()).hexdigest()[:24]
-
-
-def _rules_read(rule: ast.Rule, policy_id: str) -> list[str]:
-    """The ids of the rules of its own policy whose result `rule` reads, as they are written bare."""
-    own = f"{policy_id}/"
-    return [n.rule.removeprefix(own) for n in ast.walk(rule) if isinstance(n, ast.RuleOutcome)]
-
-
-def _reading(rule: ast.Rule, read: str, policy_id: str) -> ast.Span:
-    """Where `rule` reads the result of its policy's rule `read`."""
-    return next(n.span for n in ast.walk(rule) if isinstance(n, ast.RuleOutcome)
-                and n.rule.removeprefix(f"{policy_id}/") == read)
 
 
 def _variant(unit: Unit, params: Mapping[str, ParamValue],
