@@ -13,6 +13,7 @@ from openwatt.documents.loading import parse_document
 from openwatt.documents.source import Document
 from openwatt.evaluation import AppliedPolicies, evaluate
 from openwatt.findings import Finding
+from openwatt.language.errors import PolicyErrors
 from openwatt.language.loader import PolicyLoader
 from openwatt.language.ordering import dependency_order
 from openwatt.language.policy import CompiledPolicy
@@ -161,3 +162,18 @@ def test_imported_params_are_readable_by_name() -> None:
     middle = PolicyLoader(search_path=[HERE]).load(HERE / "middle.policy")
     assert "most" not in middle.params  # declared by limits, read by middle
     assert [r.params for r in middle.rules if r.id == "not-many"] == [(("most", "10"),)]
+
+
+def test_a_message_can_say_another_rule_s_result() -> None:
+    source = POLICY.replace('  require rule base passed\n',
+                            '  require rule base passed\n  message "base passed: {rule base passed}; failed: {rule base failed}"\n')
+    found = _findings(PolicyLoader().compile_source(source, "p.policy"), {"model": {"type": "vision"}})
+    assert found["p/reader"].message == "base passed: false; failed: false"
+
+
+def test_a_param_default_cannot_read_a_rule_s_result() -> None:
+    source = POLICY.replace('version "1"\n', 'version "1"\n\nparam ok = rule base passed\n')
+    with pytest.raises(PolicyErrors) as caught:
+        PolicyLoader().compile_source(source, "p.policy")
+    assert [(e.code, e.message) for e in caught.value.errors] == [
+        ("OW029", "'rule base passed' can only be used inside a rule")]
