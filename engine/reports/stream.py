@@ -13,7 +13,7 @@ from __future__ import annotations
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from io import StringIO
 from typing import Protocol
 
@@ -22,7 +22,7 @@ from ..findings import (ExitCode, Finding, InputRole, InputSource, InputVerdict,
 from ..values.verdicts import Severity, Status
 from . import RenderOptions
 
-__all__ = ["InputReport", "Spool", "StreamWriter", "Tally", "Write", "WriterFactory", "inputs_of", "render_with"]
+__all__ = ["Collected", "InputReport", "Spool", "StreamWriter", "Tally", "Write", "WriterFactory", "inputs_of", "render_with", "tally_of"]
 
 Write = Callable[[str], object]  # where a writer's text goes: a file's or stdout's `write`
 
@@ -170,3 +170,24 @@ def render_with(factory: WriterFactory, report: Report, options: RenderOptions) 
         writer.input(checked)
     writer.end(tally)
     return out.getvalue()
+
+
+class Collected:
+    """A format that needs the whole report (sarif, junit, markdown) as a writer: the inputs are kept as they
+    come and rendered with `render` at the end; its memory grows with the findings."""
+
+    def __init__(self, render: Callable[[Report, RenderOptions], str], write: Write, options: RenderOptions) -> None:
+        self._render, self._write, self._options = render, write, options
+        self._inputs: list[InputReport] = []
+
+    def begin(self, tally: Tally) -> None:
+        pass
+
+    def input(self, checked: InputReport) -> None:
+        self._inputs.append(checked)
+
+    def end(self, tally: Tally) -> None:
+        documents = (InputSource(i.file, i.sha256) for i in self._inputs)
+        provenance = replace(tally.provenance, inputs=(*documents, *tally.evidence))
+        findings = tuple(f for i in self._inputs for f in i.findings)
+        self._write(self._render(Report(findings, provenance, tally.errors), self._options))
