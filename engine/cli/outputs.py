@@ -85,7 +85,8 @@ class Sink:
 
     def __init__(self, file: str | None) -> None:
         self.file = file
-        self._temp: IO[str] | None = None
+        self._temp: IO[str] | None = None  # the temporary file, renamed to FILE when complete
+        self._direct: IO[str] | None = None  # FILE itself, when it is no regular file (a device, a pipe)
 
     def open(self) -> None:
         """Make the temporary file (for standard output, nothing). Raises WriteError when it cannot be made."""
@@ -93,6 +94,9 @@ class Sink:
             return
         target = Path(self.file)
         try:
+            if target.exists() and not target.is_file():  # /dev/null, a pipe: written straight, never replaced
+                self._direct = open(target, "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
+                return
             temp = tempfile.NamedTemporaryFile("w", encoding="utf-8", errors="backslashreplace", delete=False,
                                                dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
             os.chmod(temp.name, _mode(target))  # as the file would have been made, not private to its owner
@@ -101,18 +105,19 @@ class Sink:
         self._temp = temp
 
     def write(self, text: str) -> None:
-        if self._temp is None:
+        out = self._temp or self._direct
+        if out is None:
             sys.stdout.write(writable(text))
             return
         try:
-            self._temp.write(text)
+            out.write(text)
         except OSError as err:
             raise WriteError(self.file or "", err) from err
 
     def commit(self) -> None:
         """The report is complete: the temporary file becomes FILE (standard output is flushed)."""
         if self._temp is None:
-            sys.stdout.flush()
+            (self._direct or sys.stdout).flush()
             return
         try:
             self._temp.close()
@@ -122,7 +127,10 @@ class Sink:
         self._temp = None
 
     def discard(self) -> None:
-        """The report is not complete: the temporary file goes, FILE stays as it was."""
+        """The report is not complete: the temporary file goes, FILE stays as it was (after `commit`: closes)."""
+        if self._direct is not None:
+            self._direct.close()
+            self._direct = None
         if self._temp is not None:
             self._temp.close()
             Path(self._temp.name).unlink(missing_ok=True)

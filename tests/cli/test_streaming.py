@@ -202,3 +202,10 @@ def test_a_report_file_that_cannot_be_made_is_said_before_any_check(tmp_path: Pa
     result = openwatt("check", "a.yaml", "-o", "no/such/folder/out.txt", cwd=tmp_path)
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == ("openwatt: error: cannot write no/such/folder/out.txt: No such file or directory\n")
+
+
+def test_a_report_to_a_device_is_written_straight_to_it(tmp_path: Path, openwatt: Openwatt) -> None:
+    (tmp_path / "a.yaml").write_text(OK.format(id="a"), encoding="utf-8")
+    result = openwatt("check", "a.yaml", "--format", "json", "-o", "/dev/null", cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    assert Path("/dev/null").is_char_device()  # not replaced by a regular file
