@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import itertools
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -107,11 +109,14 @@ class _Printer:
     """Blocks drawn as text by one rich console, made once per report: rich costs ~30 ms to import, and only a
     text render pays for it."""
 
-    def __init__(self, options: RenderOptions) -> None:
+    def __init__(self, options: RenderOptions, *, plain: bool = True) -> None:
         from rich.console import Console
 
         self._out = io.StringIO()
         self._width = options.width
+        # Without colour, ASCII text is wrapped here: the same text rich would draw, at a fraction of the cost
+        # (most lines of a long report are ASCII).
+        self._plain = plain and not options.color
         self._console = Console(
             file=self._out,
             width=options.width,
@@ -128,8 +133,11 @@ class _Printer:
     def print(self, blocks: Iterable[_Block]) -> str:
         from rich.text import Text
 
-        width, console = self._width, self._console
+        width, console, out = self._width, self._console, self._out
         for block in blocks:
+            if self._plain and (lines := _plain_lines(block, width)) is not None:
+                out.write(lines)
+                continue
             lead = Text.assemble(*block.lead)
             lead.append(" " * (block.indent - lead.cell_len))
             body = Text.assemble(*block.body)
@@ -142,6 +150,46 @@ class _Printer:
         self._out.seek(0)
         self._out.truncate()
         return drawn
+
+
+def _plain_lines(block: _Block, width: int) -> str | None:
+    """The block as plain text when it is ASCII: wrapped as rich wraps it (words with their trailing spaces,
+    a word longer than the width folded), each line after the first indented, no trailing space; else None."""
+    body = "".join(text for text, _ in block.body)
+    if not body.isascii():
+        return None
+    lead = "".join(text for text, _ in block.lead).ljust(block.indent)
+    pieces = [piece for segment in body.split("\n") for piece in _divide(segment, max(width - block.indent,
+                                                                                         _MIN_BODY_WIDTH))]
+    rest = " " * block.indent
+    return "".join(f"{lead if n == 0 else rest}{piece}".rstrip() + "\n" for n, piece in enumerate(pieces))
+
+
+_WORD = re.compile(r"\s*\S+\s*")
+
+
+def _divide(text: str, width: int) -> list[str]:
+    """One line of ASCII text cut where rich's `divide_line` (fold) cuts it."""
+    breaks: list[int] = []
+    offset = 0
+    for match in _WORD.finditer(text):
+        start, word = match.start(), match.group()
+        length = len(word.rstrip())
+        if width - offset >= length:
+            offset += len(word)
+        elif length > width:  # folded into pieces of `width` characters
+            chunks = [word[i:i + width] for i in range(0, len(word), width)]
+            for n, chunk in enumerate(chunks):
+                if start:
+                    breaks.append(start)
+                if n == len(chunks) - 1:
+                    offset = len(chunk)
+                else:
+                    start += len(chunk)
+        elif offset and start:
+            breaks.append(start)
+            offset = len(word)
+    return [text[a:b] for a, b in itertools.pairwise([0, *breaks, len(text)])]
 
 
 def _head(tally: Tally) -> Iterator[_Block]:
