@@ -45,11 +45,10 @@ class Writer:
         self._write(f'{{"openwatt_report":{encode(FORMAT_VERSION)},\n"findings":[')
 
     def input(self, checked: InputReport) -> None:
-        write = self._write
-        for f in checked.findings:
-            write(",\n" if not self._first else "\n")
+        if checked.findings:  # one write per input: the findings of an input joined first
+            self._write(("\n" if self._first else ",\n") + ",\n".join(encode(finding_dict(f))
+                                                                        for f in checked.findings))
             self._first = False
-            write(encode(finding_dict(f)))
         self._verdicts.write(f"{encode(verdict_dict(checked.verdict))}\n")
         key = (checked.file, checked.sha256)
         if key != self._last_input:  # the same input named twice is one input of the provenance
