@@ -135,8 +135,8 @@ class _Printer:
 
         width, console, out = self._width, self._console, self._out
         for block in blocks:
-            if self._plain and (lines := _plain_lines(block, width)) is not None:
-                out.write(lines)
+            if self._plain and (plain := _plain_lines(block, width)) is not None:
+                out.write(plain)
                 continue
             lead = Text.assemble(*block.lead)
             lead.append(" " * (block.indent - lead.cell_len))
