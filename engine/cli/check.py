@@ -152,8 +152,8 @@ def write_streamed(run: CheckRun, outputs: Outputs, *, color: str = "auto", verb
     """Every requested format written as the check goes, each input as soon as it is checked (sarif, junit and
     markdown at the end); the exit code. A file is complete or left as it was (see Sink). `failing`, when
     given, receives each failure of a rule (for --explain)."""
-    from ..findings import INPUT_POLICY, InputRole
-    from ..reports.stream import Collected, InputReport, StreamWriter, Tally
+    from ..findings import INPUT_POLICY
+    from ..reports.stream import Collected, ReportStream, StreamWriter
     from ..values.verdicts import Status
 
     sinks: list[Sink] = []
@@ -166,20 +166,13 @@ def write_streamed(run: CheckRun, outputs: Outputs, *, color: str = "auto", verb
             options = RenderOptions(color=_color(color, file), verbose=verbose, width=_width(), summary=summary)
             writers.append(STREAMERS[format](sink.write, options) if format in STREAMERS
                            else Collected(REPORTERS[format], sink.write, options))
-        tally = Tally(run.provenance)
-        for writer in writers:
-            writer.begin(tally)
+        stream = ReportStream(run.provenance, writers)
+        stream.begin()
         for checked in run:
-            sha256 = next((s.sha256 for s in checked.sources if s.role is InputRole.DOCUMENT), "")
-            judged = InputReport.judged(checked.file, sha256, checked.findings, run.provenance)
-            tally.add(judged)
-            tally.add_evidence(checked.sources)
-            for writer in writers:
-                writer.input(judged)
+            judged = stream.add(checked)
             if failing is not None:
                 failing.extend(f for f in judged.findings if f.status is Status.FAIL and f.policy != INPUT_POLICY)
-        for writer in writers:
-            writer.end(tally)
+        tally = stream.end()
         for sink in sinks:
             sink.commit()
     except WriteError as err:

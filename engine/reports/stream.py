@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from io import StringIO
 from typing import Protocol
@@ -22,7 +22,7 @@ from ..findings import (ExitCode, Finding, InputRole, InputSource, InputVerdict,
 from ..values.verdicts import Severity, Status
 from . import RenderOptions
 
-__all__ = ["Collected", "InputReport", "Spool", "StreamWriter", "Tally", "Write", "WriterFactory", "inputs_of", "render_with", "tally_of"]
+__all__ = ["Checked", "Collected", "InputReport", "ReportStream", "Spool", "StreamWriter", "Tally", "Write", "WriterFactory", "inputs_of", "render_with", "tally_of"]
 
 Write = Callable[[str], object]  # where a writer's text goes: a file's or stdout's `write`
 
@@ -105,6 +105,46 @@ class Tally:
         if self.errors or self.statuses[Status.ERROR]:
             return ExitCode.BAD_INPUT
         return ExitCode.FINDINGS if self.blocking else ExitCode.CLEAR
+
+
+class Checked(Protocol):
+    """One input as a check gives it (`checking.CheckedInput`): its findings and the files read for it."""
+
+    @property
+    def file(self) -> str: ...
+
+    @property
+    def findings(self) -> Sequence[Finding]: ...
+
+    @property
+    def sources(self) -> Sequence[InputSource]: ...
+
+
+class ReportStream:
+    """Inputs handed to several writers as they are checked: each judged once (its verdict), counted once (the
+    tally), then written by every writer. `begin` first, `add` per input in report order, `end` last."""
+
+    def __init__(self, provenance: Provenance, writers: Sequence[StreamWriter]) -> None:
+        self.tally = Tally(provenance)
+        self._writers = tuple(writers)
+
+    def begin(self) -> None:
+        for writer in self._writers:
+            writer.begin(self.tally)
+
+    def add(self, checked: Checked) -> InputReport:
+        sha256 = next((s.sha256 for s in checked.sources if s.role is InputRole.DOCUMENT), "")
+        judged = InputReport.judged(checked.file, sha256, checked.findings, self.tally.provenance)
+        self.tally.add(judged)
+        self.tally.add_evidence(checked.sources)
+        for writer in self._writers:
+            writer.input(judged)
+        return judged
+
+    def end(self) -> Tally:
+        for writer in self._writers:
+            writer.end(self.tally)
+        return self.tally
 
 
 class StreamWriter(Protocol):
