@@ -212,7 +212,7 @@ class Report:
         groups = by_file(ordered)
         documents = () if self.errors else self.provenance.inputs  # a check that could not run judged no input
         files = sorted({i.file for i in documents if i.role is InputRole.DOCUMENT} | groups.keys())
-        verdicts = tuple(_verdict(file, groups.get(file, ()), self.provenance.fail_on) for file in files)
+        verdicts = tuple(judge_input(file, groups.get(file, ()), self.provenance.fail_on) for file in files)
         object.__setattr__(self, "verdicts", verdicts)
 
     @property
@@ -243,7 +243,8 @@ class Report:
         return ExitCode.FINDINGS if self.blocking() else ExitCode.CLEAR
 
 
-def _verdict(file: str, findings: Iterable[Finding], fail_on: FailOn) -> InputVerdict:
+def judge_input(file: str, findings: Iterable[Finding], fail_on: FailOn) -> InputVerdict:
+    """The verdict of the input `file` from its findings (the same for a whole report and for a stream)."""
     unreadable = False
     rule_errors = input_problems = blocking = waived = 0
     failed: Counter[Severity] = Counter()
