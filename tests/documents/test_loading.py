@@ -108,6 +108,14 @@ def test_scalars_resolve_as_safe_loader_resolves_them() -> None:
     assert document.data["date"] == datetime.date(2025, 9, 16)
 
 
+def test_a_remembered_scalar_resolves_the_same_the_second_time_and_quoted() -> None:
+    # Plain scalars' tags are remembered across documents; a quoted one is a string whatever it says.
+    text = "openwatt: '1.0'\na: [true, 1:30, 2025-09-16, ~, 0x1F, 6.91e+9, public]\nb: ['true', \"1:30\", '~']\n"
+    first, second = (parse_document(text.encode(), "scalars.yaml").data for _ in range(2))
+    assert first == second == yaml.safe_load(text)
+    assert second["b"] == ["true", "1:30", "~"]
+
+
 def test_merge_keys_work_as_in_safe_loader() -> None:
     text = "base: &b {x: 1, y: 2}\nmore: &m {z: 3, y: 5}\nm:\n  <<: [*b, *m]\n  y: 3\n"
     document = parse_document(text.encode(), "merge.yaml")
