@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     with _progress(selected) as on_entry:
         try:
             counts = audit(selected(), checker, policies, Path(args.out), sources=args.sources, jobs=args.jobs,
-                           resume=args.resume, on_entry=on_entry)
+                           resume=args.resume, on_entry=on_entry, include=args.include, exclude=args.exclude)
         except JournalError as err:
             return fail(str(err), err.hint)
         except OSError as err:
