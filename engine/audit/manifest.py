@@ -16,6 +16,7 @@ from ..language.params import literal
 from ..language.policy import CompiledPolicy
 from ..version import __version__ as VERSION
 from .executors import AuditSetup
+from .recorded import json_params, waiver_records
 
 __all__ = ["DIGESTED", "FORMAT", "fingerprint", "manifest", "manifest_text", "now", "sha256_of"]
 
@@ -52,7 +53,7 @@ def manifest(setup: AuditSetup, policies: Sequence[CompiledPolicy], *, sources: 
         "named_policies": list(setup.policies),
         "policy_path": list(setup.search_path),
         "params": dict(sorted(setup.params.items())),
-        "config_params": json.loads(json.dumps(dict(sorted(setup.config_params.items())), default=str)),
+        "config_params": json_params(setup.config_params),
         "policies": _policies(policies),
     }
 
@@ -91,5 +92,4 @@ def now() -> str:
 
 def _waivers(setup: AuditSetup) -> list[dict[str, str]]:
     """The waivers files' waivers, each as it reads: a resumed audit must apply the same ones."""
-    return [{"rule": w.rule, "reason": w.reason, "approver": w.approver, "expires": w.expires.isoformat(),
-             "origin": w.origin} for w in setup.waivers]
+    return waiver_records(setup.waivers)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import functools
 import os
@@ -71,6 +72,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..audit.recorded import run_settings
     from ..checking import DEFAULT_POLICY, Engine, shadowing
     from ..documents.source import DocumentError
     from ..language.errors import PolicyErrors
@@ -94,8 +96,9 @@ def run(args: argparse.Namespace) -> int:
     could_not_run = functools.partial(_could_not_run, outputs, as_of=as_of, fail_on=fail_on)
     engine = Engine(search_path=policy_search_path(args, config), params=params, config_params=config.params,
                     allow_no_rules=args.allow_no_rules)
+    named = args.policy or config.policies or [DEFAULT_POLICY]
     try:
-        policies = engine.policies(args.policy or config.policies or [DEFAULT_POLICY])
+        policies = engine.policies(named)
     except PolicyErrors as err:
         code = policy_errors(err, "; nothing was checked")
         return could_not_run(_run_errors(err), code)
@@ -123,6 +126,10 @@ def run(args: argparse.Namespace) -> int:
                           input_format=args.input_format, input_waivers=InputWaivers(args.input_waivers))
     if stdin is not None and stdin.unreadable is not None:
         report = stdin.add_to(report)
+    run = run_settings(paths=args.paths, policies=named, search_path=[str(p) for p in engine.search_path],
+                       params=params, config_params=config.params, input_format=args.input_format,
+                       allow_no_rules=args.allow_no_rules, waivers=waivers)
+    report = dataclasses.replace(report, provenance=dataclasses.replace(report.provenance, run=run))
     exit_code = write_reports(report, outputs, color=args.color, verbose=args.verbose, summary=args.summary)
     if args.explain:
         to = sys.stdout if outputs.main == "text" and outputs.file is None else sys.stderr

@@ -54,6 +54,7 @@ def _provenance(p: Provenance) -> dict[str, Any]:
         "policies": [_policy(s) for s in policies],
         "inputs": [_input(s) for s in inputs],
         "waivers": {"input": p.input_waivers.value, "files": list(p.waiver_files)},
+        **({"run": dict(p.run)} if p.run is not None else {}),  # the check's settings, for `openwatt verify`
     }
 
 
