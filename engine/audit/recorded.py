@@ -14,7 +14,7 @@ from typing import Any
 
 from ..waivers import Waiver
 
-__all__ = ["json_params", "run_settings", "waiver_records", "waivers_of"]
+__all__ = ["json_params", "params_of", "run_settings", "waiver_records", "waivers_of"]
 
 
 def waiver_records(waivers: Iterable[Waiver]) -> list[dict[str, str]]:
@@ -39,5 +39,14 @@ def run_settings(*, paths: Sequence[str], policies: Sequence[str], search_path: 
                  allow_no_rules: bool, waivers: Sequence[Waiver]) -> dict[str, Any]:
     """A check's settings as a JSON report records them (`provenance.run`), for `verify REPORT.json` to replay."""
     return {"paths": list(paths), "policies": list(policies), "policy_path": list(search_path),
-            "params": dict(sorted(params.items())), "config_params": json_params(config_params),
+            "params": _listed(params), "config_params": _listed(json_params(config_params)),
             "input_format": input_format, "allow_no_rules": allow_no_rules, "waivers": waiver_records(waivers)}
+
+
+def _listed(params: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [{"name": name, "value": value} for name, value in sorted(params.items())]
+
+
+def params_of(listed: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The params `run_settings` listed, by name; raises KeyError or TypeError for a list out of shape."""
+    return {p["name"]: p["value"] for p in listed}

@@ -27,7 +27,7 @@ from ..version import __version__ as VERSION
 from ..language.errors import PolicyErrors
 from .executors import AuditSetup, Checker
 from .manifest import DIGESTED, FORMAT, sha256_of
-from .recorded import waivers_of
+from .recorded import params_of, waivers_of
 from .running import audit
 from .sources import Submission, submissions
 
@@ -406,7 +406,8 @@ def verify_report(path: Path) -> Verification:
                            "write the report with openwatt check --format json (openwatt with verify)")
     _same_version(str(path), provenance.get("openwatt_version"))
     try:
-        engine = Engine(search_path=run["policy_path"], params=run["params"], config_params=run["config_params"],
+        engine = Engine(search_path=run["policy_path"], params=params_of(run["params"]),
+                        config_params=params_of(run["config_params"]),
                         allow_no_rules=run["allow_no_rules"])
         waivers, as_of = waivers_of(run["waivers"]), dt.date.fromisoformat(provenance["as_of"])
         fail_on, input_waivers = FailOn(provenance["fail_on"]), InputWaivers(provenance["waivers"]["input"])
