@@ -126,7 +126,7 @@ def write_diff(diff: Diff, handle: TextIO, *, keep: int = 40) -> DiffSummary:
 
 def _manifest(folder: Path) -> dict[str, Any]:
     if not folder.is_dir():
-        raise CannotCompare(f"{folder}: no such folder", "give two audits' --out folders")
+        raise CannotCompare(f"{folder}: no such folder", "give the --out folder of a finished audit")
     for name in ("manifest.json", "findings.jsonl"):
         if not (folder / name).is_file():
             raise CannotCompare(f"{folder}: {name} missing", "give the --out folder of a finished audit")
