@@ -328,39 +328,54 @@ def _describe_entry(old: Any, new: Any) -> list[str]:
 
 def describe_findings(old: Any, new: Any) -> list[str]:
     """What differs between two lists of findings (JSON report objects), finding by finding: paired by rule,
-    params and place; a finding only one side has; a field of a pair that differs."""
+    params and place, then what is left by rule and place (params that differ); a finding only one side has;
+    each field of a pair that differs."""
     if not isinstance(old, list):
         return [f"findings recorded {_shown(old)}"]
-    olds, news = _grouped(old), _grouped(new if isinstance(new, list) else [])
-    details = []
+    olds, news = _grouped(old, params=True), _grouped(new if isinstance(new, list) else [], params=True)
+    details: list[str] = []
+    left: list[Any] = []
+    right: list[Any] = []
+    for key in dict.fromkeys([*olds, *news]):
+        for a, b in itertools.zip_longest(olds.get(key, []), news.get(key, [])):
+            if a is None or b is None:
+                (left if b is None else right).append(a if b is None else b)
+            else:
+                details += _describe_pair(key, a, b)
+    olds, news = _grouped(left, params=False), _grouped(right, params=False)
     for key in dict.fromkeys([*olds, *news]):
         for a, b in itertools.zip_longest(olds.get(key, []), news.get(key, [])):
             if b is None:
-                details.append(f"finding {key}: not in the replay")
+                details.append(f"finding {_key(a, params=True)}: not in the replay")
             elif a is None:
-                details.append(f"finding {key}: missing (the replay has it)")
-            elif a != b:
-                fields = [k for k in dict.fromkeys([*a, *b]) if a.get(k) != b.get(k)] if isinstance(a, dict) else []
-                details += [f"finding {key}: {k} recorded {_shown(a.get(k))}, replayed {_shown(b.get(k))}"
-                            for k in fields] or [f"finding {key}: recorded {_shown(a)}"]
+                details.append(f"finding {_key(b, params=True)}: missing (the replay has it)")
+            else:
+                details += _describe_pair(key, a, b)
     return details
 
 
-def _grouped(findings: Iterable[Any]) -> dict[str, list[Any]]:
+def _describe_pair(key: str, a: Any, b: Any) -> list[str]:
+    if a == b:
+        return []
+    fields = [k for k in dict.fromkeys([*a, *b]) if a.get(k) != b.get(k)] if isinstance(a, dict) else []
+    return [f"finding {key}: {k} recorded {_shown(a.get(k))}, replayed {_shown(b.get(k))}" for k in fields] \
+        or [f"finding {key}: recorded {_shown(a)}"]
+
+
+def _grouped(findings: Iterable[Any], *, params: bool) -> dict[str, list[Any]]:
     grouped: dict[str, list[Any]] = {}
-    for key, finding in _keyed(findings):
-        grouped.setdefault(key, []).append(finding)
+    for finding in findings:
+        grouped.setdefault(_key(finding, params=params), []).append(finding)
     return grouped
 
 
-def _keyed(findings: Iterable[Any]) -> Iterator[tuple[str, Any]]:
-    for f in findings:
-        if not isinstance(f, dict):
-            yield "(not a finding)", f
-            continue
-        params = "; ".join(f"{p.get('name')}={p.get('value')}" for p in f.get("params") or [] if isinstance(p, dict))
-        where = (f.get("location") or {}).get("path") if isinstance(f.get("location"), dict) else None
-        yield f"{f.get('rule')}{f' [{params}]' if params else ''}{f' at {where}' if where else ''}", f
+def _key(f: Any, *, params: bool) -> str:
+    """A finding as verify names it: rule [params] at path."""
+    if not isinstance(f, dict):
+        return "(not a finding)"
+    listed = "; ".join(f"{p.get('name')}={p.get('value')}" for p in f.get("params") or [] if isinstance(p, dict))
+    where = (f.get("location") or {}).get("path") if isinstance(f.get("location"), dict) else None
+    return f"{f.get('rule')}{f' [{listed}]' if listed and params else ''}{f' at {where}' if where else ''}"
 
 
 def _shown(value: Any) -> str:
