@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import itertools
 import json
 import tempfile
@@ -36,7 +35,8 @@ __all__ = ["MAX_SHOWN", "CannotVerify", "Difference", "Verification", "describe_
 
 MAX_SHOWN = 20  # differences named per output file; the others are counted
 _OUTPUTS = (*DIGESTED, "manifest.json")
-_REPLAY_HINT = "verify where the audit ran (relative paths are read from the working folder), with the same inputs"
+_REPLAY_HINT = ("check again to judge the current files; verify proves a report only against the files it read, where "
+                "its relative paths resolve")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -110,19 +110,22 @@ def verify_audit(out: Path, *, jobs: int = 1) -> Verification:
     if missing:
         raise CannotVerify(f"{out}: {', '.join(missing)} missing", "verify a complete audit folder (an audit "
                            "interrupted before its end has none: finish it with --resume)")
+    setup = _setup(record, out)
     found = _Found()
-    for name, recorded in sorted(record.get("outputs", {}).items()):
-        current = sha256_of(out / name)
+    for name in DIGESTED:
+        recorded, current = record["outputs"].get(name), sha256_of(out / name)
         if current != recorded:
             found.add(name, "", f"edited after the audit (sha256 recorded {recorded}, now {current})")
-    setup = _setup(record, out)
     try:
         policies = setup.compile()
     except PolicyErrors as err:
         first = err.errors[0]
         raise CannotVerify(f"the policies recorded no longer compile: {first.span.file}: {first.code} {first.message}",
                            "verify with the policy files the audit read", tampered=found.shown) from None
-    reasons = _changed_policies(record["policies"], policies)
+    try:
+        reasons = _changed_policies(record["policies"], policies)
+    except (KeyError, TypeError, AttributeError) as err:
+        raise _edited(out, err) from None
 
     def selected() -> Iterator[Submission]:
         return submissions(record["sources"], include=record["include"], exclude=record["exclude"])
@@ -182,14 +185,24 @@ def _same_version(file: str, recorded: object) -> None:
 def _setup(record: Mapping[str, Any], out: Path) -> AuditSetup:
     """The audit's setup as manifest.json records it; a manifest edited out of shape cannot be replayed."""
     try:
+        for key in ("sources", "include", "exclude"):
+            if not isinstance(record[key], list) or not all(isinstance(x, str) for x in record[key]):
+                raise TypeError(f"{key} is not a list of strings")
+        if not all(isinstance(record[key], str) for key in ("started_at", "ended_at")) or \
+                not isinstance(record["outputs"], dict):
+            raise TypeError("started_at, ended_at or outputs out of shape")
         return AuditSetup(policies=tuple(record["named_policies"]), search_path=tuple(record["policy_path"]),
                           params=dict(record["params"]), config_params=dict(record["config_params"]),
                           as_of=dt.date.fromisoformat(record["as_of"]), fail_on=FailOn(record["fail_on"]),
                           input_format=record["input_format"], input_waivers=InputWaivers(record["input_waivers"]),
                           waivers=waivers_of(record["waivers"]))
     except (KeyError, TypeError, ValueError, AttributeError) as err:
-        raise CannotVerify(f"{out / 'manifest.json'}: cannot be replayed: {type(err).__name__}: {err}",
-                           "the manifest was edited: restore it, or audit again") from None
+        raise _edited(out, err) from None
+
+
+def _edited(out: Path, err: Exception) -> CannotVerify:
+    return CannotVerify(f"{out / 'manifest.json'}: cannot be replayed: {type(err).__name__}: {err}",
+                        "the manifest was edited: restore it, or audit again")
 
 
 def _changed(reasons: Sequence[str]) -> str:
@@ -475,7 +488,7 @@ def verify_report(path: Path) -> Verification:
                           input_waivers=input_waivers)
     replayed_text = render(replace(replay, provenance=replace(replay.provenance, run=run)))
     found = _Found()
-    if hashlib.sha256(replayed_text.encode()).digest() != hashlib.sha256(text.encode()).digest():
+    if replayed_text != text:
         _compare_reports(found, path.name, report, json.loads(replayed_text))
         if not found.shown:
             found.add(path.name, "", "differs from the replayed report in its layout (same data)")

@@ -4,8 +4,10 @@ input refused, named with both digests; a check's JSON report verified the same 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -225,6 +227,10 @@ def test_changed_added_and_removed_inputs_are_refused(openwatt, audited: Path) -
      "the audit was written by an openwatt without verify: audit again"),
     ("bad-setting", "out/manifest.json: cannot be replayed: ValueError: 'sometimes' is not a valid FailOn",
      "the manifest was edited: restore it, or audit again"),
+    ("bad-sources", "out/manifest.json: cannot be replayed: TypeError: sources is not a list of strings",
+     "the manifest was edited: restore it, or audit again"),
+    ("bad-policies", "out/manifest.json: cannot be replayed: KeyError: 'sources'",
+     "the manifest was edited: restore it, or audit again"),
 ])
 def test_what_cannot_be_verified_says_why(openwatt, audited: Path, damage: str, message: str, hint: str) -> None:  # type: ignore[no-untyped-def]
     out = audited / "out"
@@ -240,6 +246,10 @@ def test_what_cannot_be_verified_says_why(openwatt, audited: Path, damage: str, 
             manifest["openwatt_version"] = "0.0.1"
         elif damage == "older-manifest":
             del manifest["named_policies"], manifest["outputs"]
+        elif damage == "bad-sources":
+            manifest["sources"] = 5
+        elif damage == "bad-policies":
+            del manifest["policies"][0]["sources"]
         else:
             manifest["fail_on"] = "sometimes"
         (out / "manifest.json").write_text(json.dumps(manifest))
@@ -294,3 +304,15 @@ def test_a_report_without_its_settings_cannot_be_verified(openwatt, tmp_path: Pa
     result = _verify(openwatt, tmp_path, "nothing.json")
     assert result.stderr == ("openwatt: error: nothing.json: no such file or folder\n"
                              "    hint: give an audit's --out folder, or a check --format json report\n")
+
+
+def test_a_report_of_standard_input_cannot_be_verified(openwatt, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO((SAMPLES / "glacier-1b.yaml").read_bytes()),
+                                                       encoding="utf-8"))
+    made = openwatt("check", "-", "--format", "json", "-o", str(tmp_path / "stdin.json"), cwd=tmp_path)
+    assert made.stderr == ""
+    result = _verify(openwatt, tmp_path, "stdin.json")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == ("openwatt: error: stdin.json: checked standard input, which cannot be read again\n"
+                             "    hint: check files instead of -, then verify that report\n")
