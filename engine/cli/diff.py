@@ -46,6 +46,7 @@ def show(diff: Diff, output: Path) -> int:
         with output.open("w", encoding="utf-8", newline="") as handle:
             summary = write_diff(diff, handle, keep=SHOWN)
     except CannotCompare as err:
+        output.unlink(missing_ok=True)  # half a diff.csv is no diff
         return fail(str(err), err.hint)
     except OSError as err:
         return fail(f"cannot write {output}: {err.strerror or err}", "give -o a file you can write")

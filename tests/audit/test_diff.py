@@ -152,6 +152,7 @@ def test_what_cannot_be_compared_says_why(openwatt, folder: Path, damage: str, m
         hint = "compare the findings.jsonl an audit wrote (openwatt verify checks one)"
     result = openwatt("diff", "old", "nowhere" if damage == "nowhere" else "new", "-o", "d.csv", cwd=folder)
     assert (result.returncode, result.stdout, result.stderr) == (2, "", f"openwatt: error: {message}\n    hint: {hint}\n")
+    assert not (folder / "d.csv").exists()
 
 
 def test_audit_compare_refuses_a_folder_that_is_no_audit_before_auditing(openwatt, folder: Path) -> None:  # type: ignore[no-untyped-def]
