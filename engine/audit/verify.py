@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..values.text import printable
 from ..values.verdicts import FailOn, InputWaivers
 from ..version import __version__ as VERSION
 from ..language.errors import PolicyErrors
@@ -48,8 +49,9 @@ class Difference:
     subject: str
     detail: str
 
-    def __str__(self) -> str:
-        return f"{self.output}: {self.subject}: {self.detail}" if self.subject else f"{self.output}: {self.detail}"
+    def __str__(self) -> str:  # an edited output can hold anything: controls are written as escapes
+        said = f"{self.output}: {self.subject}: {self.detail}" if self.subject else f"{self.output}: {self.detail}"
+        return printable(said)
 
 
 class CannotVerify(Exception):
@@ -145,8 +147,11 @@ def verify_audit(out: Path, *, jobs: int = 1) -> Verification:
                        include=record["include"], exclude=record["exclude"],
                        times=(record["started_at"], record["ended_at"]))
         _compare_lines(found, "findings.jsonl", out, replay, _jsonl_rows, _describe_entry)
-        _compare_lines(found, "summary.csv", out, replay, _csv_rows(1), _describe_row)
-        _compare_lines(found, "rules.csv", out, replay, _csv_rows(0, 1), _describe_row)
+        for name, key in (("summary.csv", (1,)), ("rules.csv", (0, 1))):
+            try:
+                _compare_lines(found, name, out, replay, _csv_rows(*key), _describe_row)
+            except csv.Error as err:  # edited into something that is no CSV
+                found.add(name, "", f"cannot be read as CSV: {err}")
         if sha256_of(out / "report.html") != sha256_of(replay / "report.html"):
             found.add("report.html", "", "differs from the page the replay writes")
         _compare_manifest(found, record, json.loads((replay / "manifest.json").read_text(encoding="utf-8")))

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..values.text import printable
 from .common import ExitCode, fail, writable
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ def show(diff: Diff, output: Path) -> int:
     if summary.total > len(summary.first):
         lines.append(f"  ... and {summary.total - len(summary.first)} more rows in {output}")
     lines.append(_closing(summary, output))
-    sys.stdout.write(writable("\n".join(lines) + "\n"))
+    sys.stdout.write(writable("\n".join(printable(line) for line in lines) + "\n"))  # file names can hold controls
     return ExitCode.FINDINGS if summary.total else ExitCode.CLEAR
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..values.text import printable
 from .common import ExitCode, writable
 
 if TYPE_CHECKING:
@@ -55,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
 def _cannot(target: str, err: CannotVerify) -> int:
     """The reasons on stderr; what was found tampered anyway on stdout, and then exit 1 rather than 2."""
     _differences(err.tampered, {})
-    lines = [f"openwatt: error: {err.message}", *(f"    {reason}" for reason in err.reasons), f"    hint: {err.hint}"]
+    lines = [f"openwatt: error: {printable(err.message)}", *(f"    {printable(reason)}" for reason in err.reasons),
+             f"    hint: {err.hint}"]
     sys.stderr.write(writable("\n".join(lines) + "\n"))
     if err.tampered:
         sys.stdout.write(writable(f"openwatt verify: {target}: NOT verified: {len(err.tampered)} output"
