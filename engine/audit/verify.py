@@ -76,6 +76,7 @@ class Verification:
     outputs: tuple[str, ...]
     differences: tuple[Difference, ...] = ()
     more: Mapping[str, int] = field(default_factory=dict)
+    unedited: bool = False  # every output has the sha256 manifest.json records, and still the replay differs
 
     @property
     def verified(self) -> bool:
@@ -118,6 +119,7 @@ def verify_audit(out: Path, *, jobs: int = 1) -> Verification:
         recorded, current = record["outputs"].get(name), sha256_of(out / name)
         if current != recorded:
             found.add(name, "", f"edited after the audit (sha256 recorded {recorded}, now {current})")
+    unedited = not found.shown
     try:
         policies = setup.compile()
     except PolicyErrors as err:
@@ -155,7 +157,8 @@ def verify_audit(out: Path, *, jobs: int = 1) -> Verification:
         if sha256_of(out / "report.html") != sha256_of(replay / "report.html"):
             found.add("report.html", "", "differs from the page the replay writes")
         _compare_manifest(found, record, json.loads((replay / "manifest.json").read_text(encoding="utf-8")))
-    return Verification(inputs=counts.inputs, outputs=_OUTPUTS, differences=tuple(found.shown), more=found.more)
+    return Verification(inputs=counts.inputs, outputs=_OUTPUTS, differences=tuple(found.shown), more=found.more,
+                        unedited=unedited)
 
 
 def _manifest(out: Path) -> dict[str, Any]:

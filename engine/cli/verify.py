@@ -47,9 +47,12 @@ def run(args: argparse.Namespace) -> int:
                                   f"{_names(result.outputs)} {'are' if len(result.outputs) > 1 else 'is'} what the "
                                   "replay gives\n"))
         return ExitCode.CLEAR
+    why = ("the outputs have the sha256 manifest.json records, yet the replay judges otherwise: an evidence file "
+           "a submission cites changed since, or manifest.json was edited with them") if result.unedited else \
+        "the outputs were changed after they were written"
     sys.stdout.write(writable(f"openwatt verify: {args.target}: NOT verified: {result.count} "
                               f"difference{'s' if result.count != 1 else ''} from a replay of {_inputs(result.inputs)}"
-                              "; the outputs were changed after they were written\n"))
+                              f"; {why}\n"))
     return ExitCode.FINDINGS
 
 

@@ -119,8 +119,9 @@ def test_an_edit_with_the_digest_recomputed_is_found_by_the_replay(openwatt, aud
         f"  findings.jsonl: {entries[0]['file']}: finding openwatt/load: message recorded 'all good', replayed "
         f"{message!r}",
         f"  manifest.json: outputs.findings.jsonl: recorded '{_sha(out / 'findings.jsonl')}', replayed '{recorded}'",
-        "openwatt verify: out: NOT verified: 2 differences from a replay of 13 inputs; the outputs were changed after "
-        "they were written"]
+        "openwatt verify: out: NOT verified: 2 differences from a replay of 13 inputs; the outputs have the sha256 "
+        "manifest.json records, yet the replay judges otherwise: an evidence file a submission cites changed since, "
+        "or manifest.json was edited with them"]
 
 
 def test_a_removed_line_is_named(openwatt, audited: Path) -> None:  # type: ignore[no-untyped-def]
@@ -212,6 +213,27 @@ def test_changed_added_and_removed_inputs_are_refused(openwatt, audited: Path) -
         "    input in/submission-0005.yaml: in findings.jsonl, not selected by the sources now (removed or renamed "
         "since the audit, or its line added)\n"
         "    hint: audit again to judge the current files; verify proves an audit only against the files it read\n")
+
+
+def test_the_samples_with_their_evidence_files(openwatt, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Evidence files have no sha256 in findings.jsonl: one changed since shows as outcomes the replay judges
+    otherwise, with outputs that are as written."""
+    shutil.copytree(SAMPLES, tmp_path / "samples", ignore=shutil.ignore_patterns("hostile"))
+    made = openwatt("audit", "samples", "-p", "recommended", "-p", "funder-grant-example", "--out", "out", "--jobs",
+                    "2", cwd=tmp_path)
+    assert made.stderr == ""
+    result = _verify(openwatt, tmp_path, "out", "--jobs", "2")
+    assert (result.returncode, result.stderr) == (0, "")
+    evidence = tmp_path / "samples" / "evidence" / "aurora-7b" / "emissions.csv"
+    evidence.write_text(evidence.read_text().replace(",4144.0,", ",9144.0,"))
+    result = _verify(openwatt, tmp_path, "out")
+    assert (result.returncode, result.stderr) == (1, "")
+    lines = result.stdout.splitlines()
+    assert "  findings.jsonl: samples/aurora-7b.yaml: finding openwatt/evidence at energy.training.emissions: missing " \
+        "(the replay has it)" in lines
+    assert not any("edited after the audit" in line for line in lines)
+    assert lines[-1].endswith("; the outputs have the sha256 manifest.json records, yet the replay judges otherwise: "
+                              "an evidence file a submission cites changed since, or manifest.json was edited with them")
 
 
 @pytest.mark.parametrize(("damage", "message", "hint"), [
