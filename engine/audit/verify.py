@@ -21,10 +21,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..language.errors import PolicyErrors
 from ..values.text import printable
 from ..values.verdicts import FailOn, InputWaivers
 from ..version import __version__ as VERSION
-from ..language.errors import PolicyErrors
 from .executors import AuditSetup, Checker
 from .manifest import DIGESTED, FORMAT, sha256_of
 from .recorded import params_of, waivers_of
@@ -236,7 +236,7 @@ def _changed_policies(recorded: Iterable[Mapping[str, Any]], policies: Sequence[
     return reasons
 
 
-def _changed_inputs(findings: Path, current: Iterable[Any], found: _Found) -> list[str]:
+def _changed_inputs(findings: Path, current: Iterable[Submission], found: _Found) -> list[str]:
     """Each input added, removed or changed since the audit: findings.jsonl's files and sha256 against what the
     sources select now. A line that is no entry, or a file with two lines, is tampering, added to `found`."""
     recorded: dict[str, str] = {}
