@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
+from typing import Any
 
 from .documents.problems import Problem, ProblemKind
 from .values.verdicts import FailOn, InputWaivers, Reason, Severity, Status
@@ -141,6 +142,7 @@ class Provenance:
     inputs: tuple[InputSource, ...]
     input_waivers: InputWaivers = InputWaivers.APPLY  # what waivers written in the inputs did
     waiver_files: tuple[str, ...] = ()  # the waivers files given (--waivers, the config's waivers), sorted
+    run: Mapping[str, Any] | None = field(default=None, compare=False)  # the check's settings, for `verify`
 
 
 class Verdict(StrEnum):

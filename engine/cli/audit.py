@@ -57,6 +57,9 @@ def register(commands: argparse._SubParsersAction) -> None:
                        default=InputWaivers.REPORT.value,
                        help="what waivers written inside the submissions (by their submitters) do: report (default: "
                        "waive nothing, say so beside each failure), apply or ignore")
+    audit.add_argument("--compare", metavar="OLD_OUT",
+                       help="after the audit, compare it with an earlier audit's --out folder, as openwatt diff does "
+                       "(a table, and diff.csv in --out)")
     audit.set_defaults(run=run)
 
 
@@ -100,6 +103,8 @@ def run(args: argparse.Namespace) -> int:
     except PolicyErrors as err:
         return policy_errors(err, "; nothing was audited")
     checker = Checker(setup, policies)
+    if args.compare is not None and (compared := _comparable(args.compare)) is not None:
+        return compared
 
     def selected() -> Iterator[Submission]:
         return submissions(args.sources, include=args.include, exclude=args.exclude)
@@ -107,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
     with _progress(selected) as on_entry:
         try:
             counts = audit(selected(), checker, policies, Path(args.out), sources=args.sources, jobs=args.jobs,
-                           resume=args.resume, on_entry=on_entry)
+                           resume=args.resume, on_entry=on_entry, include=args.include, exclude=args.exclude)
         except JournalError as err:
             return fail(str(err), err.hint)
         except OSError as err:
@@ -116,9 +121,33 @@ def run(args: argparse.Namespace) -> int:
     _report(counts, args.out)
     if counts.inputs == 0:
         return fail(f"no input found in {', '.join(args.sources)}", "check the paths and the --include globs")
+    if args.compare is not None and _compare(args.compare, args.out) == ExitCode.BAD_INPUT:
+        return ExitCode.BAD_INPUT
     if counts.errors:
         return ExitCode.BAD_INPUT
     return ExitCode.FINDINGS if counts.failed else ExitCode.CLEAR
+
+
+def _comparable(old: str) -> int | None:
+    """The exit code after the error for a --compare folder that is no finished audit's, checked before the audit."""
+    from ..audit.compare import CannotCompare, open_diff
+
+    try:
+        open_diff(Path(old), Path(old))
+    except CannotCompare as err:
+        return fail(f"--compare {err}", err.hint)
+    return None
+
+
+def _compare(old: str, out: str) -> int:
+    """`openwatt diff OLD OUT` after the audit: the table on stdout and diff.csv in OUT; diff's exit code."""
+    from ..audit.compare import CannotCompare, open_diff
+    from .diff import show
+
+    try:
+        return show(open_diff(Path(old), Path(out)), Path(out) / "diff.csv")
+    except CannotCompare as err:
+        return fail(f"--compare {err}", err.hint)
 
 
 def _report(counts: AuditCounts, out: str) -> None:

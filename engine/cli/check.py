@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import functools
 import os
@@ -72,6 +73,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..audit.recorded import run_settings
     from ..checking import DEFAULT_POLICY, Engine, shadowing
     from ..documents.source import DocumentError
     from ..language.errors import PolicyErrors
@@ -95,8 +97,9 @@ def run(args: argparse.Namespace) -> int:
     could_not_run = functools.partial(_could_not_run, outputs, as_of=as_of, fail_on=fail_on)
     engine = Engine(search_path=policy_search_path(args, config), params=params, config_params=config.params,
                     allow_no_rules=args.allow_no_rules)
+    named = args.policy or config.policies or [DEFAULT_POLICY]
     try:
-        policies = engine.policies(args.policy or config.policies or [DEFAULT_POLICY])
+        policies = engine.policies(named)
     except PolicyErrors as err:
         code = policy_errors(err, "; nothing was checked")
         return could_not_run(_run_errors(err), code)
@@ -124,6 +127,10 @@ def run(args: argparse.Namespace) -> int:
     run = engine.stream(inputs, policies, waivers=waivers, as_of=as_of, fail_on=fail_on,
                         input_format=args.input_format, input_waivers=InputWaivers(args.input_waivers),
                         unreadable=unreadable)
+    run.provenance = dataclasses.replace(run.provenance, run=run_settings(
+        paths=args.paths, policies=named, search_path=[str(p) for p in engine.search_path], params=params,
+        config_params=config.params, input_format=args.input_format, allow_no_rules=args.allow_no_rules,
+        waivers=waivers))
     failing: list[Finding] = []
     exit_code = write_streamed(run, outputs, color=args.color, verbose=args.verbose, summary=args.summary,
                                failing=failing if args.explain else None)

@@ -65,7 +65,10 @@ class Writer:
         write(',"inputs":[')
         for n, source in enumerate(self._sources(tally)):
             write(f"{',' if n else ''}\n{encode(input_dict(source))}")
-        write(f'\n],"waivers":{encode(waivers_dict(tally.provenance))}}}')
+        write(f'\n],"waivers":{encode(waivers_dict(tally.provenance))}')
+        if tally.provenance.run is not None:  # the check's settings, for `openwatt verify`
+            write(f',"run":{encode(dict(tally.provenance.run))}')
+        write("}")
         if tally.errors:
             write(f',\n"errors":{encode([error_dict(e) for e in tally.errors])}')
         write("\n}\n")
