@@ -236,18 +236,22 @@ def connect(scheduler: str | None, *, workers: int = 1) -> Iterator[DaskExecutor
         raise ExecutorError("--executor dask needs Dask's distributed scheduler, which is not installed",
                             INSTALL_HINT) from None
     if scheduler is None:
+        # No dashboard; the scheduler's HTTP server (health, metrics) on any free port, not a warning on 8787.
         with (LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                           silence_logs=logging.ERROR) as cluster,
+                           scheduler_kwargs={"dashboard_address": ":0"}, silence_logs=logging.ERROR) as cluster,
               Client(cluster) as client):
             yield DaskExecutor(client)
         return
     try:
         client = Client(scheduler, timeout=CONNECT_TIMEOUT)
-    except (OSError, ValueError, TypeError) as error:  # TimeoutError is an OSError
-        raise ExecutorError(f"cannot reach the Dask scheduler at {scheduler}: {error}",
+    except OSError:  # refused, or no answer: TimeoutError is an OSError
+        raise ExecutorError(f"cannot reach the Dask scheduler at {scheduler} (waited {CONNECT_TIMEOUT:g} s)",
                             "check the address (tcp://HOST:PORT; a scheduler listens on port 8786 unless told "
                             "otherwise) and that `dask scheduler` runs there, or leave out --scheduler to start "
                             "a cluster on this machine") from None
+    except (ValueError, TypeError) as error:
+        raise ExecutorError(f"{scheduler} is not the address of a Dask scheduler: {error}",
+                            "give it as tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786") from None
     with client:
         try:
             client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
