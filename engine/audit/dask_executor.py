@@ -175,18 +175,18 @@ class DaskExecutor:
                                      hash=False)
         threads = sum(self.client.nthreads().values()) or 1
         batches = _batches(submissions, self.batch)
-        sent: dict[str, list[Submission]] = {}
+        sent: dict[Future, list[Submission]] = {}  # the futures in flight, and their batches
         completed = as_completed()
 
         def send(batch: list[Submission]) -> None:
             future = self.client.submit(check_on_worker, bundle, batch, pure=False)
-            sent[future.key] = batch
+            sent[future] = batch
             completed.add(future)
 
         for batch in itertools.islice(batches, threads * self.in_flight):
             send(batch)
         for future in completed:
-            batch = sent.pop(future.key)
+            batch = sent.pop(future)
             entries = self._entries(future, batch, checker, send)
             if len(sent) < threads * self.in_flight and (following := next(batches, None)) is not None:
                 send(following)
