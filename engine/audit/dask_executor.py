@@ -15,12 +15,12 @@ at a time, and an input that still breaks gets its error finding: the audit goes
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import itertools
 import logging
 import tempfile
 import threading
+from concurrent.futures import CancelledError
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -171,15 +171,17 @@ class DaskExecutor:
         compile on a worker, a worker runs another version of openwatt, or the cluster is lost."""
         from distributed import as_completed
 
-        bundle = self.client.scatter(PolicyBundle.of(checker.setup, checker.applied.policies), broadcast=True,
-                                     hash=False)
-        threads = sum(self.client.nthreads().values()) or 1
+        with _cluster_lost():
+            bundle = self.client.scatter(PolicyBundle.of(checker.setup, checker.applied.policies), broadcast=True,
+                                         hash=False)
+            threads = sum(self.client.nthreads().values()) or 1
         batches = _batches(submissions, self.batch)
         sent: dict[Future, list[Submission]] = {}  # the futures in flight, and their batches
         completed = as_completed()
 
         def send(batch: list[Submission]) -> None:
-            future = self.client.submit(check_on_worker, bundle, batch, pure=False)
+            with _cluster_lost():
+                future = self.client.submit(check_on_worker, bundle, batch, pure=False)
             sent[future] = batch
             completed.add(future)
 
@@ -206,9 +208,8 @@ class DaskExecutor:
             raise ExecutorError(f"the policies do not compile on a Dask worker: {error}",
                                 "install the same version of openwatt on every worker as where the audit runs"
                                 ) from None
-        except asyncio.CancelledError:
-            raise ExecutorError("the Dask cluster went away during the audit; the inputs checked so far are "
-                                "journaled", "run the audit again with --resume once the cluster is back") from None
+        except CancelledError:  # the scheduler went away, and the client with it: every future is cancelled
+            raise _LOST from None
         except Exception as error:  # noqa: BLE001 -- a batch that broke on a worker: the audit goes on
             if len(batch) > 1:
                 for submission in batch:
@@ -217,6 +218,19 @@ class DaskExecutor:
             return [checker.broken(batch[0], f"on a Dask worker: {type(error).__name__}: {error}",
                                    "the worker checking it failed, or died (out of memory?); check it alone "
                                    "with openwatt check, and report a bug of openwatt with the input if you can")]
+
+
+_LOST = ExecutorError("the Dask cluster went away during the audit; the inputs checked so far are journaled",
+                      "run the audit again with --resume once the cluster is back")
+
+
+@contextmanager
+def _cluster_lost() -> Iterator[None]:
+    """Around a call to the scheduler: its connection lost (an OSError) is the cluster gone."""
+    try:
+        yield
+    except OSError:
+        raise _LOST from None
 
 
 def _batches(items: Iterable[Submission], size: int) -> Iterator[list[Submission]]:
@@ -259,4 +273,6 @@ def connect(scheduler: str | None, *, workers: int = 1) -> Iterator[DaskExecutor
             raise ExecutorError(f"the Dask scheduler at {scheduler} has no worker",
                                 f"start workers with `dask worker {scheduler} --nthreads 1` on machines that can "
                                 "read the inputs at the same paths") from None
+        except OSError:
+            raise _LOST from None
         yield DaskExecutor(client)
