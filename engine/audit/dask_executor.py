@@ -198,8 +198,8 @@ class DaskExecutor:
     @staticmethod
     def _entries(future: Future, batch: list[Submission], checker: Checker,
                  send: Callable[[list[Submission]], None]) -> list[Entry]:
-        """The batch's entries; a batch that broke is sent again one input at a time (none yet), and an input
-        that broke alone gets its error finding."""
+        """The batch's entries. A batch that broke is sent again one input at a time (its entries come later,
+        so none now), and an input that broke alone gets its error finding."""
         try:
             return list(future.result())
         except ExecutorError:
@@ -209,7 +209,7 @@ class DaskExecutor:
                                 "install the same version of openwatt on every worker as where the audit runs"
                                 ) from None
         except CancelledError:  # the scheduler went away, and the client with it: every future is cancelled
-            raise _LOST from None
+            raise _lost() from None
         except Exception as error:  # noqa: BLE001 -- a batch that broke on a worker: the audit goes on
             if len(batch) > 1:
                 for submission in batch:
@@ -220,8 +220,9 @@ class DaskExecutor:
                                    "with openwatt check, and report a bug of openwatt with the input if you can")]
 
 
-_LOST = ExecutorError("the Dask cluster went away during the audit; the inputs checked so far are journaled",
-                      "run the audit again with --resume once the cluster is back")
+def _lost() -> ExecutorError:
+    return ExecutorError("the Dask cluster went away during the audit; the inputs checked so far are journaled",
+                         "run the audit again with --resume once the cluster is back")
 
 
 @contextmanager
@@ -230,7 +231,7 @@ def _cluster_lost() -> Iterator[None]:
     try:
         yield
     except OSError:
-        raise _LOST from None
+        raise _lost() from None
 
 
 def _batches(items: Iterable[Submission], size: int) -> Iterator[list[Submission]]:
@@ -274,5 +275,5 @@ def connect(scheduler: str | None, *, workers: int = 1) -> Iterator[DaskExecutor
                                 f"start workers with `dask worker {scheduler} --nthreads 1` on machines that can "
                                 "read the inputs at the same paths") from None
         except OSError:
-            raise _LOST from None
+            raise _lost() from None
         yield DaskExecutor(client)

@@ -30,7 +30,8 @@ def register(commands: argparse._SubParsersAction) -> None:
                                 "manifests: CSV with the header id,path or JSON Lines of {\"id\", \"path\"}) "
                                 "against policies; write findings.jsonl, summary.csv, rules.csv and "
                                 "manifest.json to --out.")
-    audit.add_argument("sources", nargs="+", metavar="SOURCE", help="a folder, a glob (quoted: 'subs/**/*.yaml'), a file or a manifest; repeatable")
+    audit.add_argument("sources", nargs="+", metavar="SOURCE",
+                       help="a folder, a glob (quoted: 'subs/**/*.yaml'), a file or a manifest; repeatable")
     audit.add_argument("-p", "--policy", action="append", required=True, metavar="POLICY",
                        help="a policy file (x.policy) or a policy id; repeatable")
     add_policy_path(audit)

@@ -175,6 +175,33 @@ def test_a_worker_of_another_openwatt_version_is_refused() -> None:
     assert caught.value.hint == "install the same version of openwatt on every worker as where the audit runs"
 
 
+class _Cancelled:
+    """A future the client cancelled: what every future in flight becomes when the scheduler goes away."""
+
+    def result(self) -> list[Entry]:
+        from distributed.client import FutureCancelledError
+        raise FutureCancelledError("check_on_worker-1", "scheduler-connection-lost")
+
+
+class _Unreachable:
+    """A client whose scheduler no longer answers."""
+
+    def scatter(self, *args: object, **kwargs: object) -> None:
+        raise OSError("Timed out trying to connect to tcp://10.0.0.5:8786 after 10 s")
+
+
+def test_a_cluster_lost_during_the_audit_stops_it_with_a_message(inputs: Path) -> None:
+    checker = Checker(_setup("energy-transparency"))
+    lost = ("the Dask cluster went away during the audit; the inputs checked so far are journaled",
+            "run the audit again with --resume once the cluster is back")
+    with pytest.raises(ExecutorError) as caught:
+        DaskExecutor._entries(_Cancelled(), list(submissions([str(inputs)]))[:2], checker, lambda batch: None)  # type: ignore[arg-type]
+    assert (str(caught.value), caught.value.hint) == lost
+    with pytest.raises(ExecutorError) as caught:
+        list(DaskExecutor(_Unreachable())(submissions([str(inputs)]), checker))  # type: ignore[arg-type]
+    assert (str(caught.value), caught.value.hint) == lost
+
+
 # ---- the command
 
 
