@@ -165,24 +165,27 @@ def _plain_lines(block: _Block, width: int) -> str | None:
     return "".join(f"{lead if n == 0 else rest}{piece}".rstrip() + "\n" for n, piece in enumerate(pieces))
 
 
-_WORD = re.compile(r"\s*\S+\s*")
+# A word and the spaces after it; rich's words also take the spaces before the first (added below): written
+# without a leading \s*, which a search over a long run of spaces would make quadratic.
+_WORD = re.compile(r"\S+\s*")
 
 
 def _divide(text: str, width: int) -> list[str]:
     """One line of ASCII text cut where rich's `divide_line` (fold) cuts it."""
     breaks: list[int] = []
     offset = 0
-    for match in _WORD.finditer(text):
-        start, word = match.start(), match.group()
+    for n, match in enumerate(_WORD.finditer(text)):
+        # The first word starts at 0, with the spaces before it.
+        start, word = (0, text[:match.end()]) if n == 0 else (match.start(), match.group())
         length = len(word.rstrip())
         if width - offset >= length:
             offset += len(word)
         elif length > width:  # folded into pieces of `width` characters
             chunks = [word[i:i + width] for i in range(0, len(word), width)]
-            for n, chunk in enumerate(chunks):
+            for c, chunk in enumerate(chunks):
                 if start:
                     breaks.append(start)
-                if n == len(chunks) - 1:
+                if c == len(chunks) - 1:
                     offset = len(chunk)
                 else:
                     start += len(chunk)
