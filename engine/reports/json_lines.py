@@ -13,8 +13,8 @@ from typing import Any
 
 from ..findings import Report
 from . import RenderOptions
-from .json_report import (FORMAT_VERSION, encode, error_dict, finding_dict, input_dict, provenance_head, summary_dict,
-                          verdict_dict, waivers_dict)
+from .json_report import (FORMAT_VERSION, encode, error_dict, finding_dict, input_dict, provenance_head, provenance_tail,
+                          summary_dict, verdict_dict)
 from .stream import InputReport, Tally, Write, render_with
 
 LINE_VERSION = "1.0"
@@ -32,7 +32,7 @@ class Writer:
         self._write = write
 
     def begin(self, tally: Tally) -> None:
-        provenance = {**provenance_head(tally.provenance), "waivers": waivers_dict(tally.provenance)}
+        provenance = {**provenance_head(tally.provenance), **provenance_tail(tally.provenance)}
         self._write(encode({"kind": "run", "openwatt_report_line": LINE_VERSION,
                             "openwatt_report": FORMAT_VERSION, "provenance": provenance}) + "\n")
 

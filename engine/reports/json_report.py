@@ -65,10 +65,7 @@ class Writer:
         write(',"inputs":[')
         for n, source in enumerate(self._sources(tally)):
             write(f"{',' if n else ''}\n{encode(input_dict(source))}")
-        write(f'\n],"waivers":{encode(waivers_dict(tally.provenance))}')
-        if tally.provenance.run is not None:  # the check's settings, for `openwatt verify`
-            write(f',"run":{encode(dict(tally.provenance.run))}')
-        write("}")
+        write(f'\n],{encode(provenance_tail(tally.provenance))[1:]}')
         if tally.errors:
             write(f',\n"errors":{encode([error_dict(e) for e in tally.errors])}')
         write("\n}\n")
@@ -98,6 +95,12 @@ def provenance_head(p: Provenance) -> dict[str, Any]:
         "fail_on": p.fail_on.value,
         "policies": [policy_dict(s) for s in policies],
     }
+
+
+def provenance_tail(p: Provenance) -> dict[str, Any]:
+    """The provenance after its inputs: the waivers, then the check's settings when `openwatt check` recorded
+    them (`run`, for `openwatt verify REPORT.json`)."""
+    return {"waivers": waivers_dict(p), **({"run": dict(p.run)} if p.run is not None else {})}
 
 
 def waivers_dict(p: Provenance) -> dict[str, Any]:
