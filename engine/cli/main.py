@@ -45,9 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.BAD_INPUT
     try:
         return int(args.run(args))
-    except MemoryError:  # too many inputs for one report in memory: a limit of this machine, not a bug
-        return fail("out of memory: the inputs' findings do not fit in memory for one report",
-                    "check fewer inputs at a time (a folder per run), or write --format json to a file")
+    except MemoryError:  # a limit of this machine, not a bug: sarif, junit and markdown hold the whole report
+        return fail("out of memory: this machine cannot hold what the check needs",
+                    "for many inputs use a format written as it goes (--format jsonl, json, text or csv; sarif, "
+                    "junit and markdown hold the whole report), or `openwatt audit`")
     except Exception as error:  # the one boundary: a bug is "could not check" (2), never "findings failed" (1)
         return _internal_error(error)
 

@@ -43,8 +43,9 @@ def test_running_out_of_memory_is_exit_2_with_what_to_do(openwatt: Openwatt,
     result = openwatt("check", str(SAMPLE))
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (
-        "openwatt: error: out of memory: the inputs' findings do not fit in memory for one report\n"
-        "    hint: check fewer inputs at a time (a folder per run), or write --format json to a file\n")
+        "openwatt: error: out of memory: this machine cannot hold what the check needs\n"
+        "    hint: for many inputs use a format written as it goes (--format jsonl, json, text or csv; sarif, junit and "
+        "markdown hold the whole report), or `openwatt audit`\n")
 
 
 def test_the_traceback_is_there_when_asked_for(openwatt: Openwatt, monkeypatch: pytest.MonkeyPatch) -> None:
