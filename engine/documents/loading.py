@@ -24,7 +24,7 @@ from openwatt.values.kinds import BOOLEAN, DATE, NULL, NUMBER, kind_in_words
 __all__ = ["decode_text", "load_document", "parse_document", "parse_yaml", "read_file", "special_file_kind"]
 
 # libyaml's composer when it is there (several times faster); the pure-Python one otherwise.
-_LibYAML: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_LibYAML: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type[SafeLoader]; Any, to derive from it
 # Errors are re-read with the pure-Python parser, whose messages are the more specific ("found
 # character '\t' ...", "found undefined alias 'x'"), and identical whether or not libyaml is installed;
 # above this size the re-read would cost seconds, so the first message stands.
@@ -206,22 +206,22 @@ _RESOLVED: dict[str, str] = {}
 _RESOLVED_MAX, _RESOLVED_LENGTH = 8192, 64
 
 
-class _FastLoader(_LibYAML):  # type: ignore[misc, valid-type]
+class _FastLoader(_LibYAML):
     """libyaml's loader, remembering the tags of plain scalars (SafeLoader resolves by value alone)."""
 
     def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is not ScalarNode:
-            return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
+            return super().resolve(kind, value, implicit)
         if not implicit[0]:  # quoted, or tagged '!': a string
             return _STR
         if (tag := _RESOLVED.get(value)) is None:
             tag = super().resolve(kind, value, implicit)
             if len(_RESOLVED) < _RESOLVED_MAX and len(value) <= _RESOLVED_LENGTH:
                 _RESOLVED[value] = tag
-        return tag  # type: ignore[no-any-return]
+        return tag
 
 
-class _CountingLoader(Composer, _FastLoader):  # type: ignore[misc, valid-type]
+class _CountingLoader(Composer, _FastLoader):
     """The pure-Python composer over the fast parser's events, counting nodes as it goes.
 
     libyaml composes a whole document before the builder can count anything, and a 10 MiB file of
@@ -229,7 +229,7 @@ class _CountingLoader(Composer, _FastLoader):  # type: ignore[misc, valid-type]
     stops such a file after ``cap`` nodes. Used only for text long enough to hold that many."""
 
     def __init__(self, text: str, cap: int, max_depth: int) -> None:
-        _FastLoader.__init__(self, text)
+        _LibYAML.__init__(self, text)
         Composer.__init__(self)
         self.cap, self.count, self.max_depth, self.depth = cap, 0, max_depth, 0
 

@@ -1,6 +1,6 @@
 """Disclosure schema validation: JSON Schema errors as located problems, in words a disclosure writer uses.
 
-Two validators judge a disclosure. A compiled one (`jsonschema_rs`, Rust) answers "valid?" about fifty
+Two validators judge a disclosure. A compiled one (`jsonschema_rs`, Rust) answers "valid?" some hundred
 times faster than `jsonschema`; only when it says no, or cannot judge a value (a number too large for it,
 text that is not valid Unicode), does `jsonschema` run, to find every problem with its place. `jsonschema`
 decides: when the two disagree, its answer stands (tests/documents/test_validation_fast_path.py shows
