@@ -1,15 +1,18 @@
 """`openwatt audit` throughput and memory: inputs/s with --jobs 1 and --jobs 2 on N generated disclosures
 (bench_throughput's generator) with every shipped pack, their ratio, and the peak RSS of the audit's main
-process at N and at 5N inputs (memory should stay flat as inputs grow).
+process at N and at 5N inputs (memory should stay flat as inputs grow); and, when dask[distributed] is
+installed, `--executor dask --jobs 2` (a LocalCluster of 2 worker processes, one thread each) against
+`--jobs 2`, with whether their outputs are the same bytes.
 
 Each audit runs as its own process, started by a small wrapper that reports its wall time and its peak
 RSS (getrusage of the children: with --jobs 2 that is the largest process, main or worker). One run each,
-timed end to end (start-up and policy compilation included). Run: .venv/bin/python bench/bench_audit.py
-[N] [--no-memory].
+timed end to end (start-up and policy compilation included; for Dask, starting and stopping the cluster
+too). Run: .venv/bin/python bench/bench_audit.py [N] [--no-memory] [--no-dask].
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -32,13 +35,13 @@ print(json.dumps({"seconds": elapsed, "peak_kib": peak, "code": done.returncode,
 """
 
 
-def audit(folder: Path, out: Path, jobs: int) -> dict[str, float]:
+def audit(folder: Path, out: Path, jobs: int, executor: str = "local") -> dict[str, float]:
     """One audit of `folder` in its own process: wall seconds and peak RSS in KiB."""
     selected = packs()
     policies = [a for pid in selected.ids for a in ("-p", pid)]
     paths = [a for p in selected.search_path for a in ("--policy-path", str(p))]
     command = [str(PYTHON), "-m", "openwatt", "audit", str(folder), *policies, *paths, "--out", str(out),
-               "--jobs", str(jobs), "--as-of", AS_OF.isoformat()]
+               "--jobs", str(jobs), "--executor", executor, "--as-of", AS_OF.isoformat()]
     done = subprocess.run([str(PYTHON), "-c", _WRAPPER, *command], capture_output=True, text=True, check=True)
     result = json.loads(done.stdout)
     if result["code"] not in (0, 1, 2):
@@ -46,7 +49,14 @@ def audit(folder: Path, out: Path, jobs: int) -> dict[str, float]:
     return result
 
 
-def main(n: int, memory: bool) -> None:
+OUTPUTS = ("findings.jsonl", "summary.csv", "rules.csv")
+
+
+def _same(first: Path, second: Path) -> bool:
+    return all((first / f).read_bytes() == (second / f).read_bytes() for f in OUTPUTS)
+
+
+def main(n: int, memory: bool, dask: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="openwatt-bench-audit-") as tmp:
         folder = Path(tmp) / "in"
         folder.mkdir()
@@ -58,9 +68,17 @@ def main(n: int, memory: bool) -> None:
             rates[jobs] = n / run["seconds"]
             print(f"--jobs {jobs}: {rates[jobs]:.0f} inputs/s ({run['seconds']:.1f} s), peak RSS "
                   f"{run['peak_kib'] / 1024:.0f} MiB")
-        same = all((Path(tmp) / "out-1" / f).read_bytes() == (Path(tmp) / "out-2" / f).read_bytes()
-                   for f in ("findings.jsonl", "summary.csv", "rules.csv"))
+        same = _same(Path(tmp) / "out-1", Path(tmp) / "out-2")
         print(f"--jobs 2 / --jobs 1: {rates[2] / rates[1]:.2f}x (outputs identical: {same})")
+        if dask and importlib.util.find_spec("distributed") is not None:
+            run = audit(folder, Path(tmp) / "out-dask", 2, "dask")
+            rate = n / run["seconds"]
+            print(f"--executor dask --jobs 2 (LocalCluster, 2 workers): {rate:.0f} inputs/s ({run['seconds']:.1f} s), "
+                  f"peak RSS {run['peak_kib'] / 1024:.0f} MiB")
+            print(f"dask / --jobs 2: {rate / rates[2]:.2f}x (outputs identical: "
+                  f"{_same(Path(tmp) / 'out-2', Path(tmp) / 'out-dask')})")
+        elif dask:
+            print("--executor dask: not measured, dask[distributed] is not installed (pip install '.[dask]')")
         if memory:
             generate(folder, 5 * n)
             run = audit(folder, Path(tmp) / "out-big", 1)
@@ -70,4 +88,4 @@ def main(n: int, memory: bool) -> None:
 
 if __name__ == "__main__":
     count = next((int(a) for a in sys.argv[1:] if a.isdigit()), 2000)
-    main(count, memory="--no-memory" not in sys.argv)
+    main(count, memory="--no-memory" not in sys.argv, dask="--no-dask" not in sys.argv)

@@ -3,6 +3,7 @@
     .venv/bin/python bench/run.py            # the full run (a few minutes)
     .venv/bin/python bench/run.py --quick    # fewer repeats, smaller inputs: a smoke run
     .venv/bin/python bench/run.py --only cli throughput
+    .venv/bin/python bench/run.py --targets  # issue 13's speed targets, each MET or NOT MET (--full: 100,000 inputs)
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import bench_cli, bench_compile, bench_evaluate, bench_precommit, bench_throughput  # noqa: E402
+from bench import bench_cli, bench_compile, bench_targets, bench_evaluate, bench_precommit, bench_throughput  # noqa: E402
 from bench.common import BENCH, ROOT, Result, Row, packs  # noqa: E402
 
 BENCHMARKS = {"compile": bench_compile, "evaluate": bench_evaluate, "cli": bench_cli, "throughput": bench_throughput,
@@ -32,7 +33,14 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repeats and smaller inputs")
     parser.add_argument("--only", nargs="+", choices=list(BENCHMARKS), default=list(BENCHMARKS))
     parser.add_argument("--output", type=Path, default=BENCH / "results" / "latest.json")
+    parser.add_argument("--targets", action="store_true", help="only the speed targets, each MET or NOT MET")
+    parser.add_argument("--full", action="store_true", help="with --targets: memory at 10,000 vs 100,000 inputs")
     args = parser.parse_args()
+    if args.targets:
+        print(bench_targets.header(), flush=True)
+        met = bench_targets.run(quick=args.quick, full=args.full)
+        print(f"{sum(t.met for t in met)} of {len(met)} targets met")
+        return 0
 
     selected = packs()
     print(f"openwatt benchmarks  {dt.datetime.now().isoformat(timespec='seconds')}  python {platform.python_version()}"

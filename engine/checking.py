@@ -5,12 +5,15 @@ Each input goes through `inputs.check_input`, the one pipeline from an input to 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from .documents.discovery import Selection, select
+from .documents.problems import Problem
 from .documents.source import DEFAULT_LIMITS, Document, Limits
 from .evaluation import AppliedPolicies
 from .findings import Finding, InputSource, PolicySource, Provenance, Report, RunError
@@ -76,30 +79,80 @@ class Engine:
         merged in, and their conflicts are findings. `as_of` defaults to SOURCE_DATE_EPOCH's date when
         that is set (reproducible reports), else today. `waivers` (from waivers files) apply; the waivers
         written in each input apply, are only reported, or are ignored, as `input_waivers` says (the
-        submitter wrote those: an auditor's run reports them rather than applying them)."""
+        submitter wrote those: an auditor's run reports them rather than applying them).
+
+        The whole report at once; `stream` gives the same findings input by input."""
+        run = self.stream(inputs, policies, waivers=waivers, as_of=as_of, fail_on=fail_on, generated_at=generated_at,
+                          input_format=input_format, input_waivers=input_waivers)
+        findings: list[Finding] = []
+        sources: list[InputSource] = []
+        for checked in run:
+            findings.extend(checked.findings)
+            sources.extend(checked.sources)
+        provenance = replace(run.provenance, inputs=tuple(sorted(sources, key=lambda i: i.file)))
+        return Report(tuple(findings), provenance)
+
+    def stream(self, inputs: Sequence[str | os.PathLike[str] | Document] | Selection,
+               policies: Sequence[CompiledPolicy], *, waivers: Sequence[Waiver] = (), as_of: dt.date | None = None,
+               fail_on: FailOn = DEFAULT_FAIL_ON, generated_at: str | None = None, input_format: str | None = None,
+               input_waivers: InputWaivers = InputWaivers.APPLY, unreadable: Sequence[Problem] = ()) -> CheckRun:
+        """The check `check` does, as a `CheckRun`: its provenance (less the inputs) at once, then each input's
+        findings as it is checked, in report order (by file name), so that a report can be written as the check
+        goes, in memory that does not grow with the number of inputs. `unreadable`: inputs read before the
+        check that could not be (standard input), each as its load problem."""
         as_of = judged_as_of(as_of)
         options = InputOptions(as_of=as_of, waivers=tuple(waivers), limits=self.limits, input_format=input_format,
                                input_waivers=input_waivers)
-        applied = AppliedPolicies(policies)
-        findings: list[Finding] = []
-        sources: list[InputSource] = []
-        for source in _sources(inputs, input_format):
-            if isinstance(source, Finding):  # a path that is not there
-                findings.append(source)
-                sources.append(InputSource(source.file, ""))
-                continue
-            result = check_input(source, applied, options)
-            findings.extend(result.findings)
-            sources.extend(result.sources)
         policy_sources = {(s.id, s.file): PolicySource(s.id, s.version, s.file, s.sha256,
                                                        shadows=shadows_shipped(s.id, s.file))
                           for p in policies for s in p.sources}
         provenance = Provenance(openwatt_version=VERSION, generated_at=generated_at or _now(),
                                 as_of=as_of.isoformat(), fail_on=fail_on,
                                 policies=tuple(sorted(policy_sources.values(), key=lambda s: (s.id, s.file))),
-                                inputs=tuple(sorted(sources, key=lambda i: i.file)), input_waivers=input_waivers,
+                                inputs=(), input_waivers=input_waivers,
                                 waiver_files=tuple(sorted({w.origin.rpartition(":")[0] for w in waivers})))
-        return Report(tuple(findings), provenance)
+        sources = [*_sources(inputs, input_format), *map(Finding.from_problem, unreadable)]
+        return CheckRun(provenance, sources, AppliedPolicies(policies), options)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedInput:
+    """One input's findings (in no particular order) and the files read for it (the input first, then its
+    evidence files); inputs of the same name, given twice, are one."""
+
+    file: str
+    findings: tuple[Finding, ...]
+    sources: tuple[InputSource, ...]
+
+
+class CheckRun:
+    """A check under way: `provenance` (its `inputs` empty: they are known as they are read), then, iterated
+    once, each input checked in turn, by file name (the order of the report)."""
+
+    def __init__(self, provenance: Provenance, sources: Sequence[Path | Document | Finding], applied: AppliedPolicies,
+                 options: InputOptions) -> None:
+        self.provenance = provenance
+        self._sources, self._applied, self._options = sources, applied, options
+
+    def __iter__(self) -> Iterator[CheckedInput]:
+        named = sorted(self._sources, key=_name)
+        for file, same in itertools.groupby(named, key=_name):
+            findings: list[Finding] = []
+            sources: list[InputSource] = []
+            for source in same:
+                if isinstance(source, Finding):  # a path that is not there
+                    findings.append(source)
+                    sources.append(InputSource(source.file, ""))
+                    continue
+                result = check_input(source, self._applied, self._options)
+                findings.extend(result.findings)
+                sources.extend(result.sources)
+            yield CheckedInput(file, tuple(findings), tuple(sources))
+
+
+def _name(source: Path | Document | Finding) -> str:
+    """The file name an input's findings carry."""
+    return source.file if isinstance(source, (Document, Finding)) else os.fspath(source)
 
 
 def could_not_run(errors: Sequence[RunError], *, as_of: dt.date | None = None, fail_on: FailOn = DEFAULT_FAIL_ON,

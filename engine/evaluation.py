@@ -16,17 +16,11 @@ from dataclasses import dataclass
 from .documents.problems import Problem, ProblemKind
 from .documents.source import Document
 from .findings import Finding, Location
-from .language.expressions import best
 from .language.policy import CompiledPolicy, CompiledRule
-from .language.runtime import EvalError, Failure, Scope
+from .language.runtime import RULE_ERRORS, Failure, Scope
 from .values.paths import format_path
-from .values.quantities import DimensionError
 from .values.verdicts import Reason, Severity, Status
 from .waivers import InputWaivers, Waiver, waivers_in
-
-# What a broken rule raises while evaluating: the rule gets an error finding, the others go on.
-_RULE_ERRORS = (EvalError, ArithmeticError, DimensionError, ValueError)
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Judgement:
@@ -147,29 +141,18 @@ def _covering(judgement: Judgement, waivers: Iterable[Waiver]) -> list[Waiver]:
 def _judge(rule: CompiledRule, scope: Scope) -> tuple[Status, Failure | None, str, str]:
     """The rule's status, why it is not a pass, its message and its fix: all that depends only on the
     rule as compiled and the document, not on the policy that imports it."""
+    status, failure = rule.outcome(scope)  # a broken rule's status is `error`; the others go on
     try:
-        status, failure = _outcome(rule, scope)
         # A rule's message speaks of a violation; absent or mistyped evidence is said in the evaluator's words.
         violated = failure is not None and failure.reason is Reason.VIOLATED
         message = rule.message.render(scope) if rule.message is not None and violated else ""
         if status is Status.PASS and rule.success is not None:
             message = rule.success.render(scope)
-        fix = rule.fix.render(scope) if failure is not None else ""
-    except _RULE_ERRORS as err:
+        fix = rule.fix.render(scope) if failure is not None and status is not Status.ERROR else ""
+    except RULE_ERRORS as err:  # a message or fix that breaks
         status, failure = Status.ERROR, Failure(Reason.RULE_ERROR, None, f"the rule could not be evaluated: {err}")
         message, fix = failure.detail, ""
     return status, failure, message, fix
-
-
-def _outcome(rule: CompiledRule, scope: Scope) -> tuple[Status, Failure | None]:
-    if rule.when is not None and rule.when.run(scope) is not True:  # false or unknown: not applicable
-        return Status.NOT_APPLICABLE, None
-    failures = [explain(scope) for require, explain in zip(rule.requires, rule.explains)
-                if require.run(scope) is not True]
-    if not failures:
-        return Status.PASS, None
-
-    return Status.FAIL, best(failures)
 
 
 def _first_path(rule: CompiledRule, scope: Scope) -> tuple[str | int, ...] | None:

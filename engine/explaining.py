@@ -22,14 +22,13 @@ from .language.errors import did_you_mean
 from .language.expressions import Compiled
 from .language.expressions.core import each_bound, item_paths
 from .language.policy import CompiledPolicy
-from .language.runtime import EvalError, Items, Mismatch, Missing, Scope, Undecided, Unknown, format_path, show
-from .values.quantities import DimensionError, Quantity
+from .language.runtime import RULE_ERRORS, Items, Mismatch, Missing, Scope, Undecided, Unknown, format_path, show
+from .values.quantities import Quantity
 from .values.verdicts import Status
 
 __all__ = ["Explanation", "Step", "UnknownRule", "explain_rule", "find_judgement", "render_explanation"]
 
 # What a broken sub-expression raises: shown as its value, as a rule error is a finding of check.
-_PART_ERRORS = (EvalError, ArithmeticError, DimensionError, ValueError)
 _CONSTANTS = (ast.Literal, ast.QuantityLiteral, ast.DateLiteral, ast.ListLiteral)
 
 
@@ -162,7 +161,7 @@ def _step(compiled: Compiled, scope: Scope, depth: int, parts: dict[int, Compile
     try:
         value = compiled.run(scope)
         path = compiled.locate(scope)
-    except _PART_ERRORS as err:
+    except RULE_ERRORS as err:
         return Step(depth=depth, text=compiled.text, value=f"error: {err}")
     # A path read from the document says where; a let or a calculation is located at its evidence, not named.
     read = isinstance(compiled.node, (ast.Attribute, ast.Subscript)) and not isinstance(value, Items)

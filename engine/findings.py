@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
+from typing import Any
 
 from .documents.problems import Problem, ProblemKind
 from .values.verdicts import FailOn, InputWaivers, Reason, Severity, Status
@@ -141,6 +142,7 @@ class Provenance:
     inputs: tuple[InputSource, ...]
     input_waivers: InputWaivers = InputWaivers.APPLY  # what waivers written in the inputs did
     waiver_files: tuple[str, ...] = ()  # the waivers files given (--waivers, the config's waivers), sorted
+    run: Mapping[str, Any] | None = field(default=None, compare=False)  # the check's settings, for `verify`
 
 
 class Verdict(StrEnum):
@@ -212,7 +214,7 @@ class Report:
         groups = by_file(ordered)
         documents = () if self.errors else self.provenance.inputs  # a check that could not run judged no input
         files = sorted({i.file for i in documents if i.role is InputRole.DOCUMENT} | groups.keys())
-        verdicts = tuple(_verdict(file, groups.get(file, ()), self.provenance.fail_on) for file in files)
+        verdicts = tuple(judge_input(file, groups.get(file, ()), self.provenance.fail_on) for file in files)
         object.__setattr__(self, "verdicts", verdicts)
 
     @property
@@ -243,7 +245,8 @@ class Report:
         return ExitCode.FINDINGS if self.blocking() else ExitCode.CLEAR
 
 
-def _verdict(file: str, findings: Iterable[Finding], fail_on: FailOn) -> InputVerdict:
+def judge_input(file: str, findings: Iterable[Finding], fail_on: FailOn) -> InputVerdict:
+    """The verdict of the input `file` from its findings (the same for a whole report and for a stream)."""
     unreadable = False
     rule_errors = input_problems = blocking = waived = 0
     failed: Counter[Severity] = Counter()

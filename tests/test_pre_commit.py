@@ -110,7 +110,7 @@ def test_a_failing_commit_is_blocked_and_the_fixed_one_goes_through(model_repo: 
     assert "- exit code: 2" in out
     words = " ".join(out.split())  # the text report wraps at 80 columns under pre-commit
     assert ("openwatt/evidence Stated figures agree with their evidence files cannot read the evidence file "
-            "evidence/aurora-7b/emissions.csv: no such file or directory at disclosure.yaml:216:5 "
+            "evidence/aurora-7b/emissions.csv: no such file or directory at disclosure.yaml:240:5 "
             "(energy.training.evidence)") in words
     assert "FAIL disclosure.yaml 1 input problem" in words
     assert "openwatt (model cards)" in out and re.search(r"openwatt \(model cards\)\.+\(no files to check\)Skipped",

@@ -53,12 +53,15 @@ def _rules(spec: str) -> dict[str, str]:
 
 
 # Rules whose verdict is the same for every model here: none of them states whether it is a general-purpose AI
-# model (AI Act), and all were placed on the market before 2 August 2025, so no Annex XI/XII rule applies before
-# the end of the transition (param `transition_end`, 2 August 2027; AI Act Art. 111(3)).
-EU_AI_ACT_NOT_IN_SCOPE = Expected("pass", """
+# model (AI Act) nor its training compute, so neither the flag nor the Commission's indicative criterion (Guidelines
+# C(2025) 5045 para 17: more than 1e23 FLOP and generating language) can decide it. Since eu-ai-act-gpai 0.3.0 that
+# is an error-severity failure of gpai-status-stated (issue 11: leaving the flag out turned the pack off), so the
+# outcome is "fail" where it was "pass"; every other rule stays not applicable, since the Act's applicability is
+# undecided (and the five dated models were placed on the market before 2 August 2025, Art. 111(3)).
+EU_AI_ACT_NOT_IN_SCOPE = Expected("fail", """
     gpai-status-stated=fail open-source-exemption=not_applicable intended-tasks=not_applicable
     training-data=not_applicable training-compute=not_applicable training-energy=not_applicable
-    systemic-risk-presumption=not_applicable
+    systemic-risk-presumption=not_applicable copyright-policy=not_applicable training-content-summary=not_applicable
 """)
 
 # What the energy-transparency rules say about a disclosure with no training energy figure at all: the figure is

@@ -1,9 +1,11 @@
-"""Where submissions are checked: in this process, or in a pool of worker processes.
+"""Where submissions are checked: in this process, or in a pool of worker processes (`dask_executor` has the
+Dask cluster's executor).
 
-Every worker compiles the policies once (`AuditSetup.start`, the pool's initializer) and then checks batches
-of paths, each input through `inputs.check_input`, building each result's findings.jsonl line itself. Both
-executors yield the entries in submission order, so the journal is written in the same order whatever the
-number of jobs, and at most a few batches per worker are in flight: memory does not grow with the inputs.
+Every worker compiles the policies once (`_start_worker`, the pool's initializer) and then checks batches
+of paths, each input through `inputs.check_input`, building each result's findings.jsonl line itself. The
+local executors yield the entries in submission order, and at most a few batches per worker are in flight:
+memory does not grow with the inputs. An executor may yield in any order (the Dask one yields as batches
+complete): the outputs are written from the journal, sorted by file.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import datetime as dt
 import hashlib
 import itertools
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +31,7 @@ from .cohort import figures_of
 from .results import Entry, entry_of
 from .sources import Submission
 
-__all__ = ["AuditSetup", "BATCH", "Checker", "run"]
+__all__ = ["AuditSetup", "BATCH", "Checker", "Executor", "run"]
 
 BATCH = 32  # submissions sent to a worker at once
 IN_FLIGHT = 4  # batches per worker submitted ahead of the results written
@@ -74,17 +76,25 @@ class Checker:
         try:
             result = check_input(submission.path, self.applied, self.options)
         except Exception as error:  # noqa: BLE001 -- the one per-document boundary: the audit goes on
-            problem = Problem(kind=ProblemKind.LOAD, file=submission.path, line=0, column=0,
-                              message=f"openwatt could not check this input: {type(error).__name__}: {error}",
-                              hint="please report this as a bug of openwatt, with the input if you can")
-            return entry_of(submission.id, submission.path, _sha256(submission.path), (Finding.from_problem(problem),),
-                            self.setup.fail_on)
+            return self.broken(submission, f"{type(error).__name__}: {error}",
+                               "please report this as a bug of openwatt, with the input if you can")
         sha256 = result.sources[0].sha256 or _sha256(submission.path)
         figures = figures_of(result.document.data) if result.document is not None else {}
         return entry_of(submission.id, submission.path, sha256, result.findings, self.setup.fail_on, figures)
 
     def check_batch(self, batch: Sequence[Submission]) -> list[Entry]:
         return [self.check(s) for s in batch]
+
+    def broken(self, submission: Submission, cause: str, hint: str) -> Entry:
+        """The entry of a submission whose check broke (`cause`): its one error finding."""
+        problem = Problem(kind=ProblemKind.LOAD, file=submission.path, line=0, column=0,
+                          message=f"openwatt could not check this input: {cause}", hint=hint)
+        return entry_of(submission.id, submission.path, _sha256(submission.path), (Finding.from_problem(problem),),
+                        self.setup.fail_on)
+
+
+Executor = Callable[[Iterable[Submission], Checker], Iterator[Entry]]
+"""Where an audit's submissions are checked: each submission's entry, in any order (`run` is one, with --jobs)."""
 
 
 def _sha256(path: str) -> str:

@@ -1,20 +1,28 @@
-"""manifest.json: what an audit was run with (version, policies and their digests, params, dates) and how
-many inputs it judged; and the fingerprint a journal must match to be resumed."""
+"""manifest.json: what an audit was run with (version, policies and their digests, params, dates, sources and
+globs: everything `openwatt verify` needs to replay it), how many inputs it judged and the digests of the
+files it wrote; and the fingerprint a journal must match to be resumed."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from ..language.params import literal
 from ..language.policy import CompiledPolicy
 from ..version import __version__ as VERSION
 from .executors import AuditSetup
+from .recorded import json_params, waiver_records
 
-__all__ = ["fingerprint", "manifest", "now"]
+__all__ = ["DIGESTED", "FORMAT", "fingerprint", "manifest", "manifest_text", "now", "sha256_of"]
+
+FORMAT = 1  # `openwatt_audit`: the format version of an audit folder
+DIGESTED = ("findings.jsonl", "summary.csv", "rules.csv", "report.html")
+"""The outputs whose sha256 manifest.json records (written before it; it cannot hold its own)."""
 
 
 def fingerprint(setup: AuditSetup, policies: Sequence[CompiledPolicy]) -> dict[str, Any]:
@@ -25,10 +33,11 @@ def fingerprint(setup: AuditSetup, policies: Sequence[CompiledPolicy]) -> dict[s
 
 
 def manifest(setup: AuditSetup, policies: Sequence[CompiledPolicy], *, sources: Sequence[str], inputs: int,
-             started_at: str, ended_at: str) -> str:
-    """manifest.json's text: keys in a fixed order, indented (it is small)."""
-    data = {
-        "openwatt_audit": 1,
+             started_at: str, ended_at: str, include: Sequence[str] = (),
+             exclude: Sequence[str] = ()) -> dict[str, Any]:
+    """manifest.json's data, keys in a fixed order, without the outputs' digests (`manifest_text` adds them)."""
+    return {
+        "openwatt_audit": FORMAT,
         "openwatt_version": VERSION,
         "started_at": started_at,
         "ended_at": ended_at,
@@ -38,11 +47,27 @@ def manifest(setup: AuditSetup, policies: Sequence[CompiledPolicy], *, sources: 
         "input_waivers": setup.input_waivers.value,
         "waivers": _waivers(setup),
         "sources": list(sources),
+        "include": list(include),
+        "exclude": list(exclude),
         "inputs": inputs,
+        "named_policies": list(setup.policies),
+        "policy_path": list(setup.search_path),
         "params": dict(sorted(setup.params.items())),
+        "config_params": json_params(setup.config_params),
         "policies": _policies(policies),
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def manifest_text(data: Mapping[str, Any], out: Path) -> str:
+    """manifest.json's text: `data` and the sha256 of each output already written in `out`, indented."""
+    digests = {name: sha256_of(out / name) for name in DIGESTED}
+    return json.dumps({**data, "outputs": digests}, indent=2, ensure_ascii=False) + "\n"
+
+
+def sha256_of(path: Path) -> str:
+    """The sha256 of a file's bytes; raises OSError."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _policies(policies: Sequence[CompiledPolicy]) -> list[dict[str, Any]]:
@@ -67,5 +92,4 @@ def now() -> str:
 
 def _waivers(setup: AuditSetup) -> list[dict[str, str]]:
     """The waivers files' waivers, each as it reads: a resumed audit must apply the same ones."""
-    return [{"rule": w.rule, "reason": w.reason, "approver": w.approver, "expires": w.expires.isoformat(),
-             "origin": w.origin} for w in setup.waivers]
+    return waiver_records(setup.waivers)

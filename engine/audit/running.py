@@ -17,9 +17,9 @@ from ..findings import Verdict
 from ..language.policy import CompiledPolicy
 from ..values.verdicts import FailOn
 from .cohort import bands
-from .executors import Checker, run
+from .executors import Checker, Executor, run
 from .journal import Journal
-from .manifest import fingerprint, manifest, now
+from .manifest import fingerprint, manifest, manifest_text, now
 from .report_html import HtmlReport
 from .results import Entry
 from .sources import Submission
@@ -43,10 +43,17 @@ class AuditCounts:
 
 def audit(submissions: Iterable[Submission], checker: Checker, policies: Sequence[CompiledPolicy], out: Path, *,
           sources: Sequence[str], jobs: int = 1, resume: bool = False,
-          on_entry: Callable[[Entry | None], None] | None = None) -> AuditCounts:
+          on_entry: Callable[[Entry | None], None] | None = None, include: Sequence[str] = (),
+          exclude: Sequence[str] = (), times: tuple[str, str] | None = None,
+          executor: Executor | None = None) -> AuditCounts:
     """Check every submission into `out` (created if needed): journal.jsonl as it goes, then OUTPUTS.
+    The submissions are checked by `executor` (default: `run` in `jobs` processes); whatever the executor and
+    the order its entries come in, the outputs are the same.
     `on_entry` is called with each entry as it completes, and with None for each input the journal held.
-    Raises JournalError when `resume` finds a journal of another setup, OSError when `out` cannot be written."""
+    `include` and `exclude` are recorded in manifest.json (they selected the submissions); `times` (start, end)
+    replaces the times recorded there (`openwatt verify` replays an audit with its own).
+    Raises JournalError when `resume` finds a journal of another setup, OSError when `out` cannot be written,
+    and whatever the executor raises when it cannot go on (the entries journaled so far are kept)."""
     started_at = now()
     out.mkdir(parents=True, exist_ok=True)
     journal = Journal(out, fingerprint(checker.setup, policies), resume=resume)
@@ -67,7 +74,8 @@ def audit(submissions: Iterable[Submission], checker: Checker, policies: Sequenc
             yield submission
 
     try:
-        for entry in run(pending(), checker, jobs=jobs):
+        checked = executor(pending(), checker) if executor is not None else run(pending(), checker, jobs=jobs)
+        for entry in checked:
             journal.append(entry)
             if on_entry is not None:
                 on_entry(entry)
@@ -75,9 +83,11 @@ def audit(submissions: Iterable[Submission], checker: Checker, policies: Sequenc
         journal.close()
     tally, rules, report = _write_outputs(journal, sorted(files), out, packs=[(p.id, p.version) for p in policies],
                                           fail_on=checker.setup.fail_on)
-    text = manifest(checker.setup, policies, sources=sources, inputs=len(files), started_at=started_at, ended_at=now())
-    (out / "manifest.json").write_text(text, encoding="utf-8")
-    report.write(out / "report.html", json.loads(text), rules.rows())
+    started_at, ended_at = times or (started_at, now())
+    data = manifest(checker.setup, policies, sources=sources, inputs=len(files), started_at=started_at,
+                    ended_at=ended_at, include=include, exclude=exclude)
+    report.write(out / "report.html", data, rules.rows())
+    (out / "manifest.json").write_text(manifest_text(data, out), encoding="utf-8")
     return AuditCounts(inputs=len(files), passed=tally[Verdict.PASS], failed=tally[Verdict.FAIL],
                        errors=tally[Verdict.ERROR], resumed=resumed)
 

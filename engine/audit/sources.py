@@ -1,4 +1,5 @@
-"""The submissions of an audit: folders searched recursively, files as given, and manifests of (id, path).
+"""The submissions of an audit: folders searched recursively, globs expanded, files as given, and manifests of
+(id, path).
 
 `submissions` is a generator: the inputs are never held in memory as a list. A path that is not there, a
 symbolic link leading outside the SOURCE folder it was met in (not followed), and a manifest that cannot be
@@ -18,7 +19,7 @@ from pathlib import Path
 from ..documents.discovery import FOLDER_PATTERNS
 from ..documents.problems import Problem, ProblemKind
 
-__all__ = ["DEFAULT_INCLUDE", "Submission", "is_manifest", "submissions"]
+__all__ = ["DEFAULT_INCLUDE", "Submission", "is_glob", "is_manifest", "submissions"]
 
 DEFAULT_INCLUDE: tuple[str, ...] = tuple(FOLDER_PATTERNS[None])
 """The names a folder's files must match when no --include is given (those `check` searches for)."""
@@ -42,19 +43,28 @@ def submissions(sources: Sequence[str], *, include: Sequence[str] = (),
                 exclude: Sequence[str] = ()) -> Iterator[Submission]:
     """Each submission of `sources`, in order: a folder's files (recursively, sorted, hidden names left out)
     whose names match `include` (default DEFAULT_INCLUDE) and whose paths relative to the folder match no
-    `exclude` glob; a manifest's entries; any other file as given."""
+    `exclude` glob; a manifest's entries; any other file as given; and the files a glob (`subs/**/*.yaml`,
+    a SOURCE that is no path but has `*`, `?` or `[`) matches, searched as a folder is from the glob's
+    fixed leading folders, their paths under it matching no `exclude` glob."""
     wanted = tuple(p.lower() for p in (include or DEFAULT_INCLUDE))
     for source in sources:
         path = Path(source)
         if path.is_dir():
-            yield from _folder(path, wanted, tuple(exclude))
+            yield from _folder(path, _Names(wanted), tuple(exclude))
         elif is_manifest(path):
             yield from _manifest(path)
         elif path.exists() or path.is_symlink():
             yield Submission(id=source, path=source)
+        elif is_glob(source):
+            yield from _glob(source, tuple(exclude))
         else:
             yield _missing(source, source, "no such file or directory",
                            "check the path; give folders, disclosure files or a manifest")
+
+
+def is_glob(source: str) -> bool:
+    """A SOURCE with a wildcard: `*`, `**` (any number of folders), `?` or `[...]`."""
+    return any(c in source for c in "*?[")
 
 
 def is_manifest(path: Path) -> bool:
@@ -71,32 +81,102 @@ def is_manifest(path: Path) -> bool:
         return False
 
 
-def _folder(root: Path, wanted: tuple[str, ...], exclude: tuple[str, ...]) -> Iterator[Submission]:
+class _Names:
+    """A folder's files wanted: those whose names match one of the --include globs, without regard to case, in
+    folders whose names do not start with `.` (nor do theirs)."""
+
+    def __init__(self, wanted: tuple[str, ...]) -> None:
+        self.wanted = wanted
+
+    def searches(self, relative: tuple[str, ...]) -> bool:
+        return not relative[-1].startswith(".")  # every other folder may hold such a name
+
+    def matches(self, relative: tuple[str, ...]) -> bool:
+        name = relative[-1]
+        return not name.startswith(".") and any(fnmatch.fnmatchcase(name.lower(), p) for p in self.wanted)
+
+
+class _Pattern:
+    """The files a glob matches under its fixed folder, one path segment against one pattern segment, as a
+    shell does: `*`, `?` and `[...]` stay within a segment, a `**` segment stands for any number of folders,
+    and a wildcard does not match a leading `.` (hidden names are left out, as in a folder)."""
+
+    def __init__(self, segments: tuple[str, ...]) -> None:
+        self.segments = segments
+
+    def searches(self, relative: tuple[str, ...]) -> bool:
+        return _match(self.segments, relative, prefix=True)
+
+    def matches(self, relative: tuple[str, ...]) -> bool:
+        return _match(self.segments, relative, prefix=False)
+
+
+def _match(pattern: tuple[str, ...], path: tuple[str, ...], *, prefix: bool) -> bool:
+    """Whether `path` matches `pattern` (or, with `prefix`, is a folder some of whose files may)."""
+    if not path:
+        return prefix or all(p == "**" for p in pattern)
+    if not pattern:
+        return False
+    if pattern[0] == "**":
+        return (_match(pattern[1:], path, prefix=prefix)
+                or (not path[0].startswith(".") and _match(pattern, path[1:], prefix=prefix)))
+    if path[0].startswith(".") and not pattern[0].startswith("."):
+        return False
+    return fnmatch.fnmatchcase(path[0], pattern[0]) and _match(pattern[1:], path[1:], prefix=prefix)
+
+
+def _glob(source: str, exclude: tuple[str, ...]) -> Iterator[Submission]:
+    """The files `source` matches, searched from its leading folders without a wildcard (the current folder
+    when it starts with one), with a folder's rules for symbolic links; a glob matching nothing is a problem."""
+    parts = Path(source).parts
+    fixed = next(i for i, part in enumerate(parts) if is_glob(part))
+    root = os.path.join(*parts[:fixed]) if fixed else ""
+    found = False
+    if os.path.isdir(root or os.curdir):
+        for submission in _folder(Path(root or os.curdir), _Pattern(parts[fixed:]), exclude, shown=root):
+            found = True
+            yield submission
+    if not found:
+        yield _missing(source, source, "no file matches this glob",
+                       "check the pattern (`*` stays within a folder, `**` stands for any number of folders), "
+                       "and quote it so that openwatt, not the shell, expands it")
+
+
+def _folder(root: Path, names: _Names | _Pattern, exclude: tuple[str, ...],
+            shown: str | None = None) -> Iterator[Submission]:
+    """The files under `root` that `names` wants, their paths shown under `shown` (default: the root)."""
     real_root = os.path.realpath(root)
+    base = str(root) if shown is None else shown
     # os.walk does not follow symbolic links to folders, so a link cycle cannot loop.
-    for folder, dirs, names in os.walk(root):
+    for folder, dirs, files in os.walk(root):
         dirs.sort()
+        under = _relative(folder, root)
         kept = []
         for name in dirs:
-            if name.startswith("."):
+            if not names.searches((*under, name)):
                 continue
             link = os.path.join(folder, name)
             if os.path.islink(link) and not _inside(link, real_root):
-                yield _outside(link, root)
+                yield _outside(os.path.join(base, *under, name), link, root)
             else:
                 kept.append(name)
         dirs[:] = kept  # a link to a folder inside the root is not followed either: its files are met there
-        for name in sorted(names):
-            file = os.path.join(folder, name)
-            relative = Path(os.path.relpath(file, root)).as_posix()
-            if name.startswith(".") or not any(fnmatch.fnmatchcase(name.lower(), p) for p in wanted):
+        for name in sorted(files):
+            relative = (*under, name)
+            if not names.matches(relative):
                 continue
-            if any(fnmatch.fnmatchcase(relative, p) for p in exclude):
+            if any(fnmatch.fnmatchcase("/".join(relative), p) for p in exclude):
                 continue
-            if os.path.islink(file) and not _inside(file, real_root):
-                yield _outside(file, root)
-            else:
+            file, met = os.path.join(base, *relative), os.path.join(folder, name)
+            if os.path.islink(met) and not _inside(met, real_root):
+                yield _outside(file, met, root)
+            else:  # only files: os.walk lists folders, and links to folders, in `dirs`
                 yield Submission(id=file, path=file)
+
+
+def _relative(folder: str, root: Path) -> tuple[str, ...]:
+    relative = os.path.relpath(folder, root)
+    return () if relative == os.curdir else Path(relative).parts
 
 
 def _inside(link: str, real_root: str) -> bool:
@@ -104,9 +184,9 @@ def _inside(link: str, real_root: str) -> bool:
     return target == real_root or target.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
-def _outside(link: str, root: Path) -> Submission:
+def _outside(shown: str, link: str, root: Path) -> Submission:
     target = os.readlink(link)
-    return _missing(link, link, f"symbolic link to {target} leads outside {root}; not followed", _OUTSIDE_HINT)
+    return _missing(shown, shown, f"symbolic link to {target} leads outside {root}; not followed", _OUTSIDE_HINT)
 
 
 def _missing(id: str, path: str, message: str, hint: str) -> Submission:

@@ -18,6 +18,7 @@ from .common import (ExitCode, add_policy_path, fail, load_config, parse_as_of, 
                      policy_search_path)
 
 if TYPE_CHECKING:
+    from ..audit.executors import Executor
     from ..audit.results import Entry
     from ..audit.sources import Submission
     from ..audit.running import AuditCounts
@@ -29,7 +30,8 @@ def register(commands: argparse._SubParsersAction) -> None:
                                 "manifests: CSV with the header id,path or JSON Lines of {\"id\", \"path\"}) "
                                 "against policies; write findings.jsonl, summary.csv, rules.csv and "
                                 "manifest.json to --out.")
-    audit.add_argument("sources", nargs="+", metavar="SOURCE", help="a folder, a file or a manifest; repeatable")
+    audit.add_argument("sources", nargs="+", metavar="SOURCE",
+                       help="a folder, a glob (quoted: 'subs/**/*.yaml'), a file or a manifest; repeatable")
     audit.add_argument("-p", "--policy", action="append", required=True, metavar="POLICY",
                        help="a policy file (x.policy) or a policy id; repeatable")
     add_policy_path(audit)
@@ -38,6 +40,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     audit.add_argument("--out", required=True, metavar="DIR", help="the folder the outputs and journal go to")
     audit.add_argument("--jobs", type=_jobs, default=1, metavar="N",
                        help="check in N worker processes (default 1: in this process)")
+    audit.add_argument("--executor", choices=("local", "dask"), default="local",
+                       help="where the inputs are checked: local (default: this machine, --jobs processes) or dask "
+                       "(a Dask cluster: --scheduler's, else one started here with --jobs workers; needs "
+                       "openwatt[dask])")
+    audit.add_argument("--scheduler", metavar="ADDRESS",
+                       help="the Dask scheduler of --executor dask, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster)")
     audit.add_argument("--resume", action="store_true",
                        help="skip the inputs --out's journal already holds with the same sha256")
     audit.add_argument("--include", action="append", default=[], metavar="GLOB",
@@ -57,6 +65,9 @@ def register(commands: argparse._SubParsersAction) -> None:
                        default=InputWaivers.REPORT.value,
                        help="what waivers written inside the submissions (by their submitters) do: report (default: "
                        "waive nothing, say so beside each failure), apply or ignore")
+    audit.add_argument("--compare", metavar="OLD_OUT",
+                       help="after the audit, compare it with an earlier audit's --out folder, as openwatt diff does "
+                       "(a table, and diff.csv in --out)")
     audit.set_defaults(run=run)
 
 
@@ -67,6 +78,7 @@ def _jobs(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..audit.dask_executor import ExecutorError
     from ..audit.executors import AuditSetup, Checker
     from ..audit.journal import JournalError
     from ..audit.running import audit
@@ -100,14 +112,22 @@ def run(args: argparse.Namespace) -> int:
     except PolicyErrors as err:
         return policy_errors(err, "; nothing was audited")
     checker = Checker(setup, policies)
+    if (wrong := _executor_mistake(args)) is not None:
+        return fail(*wrong)
+    if args.compare is not None and (compared := _comparable(args.compare)) is not None:
+        return compared
 
     def selected() -> Iterator[Submission]:
         return submissions(args.sources, include=args.include, exclude=args.exclude)
 
     with _progress(selected) as on_entry:
         try:
-            counts = audit(selected(), checker, policies, Path(args.out), sources=args.sources, jobs=args.jobs,
-                           resume=args.resume, on_entry=on_entry)
+            with _executor(args) as executor:
+                counts = audit(selected(), checker, policies, Path(args.out), sources=args.sources, jobs=args.jobs,
+                               resume=args.resume, on_entry=on_entry, include=args.include, exclude=args.exclude,
+                               executor=executor)
+        except ExecutorError as err:
+            return fail(str(err), err.hint)
         except JournalError as err:
             return fail(str(err), err.hint)
         except OSError as err:
@@ -116,9 +136,55 @@ def run(args: argparse.Namespace) -> int:
     _report(counts, args.out)
     if counts.inputs == 0:
         return fail(f"no input found in {', '.join(args.sources)}", "check the paths and the --include globs")
+    if args.compare is not None and _compare(args.compare, args.out) == ExitCode.BAD_INPUT:
+        return ExitCode.BAD_INPUT
     if counts.errors:
         return ExitCode.BAD_INPUT
     return ExitCode.FINDINGS if counts.failed else ExitCode.CLEAR
+
+
+def _comparable(old: str) -> int | None:
+    """The exit code after the error for a --compare folder that is no finished audit's, checked before the audit."""
+    from ..audit.compare import CannotCompare, open_diff
+
+    try:
+        open_diff(Path(old), Path(old))
+    except CannotCompare as err:
+        return fail(f"--compare {err}", err.hint)
+    return None
+
+
+def _compare(old: str, out: str) -> int:
+    """`openwatt diff OLD OUT` after the audit: the table on stdout and diff.csv in OUT; diff's exit code."""
+    from ..audit.compare import CannotCompare, open_diff
+    from .diff import show
+
+    try:
+        return show(open_diff(Path(old), Path(out)), Path(out) / "diff.csv")
+    except CannotCompare as err:
+        return fail(f"--compare {err}", err.hint)
+
+
+def _executor_mistake(args: argparse.Namespace) -> tuple[str, str] | None:
+    """What is wrong with --executor, --scheduler and --jobs together, with a hint; None when nothing."""
+    if args.scheduler is not None and args.executor != "dask":
+        return "--scheduler is the address of a Dask scheduler", "add --executor dask"
+    if args.scheduler is not None and args.jobs > 1:
+        return ("--jobs sets the workers of a cluster started here; with --scheduler, the cluster's own workers "
+                "check the inputs", "leave out --jobs, or --scheduler to start a cluster of --jobs workers here")
+    return None
+
+
+@contextmanager
+def _executor(args: argparse.Namespace) -> Iterator[Executor | None]:
+    """The Dask executor of --executor dask (its cluster closed on leaving); None for the local executor."""
+    if args.executor != "dask":
+        yield None
+        return
+    from ..audit.dask_executor import connect
+
+    with connect(args.scheduler, workers=args.jobs) as executor:
+        yield executor
 
 
 def _report(counts: AuditCounts, out: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import functools
 import os
@@ -10,14 +11,15 @@ import sys
 from typing import TYPE_CHECKING
 
 from ..documents import INPUT_FORMATS
-from ..findings import Report, RunError
-from ..reports import REPORTERS, RenderOptions
+from ..findings import Finding, Report, RunError
+from ..reports import REPORTERS, STREAMERS, RenderOptions
 from ..values.verdicts import DEFAULT_FAIL_ON, FailOn, InputWaivers
 from .common import (add_policy_path, emit, fail, load_config, parse_as_of, parse_params, policy_errors, writable,
                      policy_search_path)
-from .outputs import STDIN, STDIN_NAME, Outputs, parse_outputs, read_stdin
+from .outputs import STDIN, STDIN_NAME, Outputs, Sink, WriteError, parse_outputs, read_stdin
 
 if TYPE_CHECKING:
+    from ..checking import CheckRun
     from ..documents.source import Limits
     from ..language.errors import PolicyErrors
     from ..language.policy import CompiledPolicy
@@ -71,6 +73,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..audit.recorded import run_settings
     from ..checking import DEFAULT_POLICY, Engine, shadowing
     from ..documents.source import DocumentError
     from ..language.errors import PolicyErrors
@@ -94,8 +97,9 @@ def run(args: argparse.Namespace) -> int:
     could_not_run = functools.partial(_could_not_run, outputs, as_of=as_of, fail_on=fail_on)
     engine = Engine(search_path=policy_search_path(args, config), params=params, config_params=config.params,
                     allow_no_rules=args.allow_no_rules)
+    named = args.policy or config.policies or [DEFAULT_POLICY]
     try:
-        policies = engine.policies(args.policy or config.policies or [DEFAULT_POLICY])
+        policies = engine.policies(named)
     except PolicyErrors as err:
         code = policy_errors(err, "; nothing was checked")
         return could_not_run(_run_errors(err), code)
@@ -119,31 +123,71 @@ def run(args: argparse.Namespace) -> int:
         message, hint = f"no input found: searched {selection.searched()}", _empty_hint(args.input_format)
         return could_not_run([RunError(code="", message=message, hint=hint)], fail(message, hint))
     inputs = [*paths, stdin.document] if stdin is not None and stdin.document is not None else selection
-    report = engine.check(inputs, policies, waivers=waivers, as_of=as_of, fail_on=fail_on,
-                          input_format=args.input_format, input_waivers=InputWaivers(args.input_waivers))
-    if stdin is not None and stdin.unreadable is not None:
-        report = stdin.add_to(report)
-    exit_code = write_reports(report, outputs, color=args.color, verbose=args.verbose, summary=args.summary)
+    unreadable = [stdin.error.problem] if stdin is not None and stdin.error is not None else []
+    run = engine.stream(inputs, policies, waivers=waivers, as_of=as_of, fail_on=fail_on,
+                        input_format=args.input_format, input_waivers=InputWaivers(args.input_waivers),
+                        unreadable=unreadable)
+    run.provenance = dataclasses.replace(run.provenance, run=run_settings(
+        paths=args.paths, policies=named, search_path=[str(p) for p in engine.search_path], params=params,
+        config_params=config.params, input_format=args.input_format, allow_no_rules=args.allow_no_rules,
+        waivers=waivers))
+    failing: list[Finding] = []
+    exit_code = write_streamed(run, outputs, color=args.color, verbose=args.verbose, summary=args.summary,
+                               failing=failing if args.explain else None)
     if args.explain:
         to = sys.stdout if outputs.main == "text" and outputs.file is None else sys.stderr
-        to.write(_explanations(report, policies, waivers, args.input_format, engine.limits))
+        to.write(_explanations(failing, as_of=run.provenance.as_of, policies=policies, waivers=waivers,
+                               input_format=args.input_format, limits=engine.limits))
     return exit_code
 
 
-def _explanations(report: Report, policies: list[CompiledPolicy], waivers: list[Waiver], input_format: str | None,
-                  limits: Limits) -> str:
+def _explanations(failing: list[Finding], *, as_of: str, policies: list[CompiledPolicy], waivers: list[Waiver],
+                  input_format: str | None, limits: Limits) -> str:
     """Each failing rule of each input explained (an input read from standard input is not read again)."""
     from ..explaining import explain_rule, render_explanation
-    from ..findings import INPUT_POLICY
     from ..inputs import InputOptions
-    from ..values.verdicts import Status
 
-    options = InputOptions(as_of=dt.date.fromisoformat(report.provenance.as_of), waivers=tuple(waivers),
-                           limits=limits, input_format=input_format)
-    failing = [f for f in report.findings if f.status is Status.FAIL and f.policy != INPUT_POLICY]
+    options = InputOptions(as_of=dt.date.fromisoformat(as_of), waivers=tuple(waivers), limits=limits,
+                           input_format=input_format)
     texts = [render_explanation(explain_rule(f.file, policies, f.rule, options)) for f in failing
              if f.file != STDIN_NAME]
     return "".join(f"\n{text}" for text in texts)
+
+
+def write_streamed(run: CheckRun, outputs: Outputs, *, color: str = "auto", verbose: bool = False,
+                   summary: bool = False, failing: list[Finding] | None = None) -> int:
+    """Every requested format written as the check goes, each input as soon as it is checked (sarif, junit and
+    markdown at the end); the exit code. A file is complete or left as it was (see Sink). `failing`, when
+    given, receives each failure of a rule (for --explain)."""
+    from ..findings import INPUT_POLICY
+    from ..reports.stream import Collected, ReportStream, StreamWriter
+    from ..values.verdicts import Status
+
+    sinks: list[Sink] = []
+    writers: list[StreamWriter] = []
+    try:
+        for format, file in outputs.all:
+            sink = Sink(file)
+            sink.open()
+            sinks.append(sink)
+            options = RenderOptions(color=_color(color, file), verbose=verbose, width=_width(), summary=summary)
+            writers.append(STREAMERS[format](sink.write, options) if format in STREAMERS
+                           else Collected(REPORTERS[format], sink.write, options))
+        stream = ReportStream(run.provenance, writers)
+        stream.begin()
+        for checked in run:
+            judged = stream.add(checked)
+            if failing is not None:
+                failing.extend(f for f in judged.findings if f.status is Status.FAIL and f.policy != INPUT_POLICY)
+        tally = stream.end()
+        for sink in sinks:
+            sink.commit()
+    except WriteError as err:
+        return fail(f"cannot write {err.file}: {err.reason}")
+    finally:
+        for sink in sinks:
+            sink.discard()
+    return tally.exit_code
 
 
 def write_reports(report: Report, outputs: Outputs, *, color: str = "auto", verbose: bool = False,

@@ -11,10 +11,10 @@ import os
 import sys
 from collections.abc import Sequence
 
-from . import audit, check, convert, explain, init, policy, schema
+from . import audit, check, convert, diff, explain, init, policy, schema, verify
 from .common import ExitCode, fail
 
-COMMANDS = (audit, check, convert, explain, init, policy, schema)
+COMMANDS = (audit, check, convert, diff, explain, init, policy, schema, verify)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -3,16 +3,20 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import sys
+import tempfile
 from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import IO
 
 from ..documents.source import DEFAULT_LIMITS, Document, DocumentError, Limits
-from ..findings import Finding, InputSource, Report
 from ..reports import REPORTERS
-from .common import fail
+from .common import fail, writable
 
-__all__ = ["STDIN", "STDIN_NAME", "Outputs", "StdinInput", "parse_outputs", "read_stdin"]
+__all__ = ["STDIN", "STDIN_NAME", "Outputs", "Sink", "StdinInput", "WriteError", "parse_outputs", "read_stdin"]
 
 STDIN = "-"  # the PATH that means standard input
 STDIN_NAME = "<stdin>"  # the file name findings about standard input carry
@@ -72,16 +76,83 @@ class StdinInput:
     document: Document | None
     error: DocumentError | None
 
-    def add_to(self, report: Report) -> Report:
-        """`report` with the unreadable standard input as its load finding (and input), as a file would be."""
-        if self.error is None:
-            return report
-        provenance = replace(report.provenance, inputs=(*report.provenance.inputs, InputSource(STDIN_NAME, "")))
-        return Report((*report.findings, Finding.from_problem(self.error.problem)), provenance)
 
-    @property
-    def unreadable(self) -> DocumentError | None:
-        return self.error
+
+class Sink:
+    """Where one report goes as it is written: standard output, or FILE. A file is written under a temporary
+    name beside it and renamed to FILE when the report is complete: a check that fails or is stopped midway
+    leaves FILE as it was, never a truncated report that looks whole."""
+
+    def __init__(self, file: str | None) -> None:
+        self.file = file
+        self._temp: IO[str] | None = None  # the temporary file, renamed to FILE when complete
+        self._direct: IO[str] | None = None  # FILE itself, when it is no regular file (a device, a pipe)
+
+    def open(self) -> None:
+        """Make the temporary file (for standard output, nothing). Raises WriteError when it cannot be made."""
+        if self.file is None:
+            return
+        target = Path(self.file)
+        try:
+            if target.exists() and not target.is_file():  # /dev/null, a pipe: written straight, never replaced
+                self._direct = open(target, "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
+                return
+            temp = tempfile.NamedTemporaryFile("w", encoding="utf-8", errors="backslashreplace", delete=False,
+                                               dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
+            os.chmod(temp.name, _mode(target))  # as the file would have been made, not private to its owner
+        except OSError as err:
+            raise WriteError(self.file, err) from err
+        self._temp = temp
+
+    def write(self, text: str) -> None:
+        out = self._temp or self._direct
+        if out is None:
+            sys.stdout.write(writable(text))
+            return
+        try:
+            out.write(text)
+        except OSError as err:
+            raise WriteError(self.file or "", err) from err
+
+    def commit(self) -> None:
+        """The report is complete: the temporary file becomes FILE (standard output is flushed)."""
+        if self._temp is None:
+            (self._direct or sys.stdout).flush()
+            return
+        try:
+            self._temp.close()
+            os.replace(self._temp.name, self.file or "")
+        except OSError as err:
+            raise WriteError(self.file or "", err) from err
+        self._temp = None
+
+    def discard(self) -> None:
+        """The report is not complete: the temporary file goes, FILE stays as it was (after `commit`: closes)."""
+        if self._direct is not None:
+            self._direct.close()
+            self._direct = None
+        if self._temp is not None:
+            self._temp.close()
+            Path(self._temp.name).unlink(missing_ok=True)
+            self._temp = None
+
+
+class WriteError(Exception):
+    """A report file that could not be written."""
+
+    def __init__(self, file: str, error: OSError) -> None:
+        super().__init__(file, error)
+        self.file, self.reason = file, error.strerror or str(error)
+
+
+def _mode(target: Path) -> int:
+    """The permissions FILE has, or a new file would get (0o666 less the umask)."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def read_stdin(input_format: str | None, limits: Limits = DEFAULT_LIMITS) -> StdinInput:

@@ -11,7 +11,7 @@ from .common import ExitCode
 def register(commands: argparse._SubParsersAction) -> None:
     from ..documents.reference import SCHEMAS
 
-    schema = commands.add_parser("schema", help="print a JSON Schema (disclosure, report, policy-test)",
+    schema = commands.add_parser("schema", help="print a JSON Schema (disclosure, report, report-line, policy-test)",
                                  description="Print one of openwatt's JSON Schemas (Draft 2020-12).")
     schema.add_argument("name", choices=sorted(SCHEMAS), help="which schema")
     schema.add_argument("--markdown", action="store_true",

@@ -24,7 +24,7 @@ from openwatt.values.kinds import BOOLEAN, DATE, NULL, NUMBER, kind_in_words
 __all__ = ["decode_text", "load_document", "parse_document", "parse_yaml", "read_file", "special_file_kind"]
 
 # libyaml's composer when it is there (several times faster); the pure-Python one otherwise.
-_FastLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_LibYAML: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Errors are re-read with the pure-Python parser, whose messages are the more specific ("found
 # character '\t' ...", "found undefined alias 'x'"), and identical whether or not libyaml is installed;
 # above this size the re-read would cost seconds, so the first message stands.
@@ -199,6 +199,28 @@ def _text_location(text: str, index: int) -> tuple[int, int]:
     return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
+# The tag of each short plain scalar resolved so far ("public", "true", "74 MWh", "2025-09-16"): the resolver
+# tries up to eight regular expressions per scalar, and a disclosure repeats most of its words. Bounded:
+# past _RESOLVED_MAX entries, new values are resolved each time.
+_RESOLVED: dict[str, str] = {}
+_RESOLVED_MAX, _RESOLVED_LENGTH = 8192, 64
+
+
+class _FastLoader(_LibYAML):  # type: ignore[misc, valid-type]
+    """libyaml's loader, remembering the tags of plain scalars (SafeLoader resolves by value alone)."""
+
+    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is not ScalarNode:
+            return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
+        if not implicit[0]:  # quoted, or tagged '!': a string
+            return _STR
+        if (tag := _RESOLVED.get(value)) is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_RESOLVED) < _RESOLVED_MAX and len(value) <= _RESOLVED_LENGTH:
+                _RESOLVED[value] = tag
+        return tag  # type: ignore[no-any-return]
+
+
 class _CountingLoader(Composer, _FastLoader):  # type: ignore[misc, valid-type]
     """The pure-Python composer over the fast parser's events, counting nodes as it goes.
 
@@ -262,7 +284,7 @@ def _compose(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Node | No
     except _TooManyNodes as error:
         raise error.refusal(file, limits) from None
     except yaml.YAMLError as error:
-        if len(text) <= _REREAD_BYTES and _FastLoader is not yaml.SafeLoader:
+        if len(text) <= _REREAD_BYTES and _LibYAML is not yaml.SafeLoader:
             try:
                 yaml.SafeLoader(text).get_single_node()
             except yaml.YAMLError as clearer:
@@ -335,6 +357,8 @@ class _Builder:
         if self.nodes > self.limits.max_nodes:
             raise _too_many(self.file, node.start_mark, self.limits)
         if isinstance(node, ScalarNode):
+            if node.tag == _STR and not self.json:  # most values: no constructor to look up
+                return node.value
             return self.scalar(node)
         if len(path) >= self.limits.max_depth:
             raise _too_deep(self.file, node.start_mark, self.limits)
@@ -357,11 +381,16 @@ class _Builder:
         first: dict[str, int] = {}
         merges: list[Node] = []
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE and not self.json:
+            tag = key_node.tag
+            if tag == _STR and isinstance(key_node, ScalarNode):  # most keys
+                key = key_node.value
+            elif tag == _MERGE and not self.json:
                 merges.append(value_node)
                 continue
-            key = self.key(key_node)
-            line = key_node.start_mark.line + 1
+            else:
+                key = self.key(key_node)
+            mark = key_node.start_mark
+            line = mark.line + 1
             if key in first:
                 self.fail(key_node, f"duplicate key {key!r} (first at line {first[key]})",
                           "merge the two mappings or rename one key")
@@ -369,7 +398,7 @@ class _Builder:
             if key in skip:  # a merged-in key the mapping merging it also sets
                 continue
             child = (*path, key)
-            self.positions[child] = (line, key_node.start_mark.column + 1)
+            self.positions[child] = (line, mark.column + 1)
             result[key] = self.build(value_node, child)
         # YAML 1.1 merge keys, as SafeLoader reads them: the mapping's own keys win, then earlier merges.
         for value_node in merges:

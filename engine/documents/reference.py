@@ -8,6 +8,7 @@ from typing import Any
 from ..resources import SCHEMAS_DIR, load_schema
 
 SCHEMAS = {"disclosure": "disclosure.schema.json", "report": "report.schema.json",
+           "report-line": "report-line.schema.json",
            "policy-test": "policy-test.schema.json"}
 
 _QUANTITY_EXAMPLES = {"energy": "433 MWh", "power": "400 W", "time": "90 days", "carbon": "24.7 tCO2e",

@@ -129,12 +129,23 @@ class Call(Expr):
 
 @dataclass(frozen=True, slots=True)
 class Quantifier(Expr):
-    """`all(c in components: condition)`; also `any`, `none`, `count`, and `sum` (of a value, not a condition)."""
+    """`all(c in components: condition)`; also `any`, `none`, `count`, and `sum` (of a value, not a condition).
+    Written without a variable, `all(model.modalities: it != "")`, the item is `it` and `named` is False."""
 
     kind: QuantifierKind
     variable: str
     collection: Expr
     condition: Expr
+    named: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class RuleOutcome(Expr):
+    """`rule class-reached passed`, `rule mof-class-iii/class-reached failed`: another rule's result."""
+
+    rule: str  # as written: a rule of this policy, or `policy-id/rule-id` of an imported one
+    rule_span: Span
+    passed: bool  # `passed` (True) or `failed` (False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +240,7 @@ class Param(Node):
     name: str
     value: Expr
     description: Text | None
+    allowed: Expr | None = None  # `one of [...]`: the only texts the param may be given
 
 
 @dataclass(frozen=True, slots=True)

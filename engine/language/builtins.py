@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..values import energy, hardware, licences
+from ..values.precision import significant_figures as _significant_figures
 from ..values.text import visible
 from ..values.urls import is_url
 from ..values.quantities import CARBON, ENERGY, TIME, POWER, Quantity, QuantityError, parse_quantity
@@ -30,7 +31,8 @@ _CHECKS: Mapping[Kind, Callable[[Any], bool]] = {
 }
 
 
-_KIND_OF: dict[type, Kind] = {str: Kind.STRING, list: Kind.LIST, dict: Kind.OBJECT}
+_KIND_OF: dict[type, Kind] = {str: Kind.STRING, list: Kind.LIST, dict: Kind.OBJECT, int: Kind.NUMBER, float: Kind.NUMBER,
+                              Quantity: Kind.QUANTITY}
 _MAX_DEVICES = 999_999_999  # as the disclosure schema caps hardware[].count
 
 
@@ -44,6 +46,11 @@ class Param:
     kinds: tuple[_PythonType, ...] = ()  # for an ANY parameter: the Python types it takes at run time
     missing_ok: bool = False  # absent evidence is passed in (as Missing) rather than making the call unknown
     at_least: float | None = None  # the least number it takes; a constant below it is a compile error (OW014)
+    wanted: str | None = None  # what it takes, in words, when `type` alone does not say (an ANY with `kinds`)
+
+    def describe(self) -> str:
+        """What the parameter takes, in words, for the OW014 message."""
+        return self.wanted or self.type.describe()
 
     def admits(self, type_: Type) -> bool:
         """Whether an argument of static type `type_` may be passed (checked at compile time)."""
@@ -53,8 +60,8 @@ class Param:
 
     def accepts(self, value: Any) -> bool:
         """Whether a value met at run time (from an untyped path) fits this parameter."""
-        if self.kinds:
-            return isinstance(value, self.kinds)
+        if self.kinds:  # true and false are ints to Python, never numbers to a policy
+            return isinstance(value, self.kinds) and not (isinstance(value, bool) and bool not in self.kinds)
         if self.type.kind is Kind.QUANTITY:
             return isinstance(value, Quantity) and (self.type.dimension is None or value.dimension == self.type.dimension)
         if self.type.kind is Kind.LIST and isinstance(value, str):  # one licence where a list is wanted
@@ -98,6 +105,14 @@ def default(value: Any, otherwise: Any) -> Any:
     """`value`, or `otherwise` when the disclosure does not give it (a value of the wrong kind is still a
     type mismatch). default(energy.fine_tuning.emissions, 0 tCO2e) is 0 tCO2e for a model never fine-tuned."""
     return otherwise if isinstance(value, Missing) else value
+
+
+def significant_figures(number: int | float | Quantity) -> int:
+    """The significant figures of a number, or of a quantity's number as written in the disclosure, for the
+    Code of Practice form's "at least two significant figures": significant_figures(energy.training.compute) >= 2.
+    Trailing zeros do not count, after the point or before it (a disclosure's number keeps none): 2.3e25 FLOP
+    has 2, 1100 MWh has 2, 6910000000 has 3, 1.0e25 FLOP has 1."""
+    return _significant_figures(number.magnitude if isinstance(number, Quantity) else number)
 
 
 def _same_as_otherwise(types: Sequence[Type]) -> Type:
@@ -356,6 +371,8 @@ BUILTINS: Mapping[str, Builtin] = MappingProxyType({b.name: b for b in (
     Builtin("default", (Param("value", ANY, missing_ok=True), Param("otherwise", ANY, missing_ok=True)), ANY, default,
             result=_same_as_otherwise),
     Builtin("lower", (Param("text", STRING),), STRING, lower),
+    Builtin("significant_figures", (Param("number", ANY, (int, float, Quantity), wanted="a number or a quantity"),),
+            NUMBER, significant_figures),
     Builtin("energy_plausible", (Param("reported", quantity(ENERGY)), Param("hardware", LIST),
                                  Param("pue", NUMBER), Param("factor", NUMBER, at_least=1.0)),
             BOOLEAN, energy_plausible, _explain_energy, wants_paths=True),

@@ -94,7 +94,7 @@ def _shape(value: object) -> object:
         return ("Text", value.value, _shape(value.parts))
     if isinstance(value, ast.Node):
         return (type(value).__name__, *(_shape(getattr(value, f.name)) for f in dataclasses.fields(value)
-                                        if f.name not in ("span", "id_span")))
+                                        if f.name not in ("span", "id_span", "rule_span")))
     if isinstance(value, tuple):
         return tuple(_shape(v) for v in value)
     return value
@@ -184,6 +184,8 @@ class _Printer:
         out = self._comments(id(item), "", item.span.line)
         if isinstance(item, ast.Param):
             lines = self._lines(f"param {item.name} = ", item.value, "")
+            if item.allowed is not None:
+                lines[-1] += f" one of {self._expr(item.allowed)}"
             if item.description is None:
                 return out + lines
             return out + lines[:-1] + self._text_lines(f"{lines[-1]} description ", item.description, "")
@@ -310,7 +312,10 @@ class _Printer:
         if isinstance(e, ast.Call):
             return f"{e.function}({', '.join(x(a) for a in e.args)})", _ATOM
         if isinstance(e, ast.Quantifier):
-            return f"{e.kind}({e.variable} in {x(e.collection)}: {x(e.condition)})", _ATOM
+            head = f"{e.variable} in {x(e.collection)}" if e.named else x(e.collection)
+            return f"{e.kind}({head}: {x(e.condition)})", _ATOM
+        if isinstance(e, ast.RuleOutcome):
+            return f"rule {e.rule} {'passed' if e.passed else 'failed'}", _ATOM
         if isinstance(e, ast.ListLiteral):
             return f"[{', '.join(x(i) for i in e.items)}]", _ATOM
         if isinstance(e, ast.Name):

@@ -57,12 +57,28 @@ def warnings(tree: ast.PolicyFile) -> Iterator[PolicyError]:
                               "use it in a rule, or remove it")
         elif isinstance(item, ast.Rule):
             yield from _rule(item)
+    # A text param is a constant string too: `param methods = "measured, estimated"` read with `in`.
+    texts = {item.name: item.value.value for item in tree.items if isinstance(item, ast.Param)
+             and isinstance(item.value, ast.Literal) and isinstance(item.value.value, str)}
     for node in ast.walk(tree):
-        if isinstance(node, ast.In) and isinstance(node.container, ast.Literal) \
-                and isinstance(node.container.value, str) and "," in node.container.value:
-            items = ", ".join(f'"{part.strip()}"' for part in node.container.value.split(",") if part.strip())
+        if not isinstance(node, ast.In):
+            continue
+        container = node.container
+        if isinstance(container, ast.Literal) and isinstance(container.value, str) and "," in container.value:
             yield PolicyError(TEXT_WITH_COMMAS, "'in' on a text with commas tests for a part of that text",
-                              node.container.span, f"to test for one of several values, write a list: [{items}]")
+                              container.span, f"to test for one of several values, write a list: "
+                              f"{_as_list(container.value)}")
+        elif isinstance(container, ast.Name) and "," in str(texts.get(container.name, "")):
+            written = texts[container.name]
+            yield PolicyError(TEXT_WITH_COMMAS, f"'in' on the text param '{container.name}' (\"{written}\") "
+                              "tests for a part of that text", container.span,
+                              f"to test for one of several values, declare a list: "
+                              f"param {container.name} = {_as_list(str(written))}")
+
+
+def _as_list(text: str) -> str:
+    """`"a, b"` written as the list it almost certainly meant: `["a", "b"]`."""
+    return "[" + ", ".join(f'"{part.strip()}"' for part in text.split(",") if part.strip()) + "]"
 
 
 def _rule(rule: ast.Rule) -> Iterator[PolicyError]:

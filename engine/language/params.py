@@ -14,7 +14,7 @@ import shlex
 from typing import Any
 
 from . import ast
-from .errors import PolicyError, PolicyErrors
+from .errors import Label, PolicyError, PolicyErrors, did_you_mean
 from .expressions import Context, compile_expr, type_of_value
 from .runtime import text
 from .types import assignable, disclosure
@@ -56,6 +56,37 @@ def typed_override(param: ast.Param, default: Any, raw: Any, origin: str, errors
                                   option_span(origin), f"e.g. {example}"))
         return default
     return value
+
+
+def allowed_texts(param: ast.Param, default: Any, ctx: Context, errors: list[PolicyError]) -> tuple[str, ...] | None:
+    """The texts `param NAME = "x" one of ["a", "b", "x"]` allows, or None (reported, OW041) when the
+    list is not a written list of texts or the param is not text."""
+    assert param.allowed is not None
+    node = param.allowed
+    written = ctx.text(node)
+    if not isinstance(node, ast.ListLiteral) or not node.items or not all(
+            isinstance(i, ast.Literal) and isinstance(i.value, str) for i in node.items):
+        errors.append(PolicyError("OW041", f"'one of' after param '{param.name}' needs a list of texts, "
+                                  f"found {written}", node.span, 'e.g. one of ["public", "gated"]'))
+        return None
+    if not isinstance(default, str):
+        errors.append(PolicyError("OW041", f"'one of' is for a text param; the default of '{param.name}' is "
+                                  f"{type_of_value(default).describe()}", param.value.span,
+                                  f'give a text default, e.g. param {param.name} = "{node.items[0].value}"'  # type: ignore[attr-defined]
+                                  ))
+        return None
+    return tuple(i.value for i in node.items)  # type: ignore[attr-defined]
+
+
+def not_allowed(param: ast.Param, value: Any, allowed: tuple[str, ...], said: str, span: ast.Span) -> PolicyError:
+    """OW042: a value of a text param that is not one of those its `one of` list allows; the list is
+    labelled when the value is in the same file (an error renders the lines of one file)."""
+    assert param.allowed is not None
+    choices = ", ".join(literal(a) for a in allowed)
+    labels = (Label(param.allowed.span, f"the values '{param.name}' allows"),) if span.file == param.span.file else ()
+    close = did_you_mean(value, allowed) if isinstance(value, str) else None
+    return PolicyError("OW042", f"{said}: {literal(value)} is not one of {choices}", span,
+                       close or f"param '{param.name}' allows only the values of its 'one of' list", labels)
 
 
 def _override_value(raw: Any) -> tuple[Any, PolicyError | None]:

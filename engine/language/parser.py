@@ -74,9 +74,11 @@ WORDS = {
     "COMPARE": "a comparison",
     "QUANTIFIER": "all(...), any(...), none(...), count(...) or sum(...)",
     "LEVEL": "error, warning or info",
+    "OUTCOME": "passed or failed",
+    "_ONE_OF": "'one of'",
     "$END": "the end of the file",
 }
-_EXPRESSION_START = {"NAME", "NUMBER", "STRING", "DATE", "LPAR", "LSQB", "MINUS", "QUANTIFIER", "_TRUE", "_FALSE", "_NULL", "_NOT"}
+_EXPRESSION_START = {"NAME", "NUMBER", "STRING", "DATE", "LPAR", "LSQB", "MINUS", "QUANTIFIER", "_TRUE", "_FALSE", "_NULL", "_NOT", "_RULE"}
 _OPERATORS = {"_AND", "_OR", "COMPARE", "PLUS", "MINUS", "STAR", "SLASH", "_IN", "_NOT", "_MATCHES", "_EXISTS", "_MISSING", "DOT", "LSQB"}
 _RULE_FIELDS = {"_TITLE", "_SEVERITY", "_CITE", "_WHEN", "_REQUIRE", "_MESSAGE", "_SUCCESS", "_FIX", "_LET",
                 "_DESCRIPTION"}
@@ -381,9 +383,14 @@ class _ToAst(Transformer):
     def set_param(self, meta: Meta, name: Token, value: ast.Expr) -> ast.SetParam:
         return ast.SetParam(self._s(meta), str(name), value)
 
-    def param(self, meta: Meta, name: Token, value: ast.Expr, description: ast.Field | None = None) -> ast.Param:
+    def param(self, meta: Meta, name: Token, value: ast.Expr, *rest: ast.Field | ast.Expr | None) -> ast.Param:
+        allowed = next((r for r in rest if isinstance(r, ast.Expr)), None)
+        description = next((r for r in rest if isinstance(r, ast.Field)), None)
         text = description.value if description is not None else None
-        return ast.Param(self._s(meta), str(name), value, text)  # type: ignore[arg-type]
+        return ast.Param(self._s(meta), str(name), value, text, allowed)  # type: ignore[arg-type]
+
+    def allowed(self, meta: Meta, values: ast.Expr) -> ast.Expr:
+        return values
 
     def let(self, meta: Meta, name: Token, value: ast.Expr) -> ast.Let:
         return ast.Let(self._s(meta), str(name), value)
@@ -449,9 +456,16 @@ class _ToAst(Transformer):
     def call(self, meta: Meta, function: Token, *args: ast.Expr | None) -> ast.Call:
         return ast.Call(self._s(meta), str(function), tuple(a for a in args if a is not None))
 
-    def quantifier(self, meta: Meta, kind: Token, variable: Token, collection: ast.Expr,
-                   condition: ast.Expr) -> ast.Quantifier:
-        return ast.Quantifier(self._s(meta), ast.QuantifierKind(str(kind)), str(variable), collection, condition)
+    def quantifier(self, meta: Meta, kind: Token, head: ast.Expr, condition: ast.Expr) -> ast.Quantifier:
+        # `all(c in LIST: ...)` names the item; `all(LIST: ...)` calls it `it`. One grammar rule for both
+        # (two would be an LALR conflict on the name before `in`): a head `NAME in LIST` is the named form.
+        quantifier = ast.QuantifierKind(str(kind))
+        if isinstance(head, ast.In) and not head.negated and isinstance(head.item, ast.Name):
+            return ast.Quantifier(self._s(meta), quantifier, head.item.name, head.container, condition)
+        return ast.Quantifier(self._s(meta), quantifier, "it", head, condition, named=False)
+
+    def rule_outcome(self, meta: Meta, rule: Token, outcome: Token) -> ast.RuleOutcome:
+        return ast.RuleOutcome(self._s(meta), str(rule), self._s(rule), str(outcome) == "passed")
 
     def list(self, meta: Meta, *items: ast.Expr | None) -> ast.ListLiteral:
         return ast.ListLiteral(self._s(meta), tuple(i for i in items if i is not None))

@@ -14,12 +14,16 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from ..values.verdicts import Severity
+from ..values.verdicts import Reason, Severity, Status
 from . import ast
 from .errors import PolicyError, did_you_mean
-from .expressions import Compiled, Context, Explain, Local, as_condition, compile_expr, explanation, type_of_value
-from .params import literal, option_span, typed_override
-from .runtime import Scope, approximate, text
+from .expressions import (Compiled, Context, Explain, Local, as_condition, best, compile_expr, explanation,
+                          type_of_value)
+from .expressions.core import ImportedParam, RuleTarget
+from .ordering import dependency_order
+from .references import cycle_error, readable_params, rules_read
+from .params import allowed_texts, literal, not_allowed, option_span, typed_override
+from .runtime import RULE_ERRORS, Failure, Scope, approximate, text
 from .types import ANY, assignable, disclosure
 
 if TYPE_CHECKING:
@@ -75,6 +79,31 @@ class CompiledRule:
     # what `openwatt explain` evaluates to show the value of each sub-expression.
     parts: tuple[Compiled, ...] = ()
     written: str = ""  # the rule's lines as written in its file, from `rule` to its closing brace
+
+    def outcome(self, scope: Scope) -> tuple[Status, Failure | None]:
+        """The rule's status on the scope's document and why it is not a pass, worked out once per
+        document (this rule's finding and every rule that reads its result share it). Waivers are the
+        evaluator's: a waived failure is a failure here."""
+        key = f"\0outcome\0{self.key}"
+        memo = scope.memo
+        if (known := memo.get(key)) is None:
+            known = memo[key] = self._decide(scope)
+        return known
+
+    def _decide(self, scope: Scope) -> tuple[Status, Failure | None]:
+        try:
+            if self.when is not None and self.when.run(scope) is not True:  # false or unknown: not applicable
+                return Status.NOT_APPLICABLE, None
+            failures = [explain(scope) for require, explain in zip(self.requires, self.explains)
+                        if require.run(scope) is not True]
+        except RULE_ERRORS as err:
+            return Status.ERROR, Failure(Reason.RULE_ERROR, None, f"the rule could not be evaluated: {err}")
+        return (Status.FAIL, best(failures)) if failures else (Status.PASS, None)
+
+    def target(self) -> RuleTarget:
+        """This rule as another rule's `rule ID passed` reads it."""
+        return RuleTarget(f"{self.origin}/{self.id.rsplit('/', 1)[-1]}", self.key, self.params,
+                          lambda scope: self.outcome(scope)[0])
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,29 +219,49 @@ class Compiler:
         ctx = self._context(unit)
         params = self.params[policy_id]
         ctx.params = {name: p.value for name, p in params.items()}
-        ctx.variant = _variant(unit, params)
+        ctx.imported = self._imported_params(policy_id)
+        ctx.variant = _variant(unit, params, ctx.imported)
+        ctx.imported_at = {imported_id: node.span for node, imported_id in unit.imports}
         lets: dict[str, Compiled] = {}
         ctx.lets = lets
-        rules: list[CompiledRule] = []
-        seen_rules: dict[str, ast.Rule] = {}
         ctx.pending = _declared(unit.tree.items)
         names = {name: ctx.pending[name] for name in params}
+        rule_nodes: dict[str, ast.Rule] = {}
+        lets_above: dict[str, dict[str, Compiled]] = {}  # rule id -> the policy-level lets it may read
         for item in unit.tree.items:
             if isinstance(item, ast.Let):
                 if self._new_name(item.name, names, item):
-                    ctx.used = set()
+                    ctx.used, ctx.outside = set(), item
                     lets[item.name] = compile_expr(item.value, ctx)
                     ctx.let_uses[item.name] = frozenset(ctx.used)
             elif isinstance(item, ast.Rule):
-                if item.id in seen_rules:
-                    first = seen_rules[item.id].id_span.line
+                if item.id in rule_nodes:
+                    first = rule_nodes[item.id].id_span.line
                     self.errors.append(PolicyError("OW020", f"duplicate rule id '{item.id}' (first at line {first})",
                                                    item.id_span, "give each rule its own id"))
                     continue
-                seen_rules[item.id] = item
-                rule = self._rule(item, ctx, policy_id)
-                if rule is not None:
-                    rules.append(rule)
+                rule_nodes[item.id] = item
+                lets_above[item.id] = dict(lets)
+        ctx.outside = None
+        # Rules in dependency order: a rule that reads another's result (`rule ID passed`) holds it compiled.
+        reads = {rule_id: rules_read(node, policy_id) for rule_id, node in rule_nodes.items()}
+        ordering = dependency_order(reads)
+        for cycle in ordering.cycles:
+            self._cycle(cycle, rule_nodes, policy_id)
+        targets: dict[str, RuleTarget | None] = self._imported_rules(policy_id)
+        for rule_id in rule_nodes:
+            targets[rule_id] = targets[f"{policy_id}/{rule_id}"] = None
+        on_cycle = {rule_id for cycle in ordering.cycles for rule_id in cycle}
+        compiled_rules: dict[str, CompiledRule] = {}
+        for rule_id in ordering.order:
+            ctx.lets = lets_above[rule_id]
+            rule = self._rule(rule_nodes[rule_id], ctx, policy_id, targets)
+            if rule is not None:
+                compiled_rules[rule_id] = rule
+                if rule_id not in on_cycle:
+                    targets[rule_id] = targets[f"{policy_id}/{rule_id}"] = rule.target()
+        ctx.lets = lets
+        rules = [compiled_rules[rule_id] for rule_id in rule_nodes if rule_id in compiled_rules]  # as written
         # A policy imported twice (directly and through another) gives its rules once; every import's
         # own overrides apply to them, and a rule one import disables stays disabled.
         merged = {rule.id: rule for rule in rules}
@@ -240,6 +289,29 @@ class Compiler:
                                   tuple(self.done[i] for _, i in unit.imports if i in self.done))
         self.done[policy_id] = compiled
         return compiled
+
+    def _imported_params(self, policy_id: str) -> dict[str, ImportedParam | tuple[str, ...]]:
+        """The params of the imported policies that `policy_id` does not declare, as it may read them."""
+        own = self.params[policy_id]
+        found: dict[str, list[tuple[str, Any]]] = {}
+        for member in self._subtree(policy_id)[1:]:
+            for name, param in self.params[member].items():
+                if name not in own and param.value is not _BAD:
+                    found.setdefault(name, []).append((member, param.value))
+        return readable_params(found)
+
+    def _imported_rules(self, policy_id: str) -> dict[str, RuleTarget | None]:
+        """The rules of every policy `policy_id` imports, directly or not, as `policy-id/rule-id`: each
+        compiled with the params that policy has in this import tree, disabled or not."""
+        targets: dict[str, RuleTarget | None] = {}
+        for member in self._subtree(policy_id)[1:]:
+            for rule in self.done[member].rules:
+                if rule.origin == member:
+                    targets[f"{member}/{rule.id}"] = rule.target()
+        return targets
+
+    def _cycle(self, cycle: tuple[str, ...], rule_nodes: Mapping[str, ast.Rule], policy_id: str) -> None:
+        self.errors.append(cycle_error(cycle, rule_nodes, policy_id))
 
     def _new_name(self, name: str, names: dict[str, int], node: ast.Node) -> bool:
         """Record a param or let name (with its line); an error when it is taken or hides a section."""
@@ -286,20 +358,37 @@ class Compiler:
         for item in unit.tree.items:
             if not isinstance(item, ast.Param) or not self._new_name(item.name, names, item):
                 continue
+            ctx.outside = item
             default = self._constant(item.value, ctx, f"the default of param '{item.name}'")
+            ctx.outside = None
             if default is _BAD:  # reported; keep the name known so its uses are not reported again
                 params[item.name] = ParamValue(item.name, _BAD, "", "default")
                 ctx.params = {**ctx.params, item.name: _BAD}
                 continue
+            allowed = allowed_texts(item, default, ctx, self.errors) if item.allowed is not None else None
             value, by = default, "default"
+            if allowed is not None and default not in allowed:
+                self.errors.append(not_allowed(item, default, allowed, f"the default of param '{item.name}'",
+                                               item.value.span))
             if item.name in sets:
-                value, by, _ = sets[item.name]
+                value, by, node = sets[item.name]
+                if allowed is not None and value not in allowed:
+                    self.errors.append(not_allowed(item, value, allowed, f"set {item.name}",
+                                                   node.span))
             if item.name in self.loader.config:
                 by = "config"
                 value = typed_override(item, default, self.loader.config[item.name], by, self.errors)
+                if allowed is not None and value not in allowed:
+                    self.errors.append(not_allowed(item, value, allowed, f"[params] {item.name} = {literal(value)}",
+                                                   option_span(by)))
             if item.name in self.loader.overrides:
                 by = self.loader.override_origin
                 value = typed_override(item, default, self.loader.overrides[item.name], by, self.errors)
+                if allowed is not None and value not in allowed:
+                    self.errors.append(not_allowed(item, value, allowed, f"{by} {item.name}={value}",
+                                                   option_span(by)))
+            if allowed is not None and value not in allowed:  # reported: checked with the default, so no error follows
+                value = default
             description = item.description.value if item.description else ""
             params[item.name] = ParamValue(item.name, value, description, by)
             ctx.params = {**ctx.params, item.name: value}  # a later default may use an earlier param
@@ -318,11 +407,12 @@ class Compiler:
 
     # -- rules --
 
-    def _rule(self, node: ast.Rule, ctx: Context, policy_id: str) -> CompiledRule | None:
+    def _rule(self, node: ast.Rule, ctx: Context, policy_id: str,
+              rules: Mapping[str, RuleTarget | None]) -> CompiledRule | None:
         what = f"rule {node.id}"
         fields_ = [f for f in node.body if isinstance(f, ast.Field)]
         found = self._fields(fields_, node, _REQUIRED_RULE, what)
-        rule_ctx = ctx.within(locals={}, used=set(), trace=[])
+        rule_ctx = ctx.within(locals={}, used=set(), trace=[], rules=rules, depends=[])
         rule_ctx.pending = {**ctx.pending, **_declared(node.body)}
         names = {name: ctx.pending.get(name, 0) for name in (*ctx.params, *ctx.lets)}
         when: Compiled | None = None
@@ -341,12 +431,18 @@ class Compiler:
         fix = self._template(found["fix"], rule_ctx) if "fix" in found else EMPTY
         if not {"title", "severity", "require"} <= found.keys():
             return None
-        params = tuple((name, literal(ctx.params[name])) for name in sorted(rule_ctx.used))
+        # What the judgement depends on: the params it reads, and the rules whose result it reads (theirs too).
+        read = {name: literal(ctx.params[name] if name in ctx.params else ctx.imported[name].value)  # type: ignore[union-attr]
+                for name in rule_ctx.used}
+        for target in rule_ctx.depends:
+            read = {**dict(target.params), **read}
+        params = tuple(sorted(read.items()))
         unit = self.units[policy_id]
+        depends = tuple(sorted({target.key for target in rule_ctx.depends}))
         return CompiledRule(node.id, _text(found["title"]), Severity(found["severity"]), _text(found.get("cite")),
                             _text(found.get("description")), when, tuple(requires),
                             tuple(explanation(r) for r in requires), message, success, fix, policy_id, node.span,
-                            _rule_key(unit, node.id, params), params, tuple(rule_ctx.trace or ()),
+                            _rule_key(unit, node.id, params, depends), params, tuple(rule_ctx.trace or ()),
                             "\n".join(unit.source.splitlines()[node.span.line - 1:node.span.end_line]))
 
     def _template(self, node: ast.Text, ctx: Context) -> Template:
@@ -475,16 +571,21 @@ def _text(value: Any) -> str:
     return value.value if isinstance(value, ast.Text) else (value or "")
 
 
-def _rule_key(unit: Unit, rule_id: str, params: tuple[tuple[str, str], ...]) -> str:
+def _rule_key(unit: Unit, rule_id: str, params: tuple[tuple[str, str], ...], depends: tuple[str, ...] = ()) -> str:
     """What makes a rule's judgement the same in every policy that imports it: its file, the file's text,
-    its id and the values of the params it reads (not those of the policy's other params)."""
-    said = "\0".join(f"{name}={value}" for name, value in params)
+    its id, the values of the params it reads (not those of the policy's other params) and the keys of
+    the rules whose result it reads."""
+    said = "\0".join([*(f"{name}={value}" for name, value in params), *depends])
     return hashlib.sha256(f"{unit.file}\0{unit.sha256}\0#{rule_id}\0{said}".encode()).hexdigest()[:24]
 
 
-def _variant(unit: Unit, params: Mapping[str, ParamValue]) -> str:
-    """A short fingerprint of a policy file's text and param values (see Context.variant)."""
-    said = "\0".join(f"{name}={literal(p.value)}" for name, p in sorted(params.items()))
+def _variant(unit: Unit, params: Mapping[str, ParamValue],
+             imported: Mapping[str, ImportedParam | tuple[str, ...]]) -> str:
+    """A short fingerprint of a policy file's text and the values of the params it can read, its own and
+    its imports' (see Context.variant)."""
+    values = {**{name: p.value for name, p in params.items()},
+              **{name: i.value for name, i in imported.items() if isinstance(i, ImportedParam) and name not in params}}
+    said = "\0".join(f"{name}={literal(value)}" for name, value in sorted(values.items()))
     return hashlib.sha256(f"{unit.file}\0{unit.sha256}\0{said}".encode()).hexdigest()[:16]
 
 

@@ -10,11 +10,10 @@ from typing import Any
 
 from ..values.kinds import kind_in_words
 from ..values.paths import Path, format_path
-from ..values.quantities import Quantity, QuantityError, parse_quantity
+from ..values.quantities import DimensionError, Quantity, QuantityError, parse_quantity
 from ..values.text import blank
 from ..values.verdicts import Reason
 from .types import Kind, Type
-
 
 
 class Unknown:
@@ -62,6 +61,10 @@ class Undecided(Missing):
 
 class EvalError(Exception):
     """The rule itself broke while evaluating (division by zero, incompatible units at run time)."""
+
+
+# What a broken rule raises while evaluating: the rule's status is `error` and the other rules go on.
+RULE_ERRORS = (EvalError, ArithmeticError, DimensionError, ValueError)
 
 
 class Items(list[Any]):

@@ -1,4 +1,7 @@
-"""Output formats: each a view of one Report, chosen by name from REPORTERS."""
+"""Output formats: each a view of one Report, chosen by name from REPORTERS.
+
+The formats in STREAMERS are also written as a check goes, input by input (see `stream`); the others
+(sarif, junit, markdown) need the whole report and are rendered from it at the end."""
 
 from __future__ import annotations
 
@@ -6,10 +9,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import import_module
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from ..findings import Report
 
-__all__ = ["REPORTERS", "RenderOptions", "Renderer"]
+__all__ = ["REPORTERS", "STREAMERS", "RenderOptions", "Renderer"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +27,8 @@ class RenderOptions:
 
 
 Renderer = Callable[[Report, RenderOptions], str]
+if TYPE_CHECKING:
+    from .stream import StreamWriter, Write, WriterFactory
 
 
 def _lazy(module: str) -> Renderer:
@@ -37,9 +43,28 @@ def _lazy(module: str) -> Renderer:
     return render
 
 
+def _lazy_writer(module: str) -> WriterFactory:
+    # As `_lazy`: the module loads when a check first writes this format.
+    def writer(write: Write, options: RenderOptions) -> StreamWriter:
+        factory: WriterFactory = import_module(f"{__name__}.{module}").Writer
+        return factory(write, options)
+
+    writer.__name__ = writer.__qualname__ = f"{module}.Writer"
+    return writer
+
+
+STREAMERS: Mapping[str, WriterFactory] = MappingProxyType({
+    "text": _lazy_writer("terminal"),
+    "json": _lazy_writer("json_report"),
+    "jsonl": _lazy_writer("json_lines"),
+    "csv": _lazy_writer("csv_report"),
+    "github": _lazy_writer("github"),
+})
+
 REPORTERS: Mapping[str, Renderer] = MappingProxyType({
     "text": _lazy("terminal"),
     "json": _lazy("json_report"),
+    "jsonl": _lazy("json_lines"),
     "sarif": _lazy("sarif"),
     "junit": _lazy("junit"),
     "github": _lazy("github"),

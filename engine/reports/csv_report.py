@@ -9,11 +9,11 @@ OWASP advises against CSV injection: a submitter's file name or value never runs
 from __future__ import annotations
 
 import csv
-import io
 
-from ..findings import INPUT_POLICY, Finding, Report, RunError
+from ..findings import Report, INPUT_POLICY, Finding, RunError
 from ..values.verdicts import Status
 from . import RenderOptions
+from .stream import InputReport, Tally, Write, render_with
 
 HEADER = ("file", "line", "column", "path", "policy", "rule", "params", "title", "status", "severity", "reason",
           "message", "values", "fix", "cite", "waiver", "required_by")
@@ -22,12 +22,31 @@ POLICY_ERROR_RULE = f"{INPUT_POLICY}/policy"  # the rule of a row saying the che
 
 def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
     """The header, then one row per finding in report order (or per error when the check could not run)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")  # LF: spreadsheets read it, and goldens and git diffs stay plain
-    writer.writerow(HEADER)
-    writer.writerows(map(_safe, (_error_row(e) for e in report.errors)))
-    writer.writerows(map(_safe, (_row(f) for f in report.findings)))
-    return out.getvalue()
+    return render_with(Writer, report, options)
+
+
+class Writer:
+    """The header (and one row per error of a check that could not run), then each input's rows as it comes."""
+
+    def __init__(self, write: Write, options: RenderOptions = RenderOptions()) -> None:
+        self._rows = csv.writer(_Lines(write), lineterminator="\n")  # LF: goldens and git diffs stay plain
+
+    def begin(self, tally: Tally) -> None:
+        self._rows.writerow(HEADER)
+        self._rows.writerows(map(_safe, (_error_row(e) for e in tally.errors)))
+
+    def input(self, checked: InputReport) -> None:
+        self._rows.writerows(map(_safe, (_row(f) for f in checked.findings)))
+
+    def end(self, tally: Tally) -> None:
+        pass
+
+
+class _Lines:
+    """A `write` as csv.writer wants it: an object with a write method."""
+
+    def __init__(self, write: Write) -> None:
+        self.write = write
 
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")

@@ -10,31 +10,52 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..findings import Finding, Report, RunError
+from ..findings import Report, Finding, RunError
 from ..values.verdicts import Severity, Status
 from . import RenderOptions
+from .stream import InputReport, Spool, Tally, Write, render_with
 
 ANNOTATIONS_PER_KIND = 10  # GitHub shows 10 errors, 10 warnings and 10 notices per step; the rest stay in the log
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
-    """One workflow command per failure, error or waiver, then one verdict line per input (and a line saying
-    how many annotations of a kind GitHub leaves out, past its limit per step)."""
-    lines = [_error_command(e) for e in report.errors]
-    for f in report.findings:
-        if f.status in (Status.FAIL, Status.ERROR, Status.WAIVED):
-            lines.append(_command(f))
-    kinds = Counter(line[2:].split(" ", 1)[0].split(":", 1)[0] for line in lines)
-    for kind in ("error", "warning", "notice"):
-        if kinds[kind] > ANNOTATIONS_PER_KIND:
-            lines.append(f"openwatt: {kinds[kind]} {kind} annotations; GitHub shows {ANNOTATIONS_PER_KIND} per step "
-                         "(every one is in this log, and in the SARIF report)")
-    for v in report.verdicts:
-        lines.append(f"openwatt: {escape_data(v.file)}: {v.verdict.value.upper()}")  # a name cannot start a command
-    if report.errors:
-        lines.append("openwatt: the check could not run: the policy has errors")
-    return "".join(f"{line}\n" for line in lines)
+    """Every command and verdict line of the report at once (see Writer)."""
+    return render_with(Writer, report, options)
+
+
+class Writer:
+    """One workflow command per failure, error or waiver as each input comes; at the end a line saying how many
+    annotations of a kind GitHub leaves out (past its limit per step), then one verdict line per input."""
+
+    def __init__(self, write: Write, options: RenderOptions = RenderOptions()) -> None:
+        self._write = write
+        self._kinds: Counter[str] = Counter()
+        self._verdicts = Spool()
+
+    def begin(self, tally: Tally) -> None:
+        self._commands([_error_command(e) for e in tally.errors])
+
+    def input(self, checked: InputReport) -> None:
+        self._commands([_command(f) for f in checked.findings if f.status in _ANNOTATED])
+        # A name cannot start a command: it is escaped, after the "openwatt: " that starts the line.
+        self._verdicts.write(f"openwatt: {escape_data(checked.file)}: {checked.verdict.verdict.value.upper()}\n")
+
+    def end(self, tally: Tally) -> None:
+        for kind in ("error", "warning", "notice"):
+            if self._kinds[kind] > ANNOTATIONS_PER_KIND:
+                self._write(f"openwatt: {self._kinds[kind]} {kind} annotations; GitHub shows {ANNOTATIONS_PER_KIND} "
+                            "per step (every one is in this log, and in the SARIF report)\n")
+        self._verdicts.replay(self._write)
+        if tally.errors:
+            self._write("openwatt: the check could not run: the policy has errors\n")
+
+    def _commands(self, lines: list[str]) -> None:
+        self._kinds.update(line[2:].split(" ", 1)[0].split(":", 1)[0] for line in lines)
+        self._write("".join(f"{line}\n" for line in lines))
+
+
+_ANNOTATED = frozenset({Status.FAIL, Status.ERROR, Status.WAIVED})
 
 
 def _command(f: Finding) -> str:

@@ -1,72 +1,119 @@
-"""The JSON view of a report: every finding and its provenance, in the shape schemas/report.schema.json fixes."""
+"""The JSON view of a report: every finding and its provenance, in the shape schemas/report.schema.json fixes.
+
+Written as the check goes, in a compact layout: one finding, verdict or input per line, with what is known only
+at the end (verdicts, summary, provenance with every input's digest) after the findings. The keys of the
+report's top-level object therefore come in the order openwatt_report, findings, verdicts, summary,
+provenance (and errors); inside each object they come in schema order.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
-from ..findings import Finding, InputSource, InputVerdict, PolicySource, Provenance, Report, RunError
+from ..findings import Finding, InputSource, InputVerdict, PolicySource, Provenance, Report, RunError, Summary
 from ..values.verdicts import Severity, Status
 from . import RenderOptions
+from .stream import InputReport, Spool, Tally, Write, render_with
 
 FORMAT_VERSION = "2.0"
 
+# Compact and fast: no indent, no spaces, no circularity check (the data are plain trees we built).
+encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, check_circular=False, separators=(",", ":")).encode
+
 
 def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
+    """The whole report as one JSON document (see Writer)."""
+    return render_with(Writer, report, options)
+
+
+class Writer:
     """The report as deterministic JSON: two runs over the same inputs differ only in `generated_at`.
 
-    Keys come in schema order, findings in report order (file, rule, params, place), policies and inputs
-    sorted; `options` does not apply (JSON always holds every finding).
-    """
-    return json.dumps(to_dict(report), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    Findings come in report order (file, rule, params, place), policies and inputs sorted; the options do not
+    apply (JSON always holds every finding)."""
+
+    def __init__(self, write: Write, options: RenderOptions = RenderOptions()) -> None:
+        self._write = write
+        self._verdicts = Spool()
+        self._inputs = Spool()  # [file, sha256] of each input, in report order
+        self._first = True
+        self._last_input: tuple[str, str] | None = None
+
+    def begin(self, tally: Tally) -> None:
+        self._write(f'{{"openwatt_report":{encode(FORMAT_VERSION)},\n"findings":[')
+
+    def input(self, checked: InputReport) -> None:
+        if checked.findings:  # one write per input: the findings of an input joined first
+            self._write(("\n" if self._first else ",\n") + ",\n".join(encode(finding_dict(f))
+                                                                        for f in checked.findings))
+            self._first = False
+        self._verdicts.write(f"{encode(verdict_dict(checked.verdict))}\n")
+        key = (checked.file, checked.sha256)
+        if key != self._last_input:  # the same input named twice is one input of the provenance
+            self._inputs.write(f"{encode(key)}\n")
+            self._last_input = key
+
+    def end(self, tally: Tally) -> None:
+        write = self._write
+        write('\n],\n"verdicts":[')
+        for n, line in enumerate(self._verdicts.lines()):
+            write(f"{',' if n else ''}\n{line[:-1]}")
+        write(f'\n],\n"summary":{encode(summary_dict(tally))},\n"provenance":')
+        write(encode(provenance_head(tally.provenance))[:-1])
+        write(',"inputs":[')
+        for n, source in enumerate(self._sources(tally)):
+            write(f"{',' if n else ''}\n{encode(input_dict(source))}")
+        write(f'\n],"waivers":{encode(waivers_dict(tally.provenance))}')
+        if tally.provenance.run is not None:  # the check's settings, for `openwatt verify`
+            write(f',"run":{encode(dict(tally.provenance.run))}')
+        write("}")
+        if tally.errors:
+            write(f',\n"errors":{encode([error_dict(e) for e in tally.errors])}')
+        write("\n}\n")
+
+    def _sources(self, tally: Tally) -> Iterator[InputSource]:
+        """Every input read, sorted by (file, sha256): the checked inputs (spooled, in order) merged with the
+        evidence files (few: kept in memory)."""
+        import heapq
+
+        documents = (InputSource(*json.loads(line)) for line in self._inputs.lines())
+        return heapq.merge(documents, tally.evidence, key=lambda s: (s.file, s.sha256))
 
 
-def to_dict(report: Report) -> dict[str, Any]:
-    """The report as plain JSON-ready data, e.g. for a JSON Lines audit writer. `errors` is there only when
-    the check could not run (a policy with errors): then there are no verdicts and no findings."""
-    data = {
-        "openwatt_report": FORMAT_VERSION,
-        "provenance": _provenance(report.provenance),
-        "summary": _summary(report),
-        "verdicts": [_verdict(v) for v in report.verdicts],
-        "findings": [finding_dict(f) for f in report.findings],
-    }
-    if report.errors:
-        data["errors"] = [_error(e) for e in report.errors]
-    return data
-
-
-def _error(e: RunError) -> dict[str, Any]:
+def error_dict(e: RunError) -> dict[str, Any]:
     return {"code": e.code, "message": e.message, "file": e.file, "line": e.line, "column": e.column,
             "hint": e.hint}
 
 
-def _provenance(p: Provenance) -> dict[str, Any]:
-    # Inputs may arrive in worker-completion order and imports in discovery order: sort them so
-    # the same run always prints the same bytes.
+def provenance_head(p: Provenance) -> dict[str, Any]:
+    """The provenance up to its inputs (they follow, then `waivers`, as the schema orders them)."""
+    # Imports arrive in discovery order: sort them so that the same run always prints the same bytes.
     policies = sorted(dict.fromkeys(p.policies), key=lambda s: (s.id, s.version, s.file, s.sha256))
-    inputs = sorted(dict.fromkeys(p.inputs), key=lambda s: (s.file, s.sha256))
     return {
         "openwatt_version": p.openwatt_version,
         "generated_at": p.generated_at,
         "as_of": p.as_of,
         "fail_on": p.fail_on.value,
-        "policies": [_policy(s) for s in policies],
-        "inputs": [_input(s) for s in inputs],
-        "waivers": {"input": p.input_waivers.value, "files": list(p.waiver_files)},
+        "policies": [policy_dict(s) for s in policies],
     }
 
 
-def _policy(s: PolicySource) -> dict[str, Any]:
+def waivers_dict(p: Provenance) -> dict[str, Any]:
+    return {"input": p.input_waivers.value, "files": list(p.waiver_files)}
+
+
+def policy_dict(s: PolicySource) -> dict[str, Any]:
     return {"id": s.id, "version": s.version, "file": s.file, "sha256": s.sha256, "shadows": s.shadows}
 
 
-def _input(s: InputSource) -> dict[str, Any]:
+def input_dict(s: InputSource) -> dict[str, Any]:
     return {"file": s.file, "sha256": s.sha256, "role": s.role}
 
 
-def _summary(report: Report) -> dict[str, Any]:
-    summary = report.summary
+def summary_dict(tally: Tally) -> dict[str, Any]:
+    summary: Summary = tally.summary
     return {
         "inputs": {
             "total": summary.inputs,
@@ -76,14 +123,14 @@ def _summary(report: Report) -> dict[str, Any]:
             "not_checked": summary.not_checked,
         },
         "failing_rules": summary.failing_rules,
-        "findings": len(report.findings),
-        "by_status": {s.value: report.counts[s.value] for s in Status},
-        "blocking": len(report.blocking()),
-        "exit_code": int(report.exit_code),
+        "findings": tally.findings,
+        "by_status": {s.value: tally.statuses[s] for s in Status},
+        "blocking": tally.blocking,
+        "exit_code": int(tally.exit_code),
     }
 
 
-def _verdict(v: InputVerdict) -> dict[str, Any]:
+def verdict_dict(v: InputVerdict) -> dict[str, Any]:
     return {
         "file": v.file,
         "verdict": v.verdict.value,

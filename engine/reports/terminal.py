@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+import itertools
+import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from ..findings import Finding, InputVerdict, Location, Report, Verdict, by_file
+from ..findings import Finding, InputVerdict, Location, Report, Verdict
 from ..values.verdicts import Severity, Status
 from . import RenderOptions
+from .stream import InputReport, Spool, Tally, Write, render_with
 
 LABELS: Mapping[Status, str] = {
     Status.FAIL: "FAIL",
@@ -70,70 +73,167 @@ class _Block:
 
 def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
     """The report as terminal text; plain (no ANSI codes) unless `options.color`."""
-    from rich.console import Console  # rich costs ~30 ms: only a text render pays for it
-    from rich.text import Text
-
-    out = io.StringIO()
-    console = Console(
-        file=out,
-        width=options.width,
-        force_terminal=options.color,
-        no_color=not options.color,
-        color_system="standard" if options.color else None,
-        highlight=False,
-        markup=False,
-        emoji=False,
-        legacy_windows=False,
-        _environ={},  # the output depends on the options only, not on COLUMNS, NO_COLOR, TERM...
-    )
-    for block in _blocks(report, verbose=options.verbose, width=options.width, summary=options.summary):
-        lead = Text.assemble(*block.lead)
-        lead.append(" " * (block.indent - lead.cell_len))
-        body = Text.assemble(*block.body)
-        lines = body.wrap(console, max(options.width - block.indent, _MIN_BODY_WIDTH), overflow="fold")
-        for n, line in enumerate(lines):
-            text = Text.assemble(lead if n == 0 else " " * block.indent, line)
-            text.rstrip()  # wrapping leaves the space it broke at; goldens and copy-paste dislike it
-            console.print(text, soft_wrap=True)  # soft_wrap: already wrapped, print as is
-    return out.getvalue()
+    return render_with(Writer, report, options)
 
 
-def _blocks(report: Report, *, verbose: bool, width: int, summary: bool = False) -> Iterator[_Block]:
-    if report.errors:  # the check could not run (the CLI shows these on stderr, with source lines)
+class Writer:
+    """Each input's block of findings as soon as it is checked; at the end one verdict line per input and the
+    totals (with --summary, each verdict line as its input is checked, and no finding)."""
+
+    def __init__(self, write: Write, options: RenderOptions = RenderOptions()) -> None:
+        self._write, self._options = write, options
+        self._printer = _Printer(options)
+        self._verdicts = Spool()
+
+    def begin(self, tally: Tally) -> None:
+        self._write(self._printer.print(_head(tally)))
+
+    def input(self, checked: InputReport) -> None:
+        options = self._options
+        if not options.summary:
+            self._write(self._printer.print(_file(checked.file, checked.findings, verbose=options.verbose)))
+        verdict = self._printer.print(_verdict(checked.verdict))
+        if options.summary:  # nothing comes between the verdict lines: no need to keep them for the end
+            self._write(verdict)
+        else:
+            self._verdicts.write(verdict)
+
+    def end(self, tally: Tally) -> None:
+        if tally.errors:  # the check could not run: the head said so, and there are no totals
+            return
+        self._verdicts.replay(self._write)
+        self._write(self._printer.print(_tail(tally, self._options.width)))
+
+
+class _Printer:
+    """Blocks drawn as text by one rich console, made once per report: rich costs ~30 ms to import, and only a
+    text render pays for it."""
+
+    def __init__(self, options: RenderOptions, *, plain: bool = True) -> None:
+        from rich.console import Console
+
+        self._out = io.StringIO()
+        self._width = options.width
+        # Without colour, ASCII text is wrapped here: the same text rich would draw, at a fraction of the cost
+        # (most lines of a long report are ASCII).
+        self._plain = plain and not options.color
+        self._console = Console(
+            file=self._out,
+            width=options.width,
+            force_terminal=options.color,
+            no_color=not options.color,
+            color_system="standard" if options.color else None,
+            highlight=False,
+            markup=False,
+            emoji=False,
+            legacy_windows=False,
+            _environ={},  # the output depends on the options only, not on COLUMNS, NO_COLOR, TERM...
+        )
+
+    def print(self, blocks: Iterable[_Block]) -> str:
+        from rich.text import Text
+
+        width, console, out = self._width, self._console, self._out
+        for block in blocks:
+            if self._plain and (plain := _plain_lines(block, width)) is not None:
+                out.write(plain)
+                continue
+            lead = Text.assemble(*block.lead)
+            lead.append(" " * (block.indent - lead.cell_len))
+            body = Text.assemble(*block.body)
+            lines = body.wrap(console, max(width - block.indent, _MIN_BODY_WIDTH), overflow="fold")
+            for n, line in enumerate(lines):
+                text = Text.assemble(lead if n == 0 else " " * block.indent, line)
+                text.rstrip()  # wrapping leaves the space it broke at; goldens and copy-paste dislike it
+                console.print(text, soft_wrap=True)  # soft_wrap: already wrapped, print as is
+        drawn = self._out.getvalue()
+        self._out.seek(0)
+        self._out.truncate()
+        return drawn
+
+
+def _plain_lines(block: _Block, width: int) -> str | None:
+    """The block as plain text when it is ASCII: wrapped as rich wraps it (words with their trailing spaces,
+    a word longer than the width folded), each line after the first indented, no trailing space; else None."""
+    body = "".join(text for text, _ in block.body)
+    if not body.isascii():
+        return None
+    lead = "".join(text for text, _ in block.lead).ljust(block.indent)
+    pieces = [piece for segment in body.split("\n") for piece in _divide(segment, max(width - block.indent,
+                                                                                         _MIN_BODY_WIDTH))]
+    rest = " " * block.indent
+    return "".join(f"{lead if n == 0 else rest}{piece}".rstrip() + "\n" for n, piece in enumerate(pieces))
+
+
+_WORD = re.compile(r"\s*\S+\s*")
+
+
+def _divide(text: str, width: int) -> list[str]:
+    """One line of ASCII text cut where rich's `divide_line` (fold) cuts it."""
+    breaks: list[int] = []
+    offset = 0
+    for match in _WORD.finditer(text):
+        start, word = match.start(), match.group()
+        length = len(word.rstrip())
+        if width - offset >= length:
+            offset += len(word)
+        elif length > width:  # folded into pieces of `width` characters
+            chunks = [word[i:i + width] for i in range(0, len(word), width)]
+            for n, chunk in enumerate(chunks):
+                if start:
+                    breaks.append(start)
+                if n == len(chunks) - 1:
+                    offset = len(chunk)
+                else:
+                    start += len(chunk)
+        elif offset and start:
+            breaks.append(start)
+            offset = len(word)
+    return [text[a:b] for a, b in itertools.pairwise([0, *breaks, len(text)])]
+
+
+def _head(tally: Tally) -> Iterator[_Block]:
+    """What comes before any input: why the check could not run, or the packs read from elsewhere."""
+    if tally.errors:  # the check could not run (the CLI shows these on stderr, with source lines)
         yield _Block((("the check could not run", "bold red"),))
-        for error in report.errors:
+        for error in tally.errors:
             yield _Block(((_clean(error.text), ""),), INDENT)
             if error.hint:
                 yield _Block(((_clean(f"hint: {error.hint}"), ""),), INDENT * 2)
         return
-    groups = by_file(report.findings)
     # A pack read from elsewhere than openwatt's own (a policies/ folder, a policy_path) is said first:
     # the verdicts below are that file's, not the shipped pack's.
-    shadowing = [s for s in report.provenance.policies if s.shadows]
+    shadowing = [s for s in tally.provenance.policies if s.shadows]
     for source in shadowing:
         yield _Block(((f"policy {_clean(source.id)} from {_clean(source.file)} (shadows the shipped pack)", "yellow"),))
     if shadowing:
         yield _Block()
-    for file in () if summary else report.files:
-        findings = groups.get(file, [])
-        yield _Block(((_clean_name(file), "bold"),))
-        # A rule judged twice (imported with different params) says which params and packs each time.
-        judgements = {(f.rule, f.params, f.required_by) for f in findings if not f.is_input_problem}
-        ambiguous = {rule for rule, n in Counter(rule for rule, _, _ in judgements).items() if n > 1}
-        # What stopped a file being read or checked comes first: it is the first thing to fix.
-        for finding in sorted(findings, key=lambda f: not f.is_input_problem):
-            if verbose or finding.status not in QUIET or _announces(finding):
-                yield from _finding(finding, verbose=verbose, variant=finding.rule in ambiguous)
-        if not verbose and (quiet := _tally(f for f in findings if f.status in QUIET and not _announces(f))):
-            yield _Block(quiet, INDENT)
-        if not findings:
-            yield _Block((("no findings", "dim"),), INDENT)
+
+
+def _file(file: str, findings: Sequence[Finding], *, verbose: bool) -> Iterator[_Block]:
+    """One input's block: its name, what stopped it being read or checked, its failures, a tally of the rest."""
+    yield _Block(((_clean_name(file), "bold"),))
+    # A rule judged twice (imported with different params) says which params and packs each time.
+    judgements = {(f.rule, f.params, f.required_by) for f in findings if not f.is_input_problem}
+    ambiguous = {rule for rule, n in Counter(rule for rule, _, _ in judgements).items() if n > 1}
+    # What stopped a file being read or checked comes first: it is the first thing to fix.
+    for finding in sorted(findings, key=lambda f: not f.is_input_problem):
+        if verbose or finding.status not in QUIET or _announces(finding):
+            yield from _finding(finding, verbose=verbose, variant=finding.rule in ambiguous)
+    if not verbose and (quiet := _tally(f for f in findings if f.status in QUIET and not _announces(f))):
+        yield _Block(quiet, INDENT)
+    if not findings:
+        yield _Block((("no findings", "dim"),), INDENT)
+    yield _Block()
+
+
+def _tail(tally: Tally, width: int) -> Iterator[_Block]:
+    if tally.inputs:  # after the verdict lines
         yield _Block()
-    yield from _verdicts(report)
-    yield from _summary(report, width)
-    if report.exit_code:
-        head = f"exit code {report.exit_code}: "
-        yield _Block(((_exit_reason(report), "bold red"),), len(head), lead=((head, "bold red"),))
+    yield from _summary(tally, width)
+    if tally.exit_code:
+        head = f"exit code {tally.exit_code}: "
+        yield _Block(((_exit_reason(tally), "bold red"),), len(head), lead=((head, "bold red"),))
 
 
 def _announces(f: Finding) -> bool:
@@ -199,17 +299,13 @@ def _tally(findings: Iterable[Finding]) -> tuple[Seg, ...]:
     return _join(parts)
 
 
-def _verdicts(report: Report) -> Iterator[_Block]:
+def _verdict(v: InputVerdict) -> Iterator[_Block]:
     """One line per input, at the left edge (findings are indented): `PASS   file`,
     `FAIL   file  4 errors, 1 warning failed`, `ERROR  file  could not be read`."""
-    for v in report.verdicts:
-        label = VERDICT_LABELS[v.verdict]
-        lead = ((label.ljust(_STATUS_WIDTH), VERDICT_STYLE[v.verdict]), (" ", ""))
-        said = _verdict_counts(v)
-        yield _Block(((_clean_name(v.file), ""), *(((f"  {said}", "dim"),) if said else ())), _STATUS_WIDTH + 1,
-                     lead)
-    if report.verdicts:
-        yield _Block()
+    label = VERDICT_LABELS[v.verdict]
+    lead = ((label.ljust(_STATUS_WIDTH), VERDICT_STYLE[v.verdict]), (" ", ""))
+    said = _verdict_counts(v)
+    yield _Block(((_clean_name(v.file), ""), *(((f"  {said}", "dim"),) if said else ())), _STATUS_WIDTH + 1, lead)
 
 
 def _verdict_counts(v: InputVerdict) -> str:
@@ -233,11 +329,11 @@ def _by_severity(counts: Mapping[Severity, int]) -> str:
                      for s in sorted(counts, key=lambda s: -s.rank) if (n := counts[s]))
 
 
-def _summary(report: Report, width: int) -> Iterator[_Block]:
+def _summary(tally: Tally, width: int) -> Iterator[_Block]:
     """Two lines, inputs then findings, each wrapped between parts, never inside one:
     `4 inputs: 1 passed, 2 failed, 1 could not be checked, 1 checked with input problems`
     `findings: 41 passed, 9 failed (4 errors, 5 warnings), 2 not applicable; 7 distinct rules failed`."""
-    summary = report.summary
+    summary = tally.summary
     passed = summary.inputs - summary.with_failures - summary.not_checked
     inputs: list[Seg] = []
     if passed:
@@ -250,12 +346,12 @@ def _summary(report: Report, width: int) -> Iterator[_Block]:
         inputs.append((f"{summary.with_input_problems} checked with input problems", ""))
     head = f"{summary.inputs} {'input' if summary.inputs == 1 else 'inputs'}"
     yield from _wrapped(f"{head}: ", inputs, width) if inputs else iter((_Block(((head, "bold"),)),))
-    counts = report.counts
+    counts = tally.counts
     parts: list[Seg] = []
     if counts[Status.PASS]:
         parts.append((f"{counts[Status.PASS]} passed", STATUS_STYLE[Status.PASS]))
     if counts[Status.FAIL]:
-        split = _by_severity(Counter(f.severity for f in report.findings if f.status is Status.FAIL))
+        split = _by_severity(tally.failed)
         parts.append((f"{counts[Status.FAIL]} failed ({split})", "bold red"))
     if counts[Status.NOT_APPLICABLE]:
         parts.append((f"{counts[Status.NOT_APPLICABLE]} not applicable", STATUS_STYLE[Status.NOT_APPLICABLE]))
@@ -288,12 +384,12 @@ def _wrapped(head: str, parts: list[Seg], width: int) -> Iterator[_Block]:
         yield _Block(tuple(line), len(head), lead=((head, "bold"),) if n == 0 else ())
 
 
-def _exit_reason(report: Report) -> str:
+def _exit_reason(tally: Tally) -> str:
     reasons = []
-    if errors := report.counts[Status.ERROR]:
+    if errors := tally.statuses[Status.ERROR]:
         reasons.append(f"{errors} input or rule {'error' if errors == 1 else 'errors'}")
-    if blocking := len(report.blocking()):
-        threshold = report.provenance.fail_on.value
+    if blocking := tally.blocking:
+        threshold = tally.provenance.fail_on.value
         reasons.append(f"{blocking} {'failure' if blocking == 1 else 'failures'} at or above --fail-on {threshold}")
     return "; ".join(reasons)
 

@@ -66,7 +66,8 @@ def test_outputs_one_line_and_row_per_input(openwatt, submissions: Path, tmp_pat
 
     manifest = json.loads((out / "manifest.json").read_text())
     assert list(manifest) == ["openwatt_audit", "openwatt_version", "started_at", "ended_at", "as_of", "fail_on",
-                              "input_format", "input_waivers", "waivers", "sources", "inputs", "params", "policies"]
+                              "input_format", "input_waivers", "waivers", "sources", "include", "exclude", "inputs",
+                              "named_policies", "policy_path", "params", "config_params", "policies", "outputs"]
     assert (manifest["openwatt_version"], manifest["started_at"], manifest["ended_at"], manifest["as_of"],
             manifest["inputs"]) == (__version__, "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", "2026-01-01", 13)
     [policy] = manifest["policies"]

@@ -70,7 +70,7 @@ def test_main_output_file_and_extra_formats(work: Path, openwatt: Openwatt) -> N
 @pytest.mark.parametrize(("argv", "stderr"), [
     (("-o", "xml=report.xml"),
      "openwatt: error: --output 'xml=report.xml': unknown format 'xml'\n"
-     "    hint: use one of text, json, sarif, junit, github, markdown, csv; for a file whose name has '=', "
+     "    hint: use one of text, json, jsonl, sarif, junit, github, markdown, csv; for a file whose name has '=', "
      "write ./xml=report.xml\n"),
     (("-o", "a.json", "-o", "b.json"),
      "openwatt: error: --output 'b.json': the --format report already goes to a.json\n"

@@ -23,7 +23,7 @@ def test_an_unexpected_exception_is_exit_2_without_a_traceback(error: Exception,
     def broken(*args: object, **kwargs: object) -> None:
         raise error
 
-    monkeypatch.setattr("openwatt.checking.Engine.check", broken)
+    monkeypatch.setattr("openwatt.checking.Engine.stream", broken)
     monkeypatch.delenv("OPENWATT_TRACEBACK", raising=False)
     result = openwatt("check", str(SAMPLE))
     what = f"{type(error).__name__}: {error}".replace("\x1b", "\\x1b")
@@ -39,7 +39,7 @@ def test_running_out_of_memory_is_exit_2_with_what_to_do(openwatt: Openwatt,
     def broken(*args: object, **kwargs: object) -> None:
         raise MemoryError()
 
-    monkeypatch.setattr("openwatt.checking.Engine.check", broken)
+    monkeypatch.setattr("openwatt.checking.Engine.stream", broken)
     result = openwatt("check", str(SAMPLE))
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (
@@ -51,7 +51,7 @@ def test_the_traceback_is_there_when_asked_for(openwatt: Openwatt, monkeypatch: 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("openwatt.checking.Engine.check", broken)
+    monkeypatch.setattr("openwatt.checking.Engine.stream", broken)
     result = openwatt("check", str(SAMPLE), env={"OPENWATT_TRACEBACK": "1"})
     assert result.returncode == 2
     assert "Traceback (most recent call last):" in result.stderr and result.stderr.endswith("RuntimeError: boom\n")

@@ -4,10 +4,13 @@ the reason), and its example output lines are real. Commands run in-process, as 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import shlex
 import shutil
 from collections.abc import Callable
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -88,6 +91,24 @@ def _submissions(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def _after(*commands: str) -> Callable[[Path], Path]:
+    """The audit section's sources, with these README commands run first (in this process, output discarded)."""
+    from openwatt.cli.main import main
+
+    def folder(tmp_path: Path) -> Path:
+        cwd = _submissions(tmp_path)
+        for command in commands:
+            with contextlib.chdir(cwd), redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
+                main(shlex.split(command)[1:])
+        return cwd
+    return folder
+
+
+_GRANT = "openwatt audit manifest.csv -p funder-grant-example --set emissions_budget='50 tCO2e' --out grant/"
+_GRANT_4T = ("openwatt audit manifest.csv -p funder-grant-example --set emissions_budget='4 tCO2e' --out grant-4t/ "
+             "--compare grant/")
+
+
 @dataclass(frozen=True, slots=True)
 class Run:
     """How one README command is run: the exit code the README gives or implies, and the working folder."""
@@ -109,6 +130,9 @@ RUN: dict[str, Run] = {
     "openwatt audit manifest.csv -p funder-grant-example --set emissions_budget='50 tCO2e' --out grant/":
         Run(1, _submissions),
     "openwatt audit submissions/ -p eu-ai-act-gpai --out audit-2026/ --resume": Run(1, _submissions),
+    "openwatt verify grant/": Run(0, _after(_GRANT)),
+    _GRANT_4T: Run(1, _after(_GRANT)),  # aurora-7b's 4.14 tCO2e is over the tighter budget
+    "openwatt diff grant/ grant-4t/": Run(1, _after(_GRANT, _GRANT_4T)),  # that change
     "openwatt policy fmt --check policies": Run(0),  # the shipped packs are formatted
     "openwatt policy lint policies": Run(0),  # and lint clean
 }

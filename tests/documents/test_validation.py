@@ -68,7 +68,7 @@ def test_missing_and_unknown_fields() -> None:
         (3, 1, "unknown field 'energ'", "did you mean 'energy'?"),
     ]
     assert problems(BASE + "colour: blue\n") == [
-        (4, 1, "unknown field 'colour'", "the fields here are openwatt, model, components, data, energy, evaluation, waivers")]
+        (4, 1, "unknown field 'colour'", "the fields here are openwatt, model, components, data, energy, evaluation, compliance, waivers")]
 
 
 def test_quantities() -> None:

@@ -29,6 +29,7 @@ OPTIONS: dict[str, dict[str, Any]] = {
     "OW041-set-wrong-type": {"overrides": {"budget": "lots"}},
     "OW041-set-unknown-unit": {"overrides": {"budget": "400 MWhs"}},
     "OW041-set-list-param": {"overrides": {"methods": "measured"}},
+    "OW042-set-not-allowed": {"overrides": {"minimum": "open"}},
     "OW038-imports-nested-too-deeply": {"max_import_depth": 3},  # 50 in use; 3 keeps the fixture small
     "OW041-config-wrong-type": {"config": {"budget": 400}},
     "OW041-config-not-finite": {"config": {"budget": float("inf")}},

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from openwatt.findings import Report
-from openwatt.reports import (REPORTERS, Renderer, RenderOptions, csv_report, github, json_report, junit, markdown,
+from openwatt.reports import (REPORTERS, Renderer, RenderOptions, csv_report, github, json_lines, json_report, junit, markdown,
                               sarif, terminal)
 
 REPORTS_DIR = Path(__file__).resolve().parents[2] / "engine" / "reports"
@@ -20,7 +20,7 @@ _ANCESTORS = {0: "", 1: "openwatt.reports", 2: "openwatt"}  # what `from .`/`fro
 
 
 def test_registry_names_every_format() -> None:
-    assert list(REPORTERS) == ["text", "json", "sarif", "junit", "github", "markdown", "csv"]
+    assert list(REPORTERS) == ["text", "json", "jsonl", "sarif", "junit", "github", "markdown", "csv"]
 
 
 def test_registry_is_read_only() -> None:
@@ -31,6 +31,7 @@ def test_registry_is_read_only() -> None:
 @pytest.mark.parametrize(("name", "module_render"), [
     ("text", terminal.render), ("json", json_report.render), ("sarif", sarif.render), ("junit", junit.render),
     ("github", github.render), ("markdown", markdown.render), ("csv", csv_report.render),
+    ("jsonl", json_lines.render),
 ])
 def test_registry_renders_as_the_module_does(name: str, module_render: Renderer, representative: Report) -> None:
     options = RenderOptions(verbose=True, width=72)

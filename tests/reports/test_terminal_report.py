@@ -218,3 +218,25 @@ def test_evidence_files_are_not_listed_as_checked_files(make_finding: Any) -> No
     text = render(Report((finding,), provenance), RenderOptions())
     assert "samples/evidence.csv" not in text
     assert text.endswith("1 input: 1 passed\nfindings: 1 passed\n")
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_plain_text_is_wrapped_as_rich_wraps_it(seed: int) -> None:
+    """Without colour, ASCII blocks are wrapped without rich: the lines must be the ones rich draws."""
+    import random
+
+    from openwatt.reports.terminal import _Block, _Printer
+
+    rng = random.Random(seed)
+    width = rng.choice([20, 40, 60, 79, 80, 81, 100, 140])
+    indent = rng.choice([0, 2, 7, 18])
+    room = max(width - indent, 20)
+    words = ["a", "energy.training.energy", "433", "MWh;", "fix:", "x" * rng.randint(1, 2 * room),
+             "y" * (room - 1), "z" * room, "w" * (room + 1), "(path)"]
+    seps = [" ", " ", " ", "  ", "\n", "   "]
+    body = "".join(rng.choice(seps) * rng.randint(0, 1) + rng.choice(words) for _ in range(rng.randint(0, 30)))
+    body += rng.choice(["", " ", "\n", "  "])
+    lead = rng.choice([(), (("  ", ""), ("FAIL ", "red"), ("error", "red")), (("exit code 1: ", "bold red"),)])
+    block = _Block(((body, ""),), indent, lead)
+    options = RenderOptions(width=width)
+    assert _Printer(options).print([block]) == _Printer(options, plain=False).print([block])

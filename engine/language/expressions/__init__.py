@@ -7,7 +7,7 @@ the binding of a quantifier's item); each other module compiles one family of no
 the reverse; importing this package imports them all, so `compile_expr` knows every node.
 """
 
-from . import arithmetic, calls, comparisons, conditions, literals, paths, quantifiers  # noqa: F401  (registering)
+from . import arithmetic, calls, comparisons, conditions, literals, outcomes, paths, quantifiers  # noqa: F401  (registering)
 from .arithmetic import apply_arithmetic, shift_date
 from .comparisons import compare_values
 from .core import (Compiled, Context, Explain, Local, Locate, Run, as_condition, best, check_registry, compile_expr,

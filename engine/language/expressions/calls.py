@@ -64,7 +64,7 @@ def _call(node: ast.Call, ctx: Context) -> Compiled:
         ok = False
     for arg, param in zip(args, builtin.params):
         if not param.admits(arg.type):
-            ctx.error("OW014", f"{builtin.name}() needs {param.type.describe()} for {param.name}; "
+            ctx.error("OW014", f"{builtin.name}() needs {param.describe()} for {param.name}; "
                       f"{arg.text} is {arg.type.describe()}", arg.node, _each_item_hint(node, arg, param, ctx))
             ok = False
     for arg, param in zip(args, builtin.params):

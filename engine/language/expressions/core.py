@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...values.quantities import Quantity
-from ...values.verdicts import REASON_RANK, Reason
+from ...values.verdicts import REASON_RANK, Reason, Status
 from .. import ast
 from ..builtins import BUILTINS, Builtin
 from ..errors import Label, PolicyError
@@ -54,6 +54,25 @@ class Local:
     type: Type
     let: Compiled | None = None  # None: a quantifier variable, read from scope.vars
     key: str = ""  # memo key of a let
+    var: str = ""  # the scope.vars key of a variable, when it is not its name (`it` in a filter: ITEM)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleTarget:
+    """A compiled rule another rule may read the result of (`rule ID passed`)."""
+
+    id: str  # qualified: "mof-class-iii/class-reached"
+    key: str  # the rule's judgement key (see CompiledRule.key)
+    params: tuple[tuple[str, str], ...]  # the params its result depends on, as written
+    status: Callable[[Scope], Status]  # its status on the scope's document, worked out once
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedParam:
+    """A param an imported policy declares, readable by name in the importing one."""
+
+    value: Any
+    policies: tuple[str, ...]  # the imported policies that declare it (several: with the same value)
 
 
 @functools.lru_cache(maxsize=64)  # a policy's text, split once however many expressions quote it
@@ -95,6 +114,15 @@ class Context:
     # When set, every expression compiled here is recorded: a rule's sub-expressions, for `openwatt explain`.
     trace: list[Compiled] | None = None
     declared: Mapping[str, ast.Span] = field(default_factory=dict)  # the policy's params: where each default is
+    # The params of the policies it imports that it does not declare itself: names it may read. A name two
+    # imported policies declare with different values maps to their ids (reading it is error OW045).
+    imported: Mapping[str, ImportedParam | tuple[str, ...]] = field(default_factory=dict)
+    # Inside a rule: the rules whose result it may read (`rule ID passed`), by every id it may write;
+    # None for a rule that cannot be read (on a dependency cycle, or broken). Outside a rule: None.
+    rules: Mapping[str, RuleTarget | None] | None = None
+    imported_at: Mapping[str, ast.Span] = field(default_factory=dict)  # directly imported policy -> its import
+    depends: list[RuleTarget] = field(default_factory=list)  # the rules read, gathered as a rule compiles
+    outside: ast.Node | None = None  # the param or policy-level let being compiled, for OW029's label
 
     def param_label(self, node: ast.Node, type_: Type) -> tuple[Label, ...]:
         """ "declared here", at the default of the param `node` names (none for other nodes)."""
@@ -112,7 +140,8 @@ class Context:
     def within(self, **changes: Any) -> Context:
         new = Context(self.file, self.source, self.root, self.errors, self.lets, self.params,
                       dict(self.locals), self.item, self.builtins, self.pending, self.variant, self.used,
-                      self.let_uses, self.trace, self.declared)
+                      self.let_uses, self.trace, self.declared, self.imported, self.rules, self.imported_at,
+                      self.depends, self.outside)
         for name, value in changes.items():
             setattr(new, name, value)
         return new
@@ -205,6 +234,7 @@ PATHS = (ast.Name, ast.Attribute, ast.Subscript)
 # ---- scope binding: a quantifier's variable, a filter's item -----------------------------------
 
 TODAY = "today"
+IT = "it"  # the item, in a filter (`model.modalities[it != "text"]`) or a quantifier without a variable
 ITEM = "\x00item"  # scope.vars key of the list item a filter is looking at (not a writable name)
 
 

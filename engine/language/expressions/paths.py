@@ -10,8 +10,8 @@ from .. import ast
 from ..errors import did_you_mean
 from ..runtime import EvalError, Items, Mismatch, Missing, Path, Scope, Undecided, Unknown, coerce, format_path, show
 from ..types import ANY, DATE, Kind, Type, list_of
-from .core import (ITEM, TODAY, Compiled, Context, broken, compile_expr, constant, each_bound, item_paths, remembered,
-                   today, type_of_value)
+from .core import (IT, ITEM, TODAY, Compiled, Context, ImportedParam, Local, broken, compile_expr, constant, each_bound,
+                   item_paths, remembered, today, type_of_value)
 
 
 def _field(value: Any, name: str, path: Path | None, type_: Type) -> Any:
@@ -30,15 +30,20 @@ def _name(node: ast.Name, ctx: Context) -> Compiled:
     if (local := ctx.locals.get(name)) is not None:
         if local.let is not None:
             return _memoised(local.let, local.key, node, ctx)
+        var = local.var or name
+
         def run_var(scope: Scope) -> Any:
-            return scope.vars[name]
-        return Compiled(run_var, local.type, node, text, lambda scope: scope.paths[name])
+            return scope.vars[var]
+        return Compiled(run_var, local.type, node, text, lambda scope: scope.paths[var])
     # Inside a filter, a bare name is a field of the item first: components[kind == "datasets"].
     if (field_type := _item_field(name, ctx)) is not None:
         item_type = field_type  # (a closure does not keep the narrowing of field_type)
 
         def run_item(scope: Scope) -> Any:
-            result = coerce(scope.vars[ITEM].get(name), item_type, ())
+            item = scope.vars[ITEM]
+            if not isinstance(item, dict):  # a list of mappings with a stray text or number in it
+                return Mismatch(scope.paths[ITEM] or (), item, "a mapping")
+            result = coerce(item.get(name), item_type, ())
             if isinstance(result, Unknown):  # the path is only worked out when it is needed
                 result.path = (*(scope.paths[ITEM] or ()), name)
             return result
@@ -50,8 +55,15 @@ def _name(node: ast.Name, ctx: Context) -> Compiled:
         ctx.used.add(name)
         value = ctx.params[name]
         return constant(value, node, ctx, type_of_value(value))
+    if name in ctx.imported:
+        return _imported_param(node, ctx)
     if name == TODAY:  # the date the check judges as of (--as-of, default the day it runs)
         return Compiled(today, DATE, node, text)
+    if name == IT:
+        ctx.error("OW043", "'it' is used outside a filter or a quantifier", node,
+                  "'it' is the item in a filter, list[it != \"\"], or in a quantifier without a variable, "
+                  "all(list: it != \"\")")
+        return broken(node, ctx)
     root_shape = ctx.root.shape
     assert root_shape is not None
     if (t := root_shape.property(name)) is not None:
@@ -70,6 +82,18 @@ def _name(node: ast.Name, ctx: Context) -> Compiled:
         f"a name is a param, a let, a quantifier variable or a disclosure section ({', '.join(root_shape.names())})")
     ctx.error("OW011", f"unknown name '{name}'", node, hint)
     return broken(node, ctx)
+
+
+def _imported_param(node: ast.Name, ctx: Context) -> Compiled:
+    """A param of an imported policy, read by its name (the importing policy does not declare it)."""
+    found = ctx.imported[node.name]
+    if not isinstance(found, ImportedParam):
+        ctx.error("OW045", f"param '{node.name}' is declared with different values by the imported policies "
+                  f"{', '.join(sorted(found))}", node, f"declare '{node.name}' in this policy, or give it one value with "
+                  f"`set {node.name} = ...` in the import")
+        return broken(node, ctx)
+    ctx.used.add(node.name)
+    return constant(found.value, node, ctx, type_of_value(found.value))
 
 
 def _memoised(let: Compiled, key: str, node: ast.Expr, ctx: Context) -> Compiled:
@@ -137,7 +161,7 @@ def _subscript(node: ast.Subscript, ctx: Context) -> Compiled:
         ctx.error("OW017", f"{base.text} is {t.describe()}; only a list can be indexed or filtered", node)
         return broken(node, ctx)
     item_type = t.item or ANY
-    inner = compile_expr(node.index, ctx.within(item=item_type))
+    inner = compile_expr(node.index, ctx.within(item=item_type, locals={**ctx.locals, IT: Local(item_type, var=ITEM)}))
     if inner.type.kind is Kind.NUMBER:
         return _index(node, base, inner, item_type, ctx)
     if inner.type.kind not in (Kind.BOOLEAN, Kind.ANY):
@@ -197,9 +221,15 @@ def _texts(node: ast.Expr, ctx: Context) -> frozenset[str] | None:
         return frozenset(i.value for i in node.items)  # type: ignore[attr-defined]
     if (isinstance(node, ast.Name) and node.name not in ctx.locals and _item_field(node.name, ctx) is None
             and node.name not in ctx.lets
-            and isinstance(value := ctx.params.get(node.name), list) and all(isinstance(v, str) for v in value)):
+            and isinstance(value := ctx.params.get(node.name, _imported_value(node.name, ctx)), list)
+            and all(isinstance(v, str) for v in value)):
         return frozenset(value)
     return None
+
+
+def _imported_value(name: str, ctx: Context) -> Any:
+    found = ctx.imported.get(name)
+    return found.value if isinstance(found, ImportedParam) else None
 
 
 def _direct_test(condition: ast.Expr, ctx: Context) -> Callable[[dict[str, Any]], bool] | None:
@@ -228,6 +258,8 @@ def _direct_test(condition: ast.Expr, ctx: Context) -> Callable[[dict[str, Any]]
 def _filter(node: ast.Subscript, base: Compiled, condition: Compiled, t: Type, ctx: Context) -> Compiled:
     base_run, base_locate, test = base.run, base.locate, condition.run
     direct = _direct_test(node.index, ctx.within(item=t.item or ANY)) if condition.type.kind is Kind.BOOLEAN else None
+    # A condition on the item itself (`it`) looks at every item, texts and numbers too; one on fields, at mappings.
+    every = any(isinstance(n, ast.Name) and n.name == IT for n in ast.walk(node.index))
 
     def run(scope: Scope) -> Any:
         items = base_run(scope)
@@ -239,7 +271,7 @@ def _filter(node: ast.Subscript, base: Compiled, condition: Compiled, t: Type, c
         if direct is not None:
             kept = [(value, path) for value, path in zip(items, paths) if isinstance(value, dict) and direct(value)]
             return Items([value for value, _ in kept], [path for _, path in kept])
-        mappings = [i for i, value in enumerate(items) if isinstance(value, dict)]
+        mappings = [i for i, value in enumerate(items) if every or isinstance(value, dict)]
         values, where = [items[i] for i in mappings], [paths[i] for i in mappings]
         chosen = [i for i, result in enumerate(each_bound(scope, ITEM, values, where, test)) if result is True]
         return Items([values[i] for i in chosen], [where[i] for i in chosen])

@@ -22,11 +22,13 @@ def _quantifier(node: ast.Quantifier, ctx: Context) -> Compiled:
     collection = compile_expr(node.collection, ctx)
     ct = collection.type
     if ct.kind not in (Kind.LIST, Kind.ANY):
-        ctx.error("OW017", f"{node.kind}(...) needs a list after 'in'; {collection.text} is {ct.describe()}",
+        where = "after 'in'" if node.named else "before ':'"
+        ctx.error("OW017", f"{node.kind}(...) needs a list {where}; {collection.text} is {ct.describe()}",
                   node.collection)
         return broken(node, ctx)
     var = node.variable
-    if var in ctx.locals or var in ctx.lets or var in ctx.params or (ctx.root.shape and ctx.root.shape.property(var)):
+    taken = var in ctx.locals or var in ctx.lets or var in ctx.params or ctx.root.shape and ctx.root.shape.property(var)
+    if node.named and taken:  # `it` (no variable written) may shadow an outer `it`
         ctx.error("OW023", f"'{var}' is already a name here; pick another name for the item", node)
     inner_ctx = ctx.within(locals={**ctx.locals, var: Local(ct.item or ANY)})
     if node.kind is QuantifierKind.SUM:
