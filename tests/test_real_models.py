@@ -267,9 +267,10 @@ EXPECTED: dict[str, dict[str, Expected]] = {
         "eu-ai-act-gpai": EU_AI_ACT_NOT_IN_SCOPE,
         # `datasets` is optional on the Hub: a warning since issue 11 (it failed the card before).
         "hf-model-card": Expected("pass", "licence=pass datasets=fail co2-emissions=fail"),
-        # No release day is published in the sources used, so the grant's deadline cannot be checked.
+        # No release day is published in the sources used. On 2026-11-26 (AS_OF) the grant's deadline (2026-12-31)
+        # has not passed, so since issue 11 the rule is not applicable: a deadline is not failed before it passes.
         "funder-grant-example": Expected("fail", """
-            release-deadline=fail osaid-1.0/parameters=pass osaid-1.0/training-code=fail
+            release-deadline=not_applicable osaid-1.0/parameters=pass osaid-1.0/training-code=fail
         """),
     },
     # Phi-2 (Microsoft). OSI: "Phi-2 (Microsoft)" does not pass: "lack required components" (OSAID FAQ). MIT
