@@ -290,7 +290,7 @@ class _Card:
                     name = self.first_text((*path, "name"), (*path, "type"))
                     if name is None:
                         self.fail(path, f"{_indexed(path)} has no name or type", _METRIC_HINT)
-                    entry = {key: value for key, value in context.items() if value is not None}
+                    entry: dict[str, Any] = {key: value for key, value in context.items() if value is not None}
                     entry |= {"metric": name, "value": self.metric_value((*path, "value"))}
                     if found == 0:
                         self.out.place(("evaluation",), self.at(("model-index",)))
