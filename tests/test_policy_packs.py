@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from openwatt.checking import Engine
 from openwatt.catalogue import DOC_COMMAND, load_page, render_markdown, shipped_ids
 from openwatt.testing import render_test_report
 from openwatt.testing import TEST_SUFFIX, run_tests
@@ -51,3 +52,11 @@ def test_docs_policies_md_is_up_to_date() -> None:
     current = (ROOT / "docs" / "policies.md").read_text(encoding="utf-8")
     rendered = render_markdown([load_page(pack) for pack in shipped_ids()])
     assert current == rendered, f"docs/policies.md is stale: run {DOC_COMMAND}"
+
+
+def test_hf_model_card_datasets_is_a_warning_as_the_hub_makes_it_optional() -> None:
+    """Hub `datasets` is an optional key: a card without it fails the pack's rule as a warning, not an error."""
+    severities = {f"hf-model-card/{rule.id}": str(rule.severity) for rule in Engine().policy("hf-model-card").rules}
+    assert severities["hf-model-card/datasets"] == "warning"
+    assert severities["hf-model-card/base-model-relation"] == "info"
+    assert severities["hf-model-card/co2-magnitude"] == "warning"

@@ -42,7 +42,7 @@ def test_convert_writes_json_by_name_and_keys_in_schema_order(tmp_path: Path, op
     target = tmp_path / "card.json"
     assert openwatt("convert", INPUTS[0], "-o", str(target)).returncode == 0
     data = json.loads(target.read_text(encoding="utf-8"))
-    assert list(data) == ["openwatt", "model", "data", "energy"]
+    assert list(data) == ["openwatt", "model", "data", "energy", "evaluation"]
     assert list(data["model"])[:3] == ["id", "name", "type"]
 
 

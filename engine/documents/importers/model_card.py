@@ -7,6 +7,7 @@ Mapping (energy-formats.md §1; every value keeps the line and column where the 
     license: other + license_name                 -> model.license: license_name, a named licence
     license_link (an http(s) URL)                 -> model.license_url
     base_model (an id, or a list of ids)          -> model.base_model
+    base_model_relation                           -> model.base_model_relation (adapter, merge, quantized, finetune)
     pipeline_tag                                  -> model.intended_tasks, model.type, model.modalities
     datasets[]                                    -> data.sources[]: name, class public, Hub URL as location
     co2_eq_emissions (a number of grams, or a mapping with emissions in grams)
@@ -16,10 +17,16 @@ Mapping (energy-formats.md §1; every value keeps the line and column where the 
                                                      <phase>.methodology if it says more (e.g. an article)
       geographical_location                       -> <phase>.location
       hardware_used ('384 A100 80GB GPUs')        -> <phase>.hardware[0]: count 384, type 'A100 80GB GPUs'
+    model-index[].results[].metrics[]             -> evaluation.results[], one per metric:
+      metric name (else type), value              -> metric, value
+      task name (else type)                       -> task
+      dataset name (else type), config, split     -> dataset, e.g. 'HellaSwag (10-shot), split validation'
+      result source url (else name)               -> source
 
-`license: unknown` states no licence. `library_name`, `base_model_relation`, `language`, `tags` and
-`metrics` have no field in the disclosure schema and are not imported; nor are the non-spec keys some
-cards put under `co2_eq_emissions` (`training_time`, `Hardware Type`, ...).
+`license: unknown` states no licence. `library_name`, `language`, `tags` and `metrics` have no field in
+the disclosure schema and are not imported; nor are the non-spec keys some cards put under
+`co2_eq_emissions` (`training_time`, `Hardware Type`, ...). A value of `base_model_relation` outside the
+Hub's four is kept as written, so that the schema check reports it where the card states it.
 """
 
 from __future__ import annotations
@@ -43,6 +50,9 @@ _NO_METADATA_HINT = ("start the README with a line '---', then the metadata (e.g
 _MAPPING_HINT = "write the metadata as 'key: value' lines, e.g. license: apache-2.0"
 _EMISSIONS_HINT = "write the emissions in grams of CO2 equivalent as a number, e.g. emissions: 1710"
 _HARDWARE_HINT = "write the number of devices, then their type, e.g. hardware_used: 8 A100 GPUs"
+_MODEL_INDEX_HINT = ("write model-index as a list of models, each with results: [{task, dataset, metrics: "
+                     "[{type, value}]}], as the Hub's model card specification shows")
+_METRIC_HINT = "give each metric a type (or name) and a value, e.g. {type: accuracy, value: 0.61}"
 
 # `emissions: 49.49 g` and `17kg` are seen in the wild (energy-formats.md §1.1); a bare number is grams.
 _EMISSIONS = re.compile(r"(?P<number>(?:[0-9][0-9_]*(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)\s*"
@@ -108,6 +118,7 @@ class _Card:
         self.task()
         self.datasets()
         self.emissions()
+        self.evaluation()
         return self.out
 
     # --- reading the metadata ---------------------------------------------------------------------
@@ -198,6 +209,8 @@ class _Card:
             self.out.place(("model", "base_model"), self.at(("base_model",)))
             for index, (base, at) in enumerate(bases):
                 self.out.put(("model", "base_model", index), base, at)
+        if (relation := self.text(("base_model_relation",))) is not None:
+            self.out.put(("model", "base_model_relation"), relation, self.at(("base_model_relation",)))
 
     def task(self) -> None:
         tag = self.text(("pipeline_tag",))
@@ -261,6 +274,65 @@ class _Card:
             else:
                 self.out.put((*energy, "hardware", 0), {"type": hardware}, at)
 
+    def evaluation(self) -> None:
+        """Each metric of each result in `model-index` as one evaluation result, located at the metric."""
+        index = self.mapping_list(("model-index",), "a list of models")
+        found = 0
+        for model in range(len(index)):
+            results = self.mapping_list(("model-index", model, "results"), "a list of results")
+            for result in range(len(results)):
+                at: Path = ("model-index", model, "results", result)
+                context = {"task": self.first_text((*at, "task", "name"), (*at, "task", "type")),
+                           "dataset": self.dataset(at),
+                           "source": self.first_text((*at, "source", "url"), (*at, "source", "name"))}
+                for metric in range(len(self.mapping_list((*at, "metrics"), "a list of metrics"))):
+                    path: Path = (*at, "metrics", metric)
+                    name = self.first_text((*path, "name"), (*path, "type"))
+                    if name is None:
+                        self.fail(path, f"{_indexed(path)} has no name or type", _METRIC_HINT)
+                    entry: dict[str, Any] = {key: value for key, value in context.items() if value is not None}
+                    entry |= {"metric": name, "value": self.metric_value((*path, "value"))}
+                    if found == 0:
+                        self.out.place(("evaluation",), self.at(("model-index",)))
+                        self.out.place(("evaluation", "results"), self.at(("model-index",)))
+                    self.out.put(("evaluation", "results", found), entry, self.at(path))
+                    found += 1
+
+    def mapping_list(self, path: Path, expected: str) -> list[dict[str, Any]]:
+        """The list of mappings at ``path`` (empty when absent); anything else is an error at its place."""
+        value = self.get(path)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail(path, f"{_indexed(path)} is {kind_in_words(value)}; expected {expected}", _MODEL_INDEX_HINT)
+        for index, item in enumerate(value):
+            if not isinstance(item, dict):
+                self.fail((*path, index), f"{_indexed((*path, index))} is {kind_in_words(item)}; expected a mapping",
+                          _MODEL_INDEX_HINT)
+        return value
+
+    def first_text(self, *paths: Path) -> str | None:
+        return next((text for path in paths if (text := self.text(path)) is not None), None)
+
+    def dataset(self, result: Path) -> str | None:
+        """The dataset's name (else its type), with its config and split when the card gives them."""
+        name = self.first_text((*result, "dataset", "name"), (*result, "dataset", "type"))
+        if name is None:
+            return None
+        details = [f"{key} {text}" for key in ("config", "split")
+                   if (text := self.text((*result, "dataset", key))) is not None]
+        return ", ".join([name, *details])
+
+    def metric_value(self, path: Path) -> float | int | str:
+        value = self.get(path)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        found = "missing" if value is None else kind_in_words(value)
+        self.fail(path if value is not None else path[:-1],
+                  f"{_indexed(path)} is {found}; expected a number or a text", _METRIC_HINT)
+
     def phase(self, key: Path) -> str:
         written = self.text((*key, "training_type"))
         if written is None:
@@ -298,6 +370,11 @@ class _Card:
 
 def _name(path: Path) -> str:
     return ".".join(str(part) for part in path if isinstance(part, str))
+
+
+def _indexed(path: Path) -> str:
+    """A metadata path as a card's reader writes it: model-index[0].results[1].metrics[0]."""
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path).lstrip(".")
 
 
 def _folder_name(file: str) -> str:

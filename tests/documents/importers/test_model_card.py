@@ -9,6 +9,7 @@ import pytest
 from openwatt.documents import Format
 from openwatt.documents.importers.hub import HUB_SPDX
 from openwatt.documents.importers.model_card import import_model_card
+from openwatt.documents.validation import validate
 from openwatt.values.licences import spdx_valid
 
 from conftest import CARD, assert_valid, error_of, located
@@ -31,6 +32,7 @@ def test_sample_card_converts_field_by_field() -> None:
             "name": "glacier-1b-instruct",
             "type": "language",
             "base_model": "nordlys-lab/glacier-1b",
+            "base_model_relation": "finetune",
             "license": "Apache-2.0",
             "intended_tasks": "text-generation",
             "modalities": {"input": ["text"], "output": ["text"]},
@@ -47,6 +49,10 @@ def test_sample_card_converts_field_by_field() -> None:
             "location": "Île-de-France, France",
             "emissions": "1710 gCO2e",
         }},
+        "evaluation": {"results": [
+            {"task": "Text Generation", "dataset": "HellaSwag (10-shot), split validation",
+             "metric": "normalized accuracy", "value": 0.612, "source": "https://github.com/nordlys-lab/glacier-eval"},
+        ]},
     }
     assert_valid(document)
 
@@ -65,6 +71,9 @@ def test_sample_card_converts_field_by_field() -> None:
     (("energy", "fine_tuning", "tool"), (21, 3), "source: CodeCarbon"),
     (("energy", "fine_tuning", "location"), (23, 3), "geographical_location: Île-de-France, Fr"),
     (("energy", "fine_tuning", "hardware", 0, "count"), (24, 3), "hardware_used: 8 NVIDIA H100 80GB GPUs"),
+    (("model", "base_model_relation"), (11, 1), "base_model_relation: finetune"),
+    (("evaluation",), (25, 1), "model-index:"),
+    (("evaluation", "results", 0, "value"), (36, 7), "type: acc_norm"),
 ])
 def test_sample_card_positions_point_into_the_readme(path: tuple, position: tuple[int, int], text: str) -> None:
     document = import_model_card(CARD.read_bytes(), str(CARD))
@@ -108,7 +117,43 @@ def test_bloom() -> None:
     }}
     assert document.positions[("energy", "training", "emissions")] == (6, 3)
     assert document.positions[("model", "id")] == (12, 3)
+    # model-index: BLOOM's HumanEval pass@1, as the card states it.
+    assert document.data["evaluation"] == {"results": [
+        {"task": "text-generation", "dataset": "humaneval", "metric": "pass@1", "value": 0.15542682926829265}]}
+    assert document.positions[("evaluation", "results", 0)] == (17, 7)
     assert_valid(document)
+
+
+def test_model_index_with_several_models_results_and_metrics() -> None:
+    data = card("model-index:\n"
+                "- name: m\n"
+                "  results:\n"
+                "  - task: {type: question-answering}\n"
+                "    dataset: {type: squad, config: plain_text, split: validation}\n"
+                "    metrics:\n"
+                "    - {type: exact_match, value: 81.2}\n"
+                "    - {type: f1, value: '88.5 %'}\n"
+                "    source: {name: Open LLM Leaderboard}\n"
+                "  - task: {type: text-generation}\n"
+                "    metrics: []\n"
+                "- name: other\n")
+    assert data["evaluation"] == {"results": [
+        {"task": "question-answering", "dataset": "squad, config plain_text, split validation", "metric": "exact_match",
+         "value": 81.2, "source": "Open LLM Leaderboard"},
+        {"task": "question-answering", "dataset": "squad, config plain_text, split validation", "metric": "f1",
+         "value": "88.5 %", "source": "Open LLM Leaderboard"},
+    ]}
+
+
+def test_a_model_index_without_results_gives_no_evaluation() -> None:
+    assert "evaluation" not in card("model-index:\n- name: m\n")
+
+
+def test_base_model_relation_is_kept_as_written_for_the_schema_to_judge() -> None:
+    document = import_model_card(b"---\nbase_model: org/base\nbase_model_relation: distilled\n---\n", "m/README.md")
+    assert document.data["model"]["base_model_relation"] == "distilled"
+    (problem,) = validate(document)
+    assert (problem.line, problem.path) == (3, ("model", "base_model_relation"))
 
 
 def test_aira_codecarbon_fine_tuning() -> None:
@@ -288,6 +333,21 @@ def test_a_horizontal_rule_later_in_the_body_is_not_metadata() -> None:
      "is neither pre-training nor fine-tuning\nwrite training_type: pre-training or training_type: fine-tuning"),
     ("---\nlicense: mit\nlicense: apache-2.0\n---\n", "m/README.md:3:1: duplicate key 'license' (first at line 2)\n"
      "merge the two mappings or rename one key"),
+    ("---\nmodel-index: {name: m}\n---\n", "m/README.md:2:1: model-index is a mapping; expected a list of "
+     "models\nwrite model-index as a list of models, each with results: [{task, dataset, metrics: [{type, value}]}], "
+     "as the Hub's model card specification shows"),
+    ("---\nmodel-index:\n- name: m\n  results: [3]\n---\n", "m/README.md:4:13: model-index[0].results[0] is a "
+     "number; expected a mapping\nwrite model-index as a list of models, each with results: [{task, dataset, "
+     "metrics: [{type, value}]}], as the Hub's model card specification shows"),
+    ("---\nmodel-index:\n- results:\n  - metrics:\n    - {value: 1}\n---\n", "m/README.md:5:7: "
+     "model-index[0].results[0].metrics[0] has no name or type\ngive each metric a type (or name) and a value, "
+     "e.g. {type: accuracy, value: 0.61}"),
+    ("---\nmodel-index:\n- results:\n  - metrics:\n    - {type: acc}\n---\n", "m/README.md:5:7: "
+     "model-index[0].results[0].metrics[0].value is missing; expected a number or a text\ngive each metric a type "
+     "(or name) and a value, e.g. {type: accuracy, value: 0.61}"),
+    ("---\nmodel-index:\n- results:\n  - metrics:\n    - {type: acc, value: [1]}\n---\n", "m/README.md:5:19: "
+     "model-index[0].results[0].metrics[0].value is a list; expected a number or a text\ngive each metric a type "
+     "(or name) and a value, e.g. {type: accuracy, value: 0.61}"),
     ("---\nlicense: !!python/name:os.system mit\n---\n", "m/README.md:2:10: unsupported tag "
      "!!python/name:os.system\nremove the tag: a disclosure holds plain mappings, lists, strings, numbers, "
      "booleans and dates"),
