@@ -123,7 +123,7 @@ RUN: dict[str, Run] = {
     'openwatt check disclosure.yaml -p acme-grant.policy --set budget="400 MWh"': Run(1, _acme_grant),
     "openwatt policy show osaid-1.0": Run(0),
     # Aurora's 138 Wh per 1,000 queries is above a 100 Wh ceiling: the tender's rule fails.
-    "openwatt check samples/aurora-7b.yaml -p procurement-example --set mof_class_floor=2 "
+    "openwatt check samples/aurora-7b.yaml -p procurement-example --set mof_class_floor=II "
     "--set inference_energy_ceiling='100 Wh'": Run(1),
     "openwatt explain samples/cirrus-70b-custom-licence.yaml --rule weights-licence": Run(0),
     "openwatt policy test": Run(0),  # the shipped packs' tests pass with 100 % rule coverage
