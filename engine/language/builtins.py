@@ -351,7 +351,7 @@ def emissions_of(phase: dict[str, Any], basis: str, *, paths: Sequence[Path | No
     base = paths[0] if paths and paths[0] else ("energy", "training")
     figure = phase.get(chosen.field)
     found, where = (figure.get("emissions"), (*base, chosen.field, "emissions")) if isinstance(figure, dict) else (
-        phase.get("emissions") if phase.get("emissions_basis", chosen.value) == chosen.value else None,
+        phase.get("emissions") if phase.get("emissions_basis", energy.Basis.LOCATION.value) == chosen.value else None,
         (*base, "emissions"))
     if found is not None:  # there, but not a carbon mass: a type mismatch, not absent evidence
         return Mismatch(where, found, quantity(CARBON).describe())
