@@ -15,7 +15,7 @@ from ..documents import INPUT_FORMATS
 from ..findings import Verdict
 from ..values.verdicts import DEFAULT_FAIL_ON, FailOn, InputWaivers
 from .common import (ExitCode, add_policy_path, fail, load_config, parse_as_of, parse_params, policy_errors,
-                     policy_search_path)
+                     policy_search_path, processes)
 
 if TYPE_CHECKING:
     from ..audit.executors import Executor
@@ -38,7 +38,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     audit.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="params",
                        help="override a param, e.g. --set max_training_energy='500 MWh'; repeatable")
     audit.add_argument("--out", required=True, metavar="DIR", help="the folder the outputs and journal go to")
-    audit.add_argument("--jobs", type=_jobs, default=1, metavar="N",
+    audit.add_argument("--jobs", type=processes, default=1, metavar="N",
                        help="check in N worker processes (default 1: in this process)")
     audit.add_argument("--executor", choices=("local", "dask"), default="local",
                        help="where the inputs are checked: local (default: this machine, --jobs processes) or dask "
@@ -69,12 +69,6 @@ def register(commands: argparse._SubParsersAction) -> None:
                        help="after the audit, compare it with an earlier audit's --out folder, as openwatt diff does "
                        "(a table, and diff.csv in --out)")
     audit.set_defaults(run=run)
-
-
-def _jobs(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of processes, at least 1, got {text!r}")
-    return int(text)
 
 
 def run(args: argparse.Namespace) -> int:

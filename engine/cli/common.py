@@ -95,3 +95,10 @@ def load_config() -> Config | int:
         return find_config(Path.cwd())
     except ConfigError as err:
         return fail(str(err), err.hint)
+
+
+def processes(text: str) -> int:
+    """--jobs N of audit and verify: a whole number of processes, at least 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, at least 1, got {text!r}")
+    return int(text)

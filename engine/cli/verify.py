@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..values.text import printable
-from .common import ExitCode, writable
+from .common import ExitCode, processes, writable
 
 if TYPE_CHECKING:
     from ..audit.verify import CannotVerify, Difference
@@ -22,15 +22,9 @@ def register(commands: argparse._SubParsersAction) -> None:
                                  "and confirm every output; name each difference. Exit 0: verified; 1: the outputs "
                                  "differ from the replay (tampered); 2: cannot verify.")
     verify.add_argument("target", metavar="OUT_DIR|REPORT.json", help="an audit's --out folder, or a JSON report")
-    verify.add_argument("--jobs", type=_jobs, default=1, metavar="N",
+    verify.add_argument("--jobs", type=processes, default=1, metavar="N",
                         help="replay an audit in N worker processes (default 1: in this process)")
     verify.set_defaults(run=run)
-
-
-def _jobs(text: str) -> int:  # as `openwatt audit --jobs` reads it
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of processes, at least 1, got {text!r}")
-    return int(text)
 
 
 def run(args: argparse.Namespace) -> int:
