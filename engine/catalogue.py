@@ -206,7 +206,7 @@ def render_text(page: PolicyPage) -> str:
     if p.params or imported_params:
         out += ["", "params"]
         for param in p.params.values():
-            out += _hanging(f"  {param.name} = ", f"{literal(param.value)}  ({_set_by(param.set_by)})")
+            out += _hanging(f"  {param.name} = ", f"{literal(param.value)}{_one_of(param)}  ({_set_by(param.set_by)})")
             if param.description:
                 out += _wrap(param.description, 6)
         for policy_id, params in imported_params.items():  # described with their own policy
@@ -347,7 +347,8 @@ def _pack(page: PolicyPage, documented: set[str]) -> list[str]:
     if p.params:
         out += ["", "### Params", "", "| param | default | description |", "|---|---|---|"]
         for param in p.params.values():
-            out.append(f"| `{param.name}` | {_default(param.value, p.id)} | {_cell(param.description)} |")
+            allowed = f" (one of {', '.join(f'`{literal(a)}`' for a in param.allowed)})" if param.allowed else ""
+            out.append(f"| `{param.name}` | {_default(param.value, p.id)}{allowed} | {_cell(param.description)} |")
     if page.lets:
         out += ["", "### Definitions", "", "Names the rules below use:", ""]
         out += [f"- {_code(f'let {name} = {text}')}" for name, text in page.lets]
@@ -361,6 +362,11 @@ def _pack(page: PolicyPage, documented: set[str]) -> list[str]:
         for rule in page.imported_rules:
             out.append(f"| `{rule.id}` | {rule.severity.value} | {_cell(rule.title)} |")
     return out
+
+
+def _one_of(param: ParamValue) -> str:
+    """` one of "a", "b"` for a text param with an allowed-values list; "" otherwise."""
+    return f" one of {', '.join(map(literal, param.allowed))}" if param.allowed else ""
 
 
 def _default(value: Any, policy_id: str) -> str:

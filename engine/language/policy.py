@@ -112,6 +112,7 @@ class ParamValue:
     value: Any
     description: str
     set_by: str  # "default", "import <id>", "--set", "config"
+    allowed: tuple[str, ...] | None = None  # a text param's `one of` list
 
 
 @dataclass(frozen=True, slots=True)
@@ -390,7 +391,7 @@ class Compiler:
             if allowed is not None and value not in allowed:  # reported: checked with the default, so no error follows
                 value = default
             description = item.description.value if item.description else ""
-            params[item.name] = ParamValue(item.name, value, description, by)
+            params[item.name] = ParamValue(item.name, value, description, by, allowed)
             ctx.params = {**ctx.params, item.name: value}  # a later default may use an earlier param
         return params
 

@@ -290,6 +290,14 @@ rule s { title "S" severity error require model.name exists }
            "    hours = 5 h  (set by --set)\n\nrules (2)\n" in result.stdout
 
 
+def test_show_and_doc_give_a_text_params_allowed_values(run: Command) -> None:
+    result = run("show", "procurement-example", "--set", "mof_class_floor=II")
+    assert result.returncode == 0
+    assert '  mof_class_floor = "II" one of "III", "II", "I"  (set by --set)\n' in result.stdout
+    doc = run("doc", "procurement-example")
+    assert '| `mof_class_floor` | `"III"` (one of `"III"`, `"II"`, `"I"`) |' in doc.stdout
+
+
 def test_show_abbreviates_a_long_imported_list(run: Command) -> None:
     result = run("show", "mof-class-ii", cwd=ROOT)
     assert result.returncode == 0
