@@ -57,12 +57,12 @@ def _merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _check(disclosure: dict[str, Any], **params: str) -> dict[str, Finding]:
+def _check(disclosure: dict[str, Any], *, as_of: dt.date = AS_OF, **params: str) -> dict[str, Finding]:
     text = yaml.safe_dump({"openwatt": "1.0", **disclosure}, sort_keys=False)
     document = parse_document(text.encode("utf-8"), "disclosure.yaml")
     assert validate(document) == []
     engine, policy = _engine(tuple(sorted(params.items())))
-    report = engine.check([document], [policy], as_of=AS_OF)
+    report = engine.check([document], [policy], as_of=as_of)
     return {f.rule.removeprefix("eu-ai-act-gpai/"): f for f in report.findings}
 
 
@@ -347,3 +347,39 @@ def test_precision_of_figures_to_two_significant_figures() -> None:
     assert finding.detail == ("neither holds: model.parameters is 7000000000; the policy requires it to be absent; "
                               "significant_figures(model.parameters) is 1; the policy requires at least 2")
     assert str(_check(_merge(plain, {"model": {"parameters": 7.2e9}}))["figure-precision"].status) == "pass"
+
+
+# ---- a real disclosure: Llama 3.1 405B --------------------------------------------------------------------------
+
+
+def _llama_3_1_405b() -> dict[str, Any]:
+    """samples/real/energy/llama-3.1-family.yaml (Meta's model card, and 3.8e25 FLOP from the Llama 3 paper; sources in
+    the file), with its release date (23 July 2024, the card's "Model Release Date") and `general_purpose: true`:
+    a large generative language model, which no one disputes is general-purpose."""
+    from pathlib import Path
+
+    sample = Path(__file__).parent.parent / "samples" / "real" / "energy" / "llama-3.1-family.yaml"
+    card = yaml.safe_load(sample.read_text(encoding="utf-8"))
+    card.pop("openwatt")
+    return _merge(card, {"model": {"general_purpose": True, "release_date": "2024-07-23"}})
+
+
+def test_llama_3_1_405b_is_presumed_systemic_risk_and_its_duties_wait_for_2_august_2027() -> None:
+    # Art. 51(2): above 10^25 FLOP the presumption holds; nothing in the card declares it or a rebuttal.
+    findings = _check(_llama_3_1_405b())
+    presumption = findings["systemic-risk-presumption"]
+    assert (str(presumption.status), presumption.message) == ("fail", (
+        "Cumulative training compute of 3.8e25 FLOP is greater than 1e25 FLOP: the model is presumed to have "
+        "high-impact capabilities (Art. 51(2)), but model.systemic_risk is not true and no rebuttal was accepted "
+        "(Art. 52(2))."))
+    # Placed on the market before 2 August 2025: Art. 111(3) gives it until 2 August 2027 (Guidelines para 109).
+    assert _status(findings, "copyright-policy", "training-energy", *SYSTEMIC_RULES) == {"not_applicable"}
+    assert str(findings["open-source-exemption"].status) == "not_applicable"  # never for systemic risk
+
+
+def test_llama_3_1_405b_after_2_august_2027_owes_the_systemic_risk_duties() -> None:
+    findings = _check(_llama_3_1_405b(), as_of=dt.date(2027, 8, 3))
+    # The card gives GPU-hours and board power but no energy figure, no notification and none of Art. 55's duties.
+    assert _status(findings, "training-energy", "copyright-policy", "training-content-summary", *SYSTEMIC_RULES) \
+        == {"fail"}
+    assert _status(findings, "training-compute", "architecture-and-parameters", "gpai-status-stated") == {"pass"}
