@@ -166,8 +166,11 @@ def _stamp(judgement: Judgement, document: Document, *, status: Status, reason: 
            message: str, detail: str = "", values: tuple[tuple[str, str], ...] = (),
            path: tuple[str | int, ...] | None = None, fix: str = "", waiver: str = "") -> Finding:
     rule = judgement.rule
-    line, column, _ = document.locate(path or ())
-    location = Location(document.file, line, column, format_path(path) if path else "")
+    if path:
+        line, column, _ = document.locate(path)
+        location = Location(document.file, line, column, format_path(path))
+    else:  # not applicable, or a pass with no evidence to point at: the whole document, where locate(()) puts it
+        location = Location(document.file, 1, 1, "")
     return Finding(file=document.file, rule=judgement.id, policy=rule.origin, policy_version=judgement.policy_version,
                    title=rule.title, status=status, severity=judgement.severity, reason=reason, message=message,
                    detail=detail, values=values, location=location, cite=rule.cite, fix=fix, waiver=waiver,

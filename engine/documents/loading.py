@@ -210,8 +210,8 @@ class _FastLoader(_LibYAML):
     """libyaml's loader, remembering the tags of plain scalars (SafeLoader resolves by value alone)."""
 
     def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
-        if kind is not ScalarNode:
-            return super().resolve(kind, value, implicit)
+        if kind is not ScalarNode:  # SafeLoader has no path resolvers: a list or a mapping is what it is
+            return _SEQ if kind is SequenceNode else _MAP
         if not implicit[0]:  # quoted, or tagged '!': a string
             return _STR
         if (tag := _RESOLVED.get(value)) is None:
@@ -399,7 +399,13 @@ class _Builder:
                 continue
             child = (*path, key)
             self.positions[child] = (line, mark.column + 1)
-            result[key] = self.build(value_node, child)
+            if value_node.tag == _STR and type(value_node) is ScalarNode and not self.json:  # most values, as build
+                self.nodes += 1  # takes them, without the call
+                if self.nodes > self.limits.max_nodes:
+                    raise _too_many(self.file, value_node.start_mark, self.limits)
+                result[key] = value_node.value
+            else:
+                result[key] = self.build(value_node, child)
         # YAML 1.1 merge keys, as SafeLoader reads them: the mapping's own keys win, then earlier merges.
         for value_node in merges:
             sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]

@@ -128,12 +128,15 @@ def _path_key(path: Path) -> tuple[tuple[int, int | str], ...]:
     return tuple((0, part) if isinstance(part, int) else (1, part) for part in path)
 
 
+_LEAVES = frozenset({str, int, float, bool, type(None)})  # JSON values as they are: no call needed for them
+
+
 def _jsonable(value: Any) -> Any:
     # The schema speaks JSON, where dates are strings; YAML gives date objects for unquoted dates.
     if isinstance(value, dict):
-        return {key: _jsonable(item) for key, item in value.items()}
+        return {key: item if type(item) in _LEAVES else _jsonable(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_jsonable(item) for item in value]
+        return [item if type(item) in _LEAVES else _jsonable(item) for item in value]
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     return value

@@ -22,6 +22,8 @@ def visible(text: str) -> str:
 
 def blank(text: str) -> bool:
     """True when `text` shows nothing: empty, or only whitespace and invisible characters."""
+    if text[:1].isalnum():  # most values start with a letter or a digit, which always shows
+        return False
     return not any(not _invisible(c) for c in text)
 
 

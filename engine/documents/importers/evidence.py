@@ -105,7 +105,12 @@ def merge_evidence(document: Document, load: Callable[[str], Document] = load_an
     references = evidence_references(document)
     if not references:
         return document, []
-    data = copy.deepcopy(document.data)
+    # Merging writes only into the phases the references name: those mappings (and the ones holding them) are
+    # copied, the rest is shared with ``document``, which stays as it was.
+    energy = dict(document.data["energy"])
+    for reference in references:
+        energy[reference.path[1]] = dict(energy[reference.path[1]])
+    data = {**document.data, "energy": energy}
     positions = dict(document.positions)
     issues: list[Problem] = []
     for reference in references:
