@@ -11,8 +11,9 @@
 2. every shipped pack alone >= 1,000 inputs/s per core (each pack's rate printed);
    (1 and 2 count this process's CPU time, so waiting for a shared core is not charged: rates per core)
 3. `openwatt audit --jobs 2` >= 1.8x `--jobs 1`;
-4. the audit's peak memory the same at 10x the inputs (1,000 vs 10,000 by default; 10,000 vs 100,000 with
-   --full): at most 1.1x;
+4. the audit's peak memory the same as the inputs grow (2,500 vs 10,000 by default, both above the 2,000
+   inputs report.html lists, below which its table grows by design; 10,000 vs 100,000 with --full): at
+   most 1.1x;
 5. the audit's journal under 5 % of its time (time in the journal's methods, counted inside the audit);
 6. a cold `openwatt check` of one file <= 0.5x the time of `check-jsonschema` on the same file.
 
@@ -117,16 +118,17 @@ def jobs(folder: Path, count: int, out: Path) -> Target:
                   f"{rate[2]:,.0f}/s; {os.cpu_count()} cpus")
 
 
-def memory(small: int, out: Path) -> Target:
+def memory(small: int, large: int, out: Path) -> Target:
+    """Both sizes above report.html's MAX_ROWS (2,000 inputs listed): below it the table grows by design."""
     peaks = {}
-    for n in (small, 10 * small):
+    for n in (small, large):
         folder = out / f"in-{n}"
         folder.mkdir()
         generate(folder, n)
         peaks[n] = audit(folder, out / f"memory-{n}", 1)["peak_kib"] / 1024
-    ratio = peaks[10 * small] / peaks[small]
-    return Target(4, f"audit peak RSS at {10 * small:,} inputs", ratio, f"at {small:,}", "<= 1.1x", ratio <= 1.1,
-                  f"{peaks[small]:.0f} MiB at {small:,}, {peaks[10 * small]:.0f} MiB at {10 * small:,} "
+    ratio = peaks[large] / peaks[small]
+    return Target(4, f"audit peak RSS at {large:,} inputs", ratio, f"at {small:,}", "<= 1.1x", ratio <= 1.1,
+                  f"{peaks[small]:.0f} MiB at {small:,}, {peaks[large]:.0f} MiB at {large:,} "
                   f"(--jobs 1, every shipped pack){'' if small >= 10_000 else '; --full for 10,000 vs 100,000'}")
 
 
@@ -195,7 +197,8 @@ def cold_check(runs: int) -> Target:
 def run(quick: bool = False, full: bool = False, only: Collection[int] = range(1, 7)) -> list[Target]:
     """The targets numbered in `only`, in order, each printed as it is measured."""
     n, per_pack, repeats = (300, 200, 3) if quick else (2000, 1000, 5)
-    small = 10_000 if full else 100 if quick else 1000
+    # Memory: both sizes above report.html's 2,000 listed inputs (below, its table grows by design).
+    small, large = (10_000, 100_000) if full else (100, 1000) if quick else (2500, 10_000)
     targets: list[Target] = []
     with tempfile.TemporaryDirectory(prefix="openwatt-bench-targets-") as tmp:
         root = Path(tmp)
@@ -206,7 +209,7 @@ def run(quick: bool = False, full: bool = False, only: Collection[int] = range(1
         generate(some, per_pack)
         steps: dict[int, Callable[[], Target]] = {
             1: lambda: check_vs_libyaml(folder, files, repeats), 2: lambda: every_pack(some, per_pack, repeats),
-            3: lambda: jobs(folder, n, root), 4: lambda: memory(small, root), 5: lambda: journal(folder, n, root),
+            3: lambda: jobs(folder, n, root), 4: lambda: memory(small, large, root), 5: lambda: journal(folder, n, root),
             6: lambda: cold_check(5 if quick else 15)}
         for number in sorted(only):
             target = steps[number]()
