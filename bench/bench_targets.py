@@ -144,7 +144,7 @@ def timed(fn):
         finally:
             spent[0] += time.perf_counter() - start
     return wrapper
-for name in ("__init__", "append", "close", "read", "_reopen"):
+for name in ("__init__", "append", "close", "read", "figures", "_reopen"):
     setattr(Journal, name, timed(getattr(Journal, name)))
 from openwatt.cli.main import main
 start = time.perf_counter()

@@ -24,7 +24,6 @@ from typing import Any
 
 from ..values.energy import Basis, emissions_of
 from ..values.quantities import COMPUTE, ENERGY, POWER, TIME, Dimension, QuantityError, parse_quantity
-from .results import figures_in
 
 __all__ = ["K", "MIN_COHORT", "MIN_FACTOR", "Band", "Cohort", "Metric", "Outlier", "bands", "figures_of"]
 
@@ -204,13 +203,12 @@ def _median(ordered: list[float]) -> float:
     return ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
 
 
-def bands(lines: Iterable[bytes]) -> dict[Metric, Band | None]:
-    """Each metric's band over the findings.jsonl lines given (only their `figures` are read)."""
+def bands(figures: Iterable[Mapping[str, Any]]) -> dict[Metric, Band | None]:
+    """Each metric's band over the inputs' `figures` (as findings.jsonl lines hold them)."""
     cohorts = {m: Cohort() for m in Metric}
-    for line in lines:
-        figures = figures_in(line)
+    for each in figures:
         for metric, cohort in cohorts.items():
-            value = figures.get(metric.value)
+            value = each.get(metric.value)
             if isinstance(value, (int, float)):
                 cohort.add(value)
     return {m: c.band() for m, c in cohorts.items()}

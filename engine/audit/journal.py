@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .results import Entry, line_of
+from .results import Entry, figures_start, figures_value, line_of
 
 __all__ = ["FLUSH_EVERY", "Journal", "JournalError"]
 
@@ -37,12 +37,13 @@ class JournalError(Exception):
 
 class Journal:
     """An open journal: `done` maps each file already checked to its sha256 (empty unless resumed), `offsets`
-    each file to where its last line starts."""
+    each file to where its last line starts, `_figures` to where that line's `figures` start (-1: none)."""
 
     def __init__(self, folder: Path, fingerprint: Mapping[str, Any], *, resume: bool) -> None:
         self.path = folder / JOURNAL_NAME
         self.done: dict[str, str] = {}
         self.offsets: dict[str, int] = {}
+        self._figures: dict[str, int] = {}
         header = line_of({"openwatt_journal": _FORMAT, "fingerprint": dict(fingerprint)})
         if resume and self.path.exists():
             self._reopen(header, fingerprint)
@@ -65,7 +66,7 @@ class Journal:
                     break  # cut short by a kill: checked again
                 entry = json.loads(raw)
                 self.done[entry["file"]] = entry["sha256"]
-                self.offsets[entry["file"]] = end
+                self._place(entry["file"], end, raw)
                 end += len(raw)
         os.truncate(self.path, end)
 
@@ -82,8 +83,9 @@ class Journal:
         return self.done.get(file) == sha256 != ""
 
     def append(self, entry: Entry) -> None:
-        self.offsets[entry.file] = self._handle.tell()
-        self._handle.write(entry.line.encode() + b"\n")
+        line = entry.line.encode() + b"\n"
+        self._place(entry.file, self._handle.tell(), line)
+        self._handle.write(line)
         self._unflushed += 1
         if self._unflushed >= FLUSH_EVERY:
             self._handle.flush()
@@ -92,7 +94,20 @@ class Journal:
     def close(self) -> None:
         self._handle.close()
 
+    def _place(self, file: str, offset: int, line: bytes) -> None:
+        self.offsets[file] = offset
+        start = figures_start(line)
+        self._figures[file] = offset + start if start >= 0 else -1
+
     def read(self, handle: BinaryIO, file: str) -> bytes:
         """The last line written for `file`, from `handle` open on the journal (after `close`)."""
         handle.seek(self.offsets[file])
         return handle.readline()
+
+    def figures(self, handle: BinaryIO, file: str) -> dict[str, Any]:
+        """The `figures` of the last line written for `file`, reading only them (a line holds every finding)."""
+        start = self._figures[file]
+        if start < 0:
+            return {}
+        handle.seek(start)
+        return figures_value(handle.readline())

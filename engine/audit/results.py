@@ -16,7 +16,7 @@ from ..findings import Finding, InputSource, Provenance, Report, Verdict
 from ..reports.json_report import finding_dict
 from ..values.verdicts import FailOn
 
-__all__ = ["Entry", "entry_of", "figures_in", "line_of"]
+__all__ = ["Entry", "entry_of", "figures_in", "figures_start", "figures_value", "line_of"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -50,13 +50,24 @@ def line_of(data: dict[str, Any]) -> str:
 _FIGURES = b',"figures":'
 
 
-def figures_in(line: bytes) -> dict[str, Any]:
-    """The `figures` of a findings.jsonl line without parsing its findings: the key is the line's last, and
-    its quotes cannot appear unescaped inside a string, so its last occurrence is the key itself."""
+def figures_start(line: bytes) -> int:
+    """Where the value of a findings.jsonl line's `figures` starts, or -1 for a line of an older journal: the
+    key is the line's last, and its quotes cannot appear unescaped inside a string, so its last occurrence is
+    the key itself."""
     at = line.rfind(_FIGURES)
-    if at < 0:
-        return {}  # a line of an older journal
-    figures = json.loads(line[at + len(_FIGURES):].rstrip().removesuffix(b"}"))
+    return at + len(_FIGURES) if at >= 0 else -1
+
+
+def figures_in(line: bytes) -> dict[str, Any]:
+    """The `figures` of a findings.jsonl line (or of its end from `figures_start` on) without parsing its
+    findings."""
+    start = figures_start(line)
+    return figures_value(line[start:]) if start >= 0 else {}
+
+
+def figures_value(tail: bytes) -> dict[str, Any]:
+    """The figures from the end of a line that starts with their value: `{...}}` and the newline."""
+    figures = json.loads(tail.rstrip().removesuffix(b"}"))
     return figures if isinstance(figures, dict) else {}
 
 

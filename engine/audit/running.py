@@ -99,7 +99,7 @@ def _write_outputs(journal: Journal, files: list[str], out: Path, *, packs: Sequ
     tally = dict.fromkeys(Verdict, 0)
     rules = RulesWriter()
     with journal.path.open("rb") as source:
-        cohort = bands(journal.read(source, file) for file in files)
+        cohort = bands(journal.figures(source, file) for file in files)
     report = HtmlReport(packs=packs, bands=cohort, fail_on=fail_on)
     with (journal.path.open("rb") as source, (out / "findings.jsonl").open("wb") as findings,
           (out / "summary.csv").open("w", encoding="utf-8", newline="") as summary_file):

@@ -93,7 +93,7 @@ def test_bands_read_only_the_figures_of_each_line() -> None:
              + b"\n" for i, v in enumerate((400, 410, 420, 2.6))]
     assert figures_in(lines[3]) == {"carbon_intensity": 2.6}
     assert figures_in(b'{"id":"old","findings":[]}\n') == {}
-    found = bands(lines)
+    found = bands(map(figures_in, lines))
     assert found[Metric.ENERGY_PER_FLOP] is None
     band = found[Metric.CARBON_INTENSITY]
     assert band is not None and band.count == 4 and band.judge(2.6) is Outlier.LOW
@@ -126,3 +126,26 @@ def test_figures_of_odd_documents() -> None:
     assert figures_of({"model": "x", "energy": {"training": "y"}}) == {}
     assert json.loads(line_of({"figures": figures_of({"model": {"id": "a</script>"}})})) == {
         "figures": {"model": "a</script>"}}
+
+
+def test_the_journal_reads_back_only_the_figures_after_writing_and_after_resuming(tmp_path: Path) -> None:
+    from openwatt.audit.journal import Journal
+    from openwatt.audit.results import Entry
+    from openwatt.findings import Verdict
+
+    def entry(file: str, figures: dict[str, float]) -> Entry:
+        line = line_of({"id": file, "file": file, "sha256": "ab", "verdict": "pass",
+                        "findings": [{"values": [{"figures": {"carbon_intensity": 1}}]}], "figures": figures})
+        return Entry(file=file, sha256="ab", verdict=Verdict.PASS, line=line)
+
+    journal = Journal(tmp_path, {"setup": 1}, resume=False)
+    journal.append(entry("a.yaml", {"carbon_intensity": 400}))
+    journal.append(entry("b.yaml", {}))
+    journal.append(entry("a.yaml", {"carbon_intensity": 57}))  # checked again: the last line counts
+    journal.close()
+    for opened in (journal, Journal(tmp_path, {"setup": 1}, resume=True)):
+        with opened.path.open("rb") as handle:
+            assert opened.figures(handle, "a.yaml") == {"carbon_intensity": 57}
+            assert opened.figures(handle, "b.yaml") == {}
+            assert figures_in(opened.read(handle, "a.yaml")) == {"carbon_intensity": 57}
+        opened.close()
