@@ -76,7 +76,8 @@ NO_ENERGY = """
 # like tokenizers") and checks the terms of use of the whole system (`use-terms`; the freedom to use it "for any
 # purpose"). The OLMo, Pythia and Amber files list the tokenizer their sources name (a supporting-libraries
 # component), so OSI's "Passed" still holds; BLOOM, Llama 2 and Falcon fail `use-terms` on the "legal terms" OSI
-# names (BigScience RAIL, Llama 2 Community License, Falcon-180B TII License).
+# names (BigScience RAIL, Llama 2 Community License, Falcon-180B TII License). BLOOM's tokenizer ships with its
+# weights under the RAIL licence, so it fails `supporting-libraries` (licence), not `tokenizer` (not listed).
 EXPECTED: dict[str, dict[str, Expected]] = {
     # OLMo 7B (AI2). OSI: "Passed" (OSAID FAQ). MOT record: Class I, with Evaluation data inheriting Apache-2.0;
     # the Paloma evaluation data is actually under the AI2 ImpACT LR licence, so openwatt stops at Class III.
