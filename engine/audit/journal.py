@@ -36,14 +36,14 @@ class JournalError(Exception):
 
 
 class Journal:
-    """An open journal: `done` maps each file already checked to its sha256 (empty unless resumed), `offsets`
-    each file to where its last line starts, `_figures` to where that line's `figures` start (-1: none)."""
+    """An open journal: `done` maps each file already checked to its sha256 (empty unless resumed); `_lines`
+    each file to its last line's place: where it starts, its length, and where its `figures` start (-1: none),
+    so that reading it back is one read, and the cohort pass reads only the figures."""
 
     def __init__(self, folder: Path, fingerprint: Mapping[str, Any], *, resume: bool) -> None:
         self.path = folder / JOURNAL_NAME
         self.done: dict[str, str] = {}
-        self.offsets: dict[str, int] = {}
-        self._figures: dict[str, int] = {}
+        self._lines: dict[str, tuple[int, int, int]] = {}
         header = line_of({"openwatt_journal": _FORMAT, "fingerprint": dict(fingerprint)})
         if resume and self.path.exists():
             self._reopen(header, fingerprint)
@@ -95,19 +95,19 @@ class Journal:
         self._handle.close()
 
     def _place(self, file: str, offset: int, line: bytes) -> None:
-        self.offsets[file] = offset
         start = figures_start(line)
-        self._figures[file] = offset + start if start >= 0 else -1
+        self._lines[file] = (offset, len(line), offset + start if start >= 0 else -1)
 
     def read(self, handle: BinaryIO, file: str) -> bytes:
         """The last line written for `file`, from `handle` open on the journal (after `close`)."""
-        handle.seek(self.offsets[file])
-        return handle.readline()
+        offset, length, _ = self._lines[file]
+        handle.seek(offset)
+        return handle.read(length)
 
     def figures(self, handle: BinaryIO, file: str) -> dict[str, Any]:
         """The `figures` of the last line written for `file`, reading only them (a line holds every finding)."""
-        start = self._figures[file]
+        offset, length, start = self._lines[file]
         if start < 0:
             return {}
         handle.seek(start)
-        return figures_value(handle.readline())
+        return figures_value(handle.read(offset + length - start))
