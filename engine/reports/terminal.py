@@ -8,11 +8,15 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..findings import Finding, InputVerdict, Location, Report, Verdict
 from ..values.verdicts import Severity, Status
 from . import RenderOptions
 from .stream import InputReport, Spool, Tally, Write, render_with
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 LABELS: Mapping[Status, str] = {
     Status.FAIL: "FAIL",
@@ -106,38 +110,46 @@ class Writer:
 
 
 class _Printer:
-    """Blocks drawn as text by one rich console, made once per report: rich costs ~30 ms to import, and only a
-    text render pays for it."""
+    """Blocks drawn as text: plain ASCII wrapped here, the rest by one rich console made when first needed (rich
+    costs ~15-30 ms to import: a check whose text is all ASCII, without colour, never pays for it)."""
 
     def __init__(self, options: RenderOptions, *, plain: bool = True) -> None:
-        from rich.console import Console
-
         self._out = io.StringIO()
         self._width = options.width
+        self._color = options.color
         # Without colour, ASCII text is wrapped here: the same text rich would draw, at a fraction of the cost
-        # (most lines of a long report are ASCII).
+        # (most lines of a long report are ASCII); rich is imported only for a block it must draw.
         self._plain = plain and not options.color
-        self._console = Console(
-            file=self._out,
-            width=options.width,
-            force_terminal=options.color,
-            no_color=not options.color,
-            color_system="standard" if options.color else None,
-            highlight=False,
-            markup=False,
-            emoji=False,
-            legacy_windows=False,
-            _environ={},  # the output depends on the options only, not on COLUMNS, NO_COLOR, TERM...
-        )
+        self._console: Console | None = None
+
+    def _rich(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            color = self._color
+            self._console = Console(
+                file=self._out,
+                width=self._width,
+                force_terminal=color,
+                no_color=not color,
+                color_system="standard" if color else None,
+                highlight=False,
+                markup=False,
+                emoji=False,
+                legacy_windows=False,
+                _environ={},  # the output depends on the options only, not on COLUMNS, NO_COLOR, TERM...
+            )
+        return self._console
 
     def print(self, blocks: Iterable[_Block]) -> str:
-        from rich.text import Text
-
-        width, console, out = self._width, self._console, self._out
+        width, out = self._width, self._out
         for block in blocks:
             if self._plain and (plain := _plain_lines(block, width)) is not None:
                 out.write(plain)
                 continue
+            from rich.text import Text
+
+            console = self._rich()
             lead = Text.assemble(*block.lead)
             lead.append(" " * (block.indent - lead.cell_len))
             body = Text.assemble(*block.body)

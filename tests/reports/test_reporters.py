@@ -62,6 +62,9 @@ for name in ("sarif", "junit", "github", "markdown", "csv", "text"):
     base = set(sys.modules)
     openwatt.reports.REPORTERS[name](report, openwatt.reports.RenderOptions())
     steps[name] = sorted(set(sys.modules) - base)
+base = set(sys.modules)
+openwatt.reports.REPORTERS["text"](report, openwatt.reports.RenderOptions(color=True))
+steps["text-color"] = sorted(set(sys.modules) - base)
 print(json.dumps(steps))
 """
 
@@ -87,8 +90,9 @@ def test_machine_formats_do_not_load_rich(name: str, imported_by: dict[str, list
     assert not {"rich", "jsonschema"} & _top(imported_by[name])
 
 
-def test_text_render_loads_rich_when_it_runs(imported_by: dict[str, list[str]]) -> None:
-    assert "rich" in _top(imported_by["text"])
+def test_text_render_loads_rich_only_for_what_it_must_draw(imported_by: dict[str, list[str]]) -> None:
+    assert "rich" not in _top(imported_by["text"])  # plain ASCII text without colour is wrapped by openwatt
+    assert "rich" in _top(imported_by["text-color"])
 
 
 def test_rendering_loads_no_policy_language(imported_by: dict[str, list[str]]) -> None:
