@@ -17,7 +17,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from ..documents.problems import Problem, ProblemKind
@@ -78,7 +77,7 @@ class Checker:
         except Exception as error:  # noqa: BLE001 -- the one per-document boundary: the audit goes on
             return self.broken(submission, f"{type(error).__name__}: {error}",
                                "please report this as a bug of openwatt, with the input if you can")
-        sha256 = result.sources[0].sha256 or _sha256(submission.path)
+        sha256 = result.sources[0].sha256 or file_sha256(submission.path)
         figures = figures_of(result.document.data) if result.document is not None else {}
         return entry_of(submission.id, submission.path, sha256, result.findings, self.setup.fail_on, figures)
 
@@ -89,7 +88,7 @@ class Checker:
         """The entry of a submission whose check broke (`cause`): its one error finding."""
         problem = Problem(kind=ProblemKind.LOAD, file=submission.path, line=0, column=0,
                           message=f"openwatt could not check this input: {cause}", hint=hint)
-        return entry_of(submission.id, submission.path, _sha256(submission.path), (Finding.from_problem(problem),),
+        return entry_of(submission.id, submission.path, file_sha256(submission.path), (Finding.from_problem(problem),),
                         self.setup.fail_on)
 
 
@@ -97,10 +96,11 @@ Executor = Callable[[Iterable[Submission], Checker], Iterator[Entry]]
 """Where an audit's submissions are checked: each submission's entry, in any order (`run` is one, with --jobs)."""
 
 
-def _sha256(path: str) -> str:
-    """The digest of a file that could not be read as a document, or "" when its bytes cannot be read."""
+def file_sha256(path: str) -> str:
+    """The sha256 of a file's bytes, or "" when they cannot be read (what findings.jsonl records for it)."""
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError:
         return ""
 

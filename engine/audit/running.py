@@ -7,7 +7,6 @@ audit give byte for byte the outputs of one uninterrupted run.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from ..findings import Verdict
 from ..language.policy import CompiledPolicy
 from ..values.verdicts import FailOn
 from .cohort import bands
-from .executors import Checker, Executor, run
+from .executors import Checker, Executor, file_sha256, run
 from .journal import Journal
 from .manifest import fingerprint, manifest, manifest_text, now
 from .report_html import HtmlReport
@@ -66,7 +65,7 @@ def audit(submissions: Iterable[Submission], checker: Checker, policies: Sequenc
             if submission.path in files:
                 continue  # named twice: judged once
             files.add(submission.path)
-            if journal.done and journal.is_done(submission.path, _sha256(submission.path)):
+            if journal.done and journal.is_done(submission.path, file_sha256(submission.path)):
                 resumed += 1
                 if on_entry is not None:
                     on_entry(None)
@@ -117,10 +116,3 @@ def _write_outputs(journal: Journal, files: list[str], out: Path, *, packs: Sequ
         rules.write(rules_file)
     return tally, rules, report
 
-
-def _sha256(path: str) -> str:
-    try:
-        with open(path, "rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
-    except OSError:
-        return ""

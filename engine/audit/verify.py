@@ -25,7 +25,7 @@ from ..language.errors import PolicyErrors
 from ..values.text import printable
 from ..values.verdicts import FailOn, InputWaivers
 from ..version import __version__ as VERSION
-from .executors import AuditSetup, Checker
+from .executors import AuditSetup, Checker, file_sha256
 from .manifest import DIGESTED, FORMAT, sha256_of
 from .recorded import params_of, waivers_of
 from .running import audit
@@ -115,10 +115,11 @@ def verify_audit(out: Path, *, jobs: int = 1) -> Verification:
                            "interrupted before its end has none: finish it with --resume)")
     setup = _setup(record, out)
     found = _Found()
+    current = {name: sha256_of(out / name) for name in DIGESTED}  # each output read once (they can be large)
     for name in DIGESTED:
-        recorded, current = record["outputs"].get(name), sha256_of(out / name)
-        if current != recorded:
-            found.add(name, "", f"edited after the audit (sha256 recorded {recorded}, now {current})")
+        recorded = record["outputs"].get(name)
+        if current[name] != recorded:
+            found.add(name, "", f"edited after the audit (sha256 recorded {recorded}, now {current[name]})")
     unedited = not found.shown
     try:
         policies = setup.compile()
@@ -148,15 +149,19 @@ def verify_audit(out: Path, *, jobs: int = 1) -> Verification:
         counts = audit(selected(), Checker(setup, policies), policies, replay, sources=record["sources"], jobs=jobs,
                        include=record["include"], exclude=record["exclude"],
                        times=(record["started_at"], record["ended_at"]))
-        _compare_lines(found, "findings.jsonl", out, replay, _jsonl_rows, _describe_entry)
+        replayed = json.loads((replay / "manifest.json").read_text(encoding="utf-8"))
+        same = {name: current[name] == replayed["outputs"][name] for name in DIGESTED}  # digests the replay wrote
+        if not same["findings.jsonl"]:
+            _compare_lines(found, "findings.jsonl", out, replay, _jsonl_rows, _describe_entry)
         for name, key in (("summary.csv", (1,)), ("rules.csv", (0, 1))):
             try:
-                _compare_lines(found, name, out, replay, _csv_rows(*key), _describe_row)
+                if not same[name]:
+                    _compare_lines(found, name, out, replay, _csv_rows(*key), _describe_row)
             except csv.Error as err:  # edited into something that is no CSV
                 found.add(name, "", f"cannot be read as CSV: {err}")
-        if sha256_of(out / "report.html") != sha256_of(replay / "report.html"):
+        if not same["report.html"]:
             found.add("report.html", "", "differs from the page the replay writes")
-        _compare_manifest(found, record, json.loads((replay / "manifest.json").read_text(encoding="utf-8")))
+        _compare_manifest(found, record, replayed)
     return Verification(inputs=counts.inputs, outputs=_OUTPUTS, differences=tuple(found.shown), more=found.more,
                         unedited=unedited)
 
@@ -255,7 +260,7 @@ def _changed_inputs(findings: Path, current: Iterable[Submission], found: _Found
         if submission.path in seen:
             continue
         seen.add(submission.path)
-        digest = "" if submission.problem is not None else _digest(submission.path)
+        digest = "" if submission.problem is not None else file_sha256(submission.path)
         old = recorded.pop(submission.path, None)
         if old is None:
             reasons.append(f"input {submission.path}: selected by the sources now, not in findings.jsonl (added "
@@ -302,13 +307,6 @@ def _entry(raw: bytes) -> dict[str, Any] | None:
     return entry
 
 
-def _digest(path: str) -> str:
-    try:
-        return sha256_of(Path(path))
-    except OSError:
-        return ""
-
-
 # --- comparing outputs ---------------------------------------------------------------------------------------
 
 _Row = tuple[tuple[str, ...], Any]  # (sort key, parsed line)
@@ -334,9 +332,8 @@ def _csv_rows(*key: int) -> Callable[[Path], Iterator[_Row]]:
 
 def _compare_lines(found: _Found, name: str, out: Path, replay: Path, rows: Callable[[Path], Iterator[_Row]],
                    describe: Callable[[Any, Any], list[str]]) -> None:
-    """Walk the recorded and replayed rows together (both sorted by key) and name each difference."""
-    if sha256_of(out / name) == sha256_of(replay / name):
-        return  # the same bytes: nothing to name (the common case, and the cheap one)
+    """Walk the recorded and replayed rows together (both sorted by key) and name each difference (called only
+    when the two files' bytes differ)."""
     recorded, replayed = rows(out / name), rows(replay / name)
     old, new = next(recorded, None), next(replayed, None)
     while old is not None or new is not None:
@@ -487,7 +484,7 @@ def verify_report(path: Path) -> Verification:
                            "verify with the policy files the check read") from None
     reasons = _changed_policies([{"sources": provenance["policies"]}], policies)
     reasons += [f"input {i['file']}: sha256 recorded {i['sha256'] or '(unreadable)'}, now {now or '(unreadable)'}"
-                for i in provenance["inputs"] if (now := _digest(i["file"])) != i["sha256"]]
+                for i in provenance["inputs"] if (now := file_sha256(i["file"])) != i["sha256"]]
     if reasons:
         raise CannotVerify(f"{path}: cannot replay the check: {_changed(reasons)} since", _REPLAY_HINT,
                            reasons=reasons)
