@@ -21,6 +21,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TextIO
 
+from .results import params_text
+
 __all__ = ["DIFF_COLUMNS", "CannotCompare", "Change", "ChangeKind", "Diff", "DiffSummary", "open_diff", "write_diff"]
 
 DIFF_COLUMNS = ("change", "id", "file", "rule", "old_params", "new_params", "old_status", "new_status")
@@ -180,14 +182,8 @@ def _by_rule(findings: Sequence[Any]) -> dict[str, list[tuple[str, str]]]:
     grouped: dict[str, list[tuple[str, str]]] = {}
     for f in findings:
         if isinstance(f, dict):
-            grouped.setdefault(str(f.get("rule")), []).append((_params(f.get("params")), str(f.get("status"))))
+            grouped.setdefault(str(f.get("rule")), []).append((params_text(f.get("params")), str(f.get("status"))))
     return {rule: sorted(found) for rule, found in grouped.items()}
-
-
-def _params(params: Any) -> str:
-    """As rules.csv writes them: name=value; name=value."""
-    listed = params if isinstance(params, list) else []
-    return "; ".join(f"{p.get('name')}={p.get('value')}" for p in listed if isinstance(p, dict))
 
 
 def _rule_changes(entry: Mapping[str, Any], rule: str, olds: list[tuple[str, str]],

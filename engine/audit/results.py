@@ -16,7 +16,8 @@ from ..findings import Finding, InputSource, Provenance, Report, Verdict
 from ..reports.json_report import finding_dict
 from ..values.verdicts import FailOn
 
-__all__ = ["Entry", "entry_of", "figures_in", "figures_start", "figures_value", "line_of"]
+__all__ = ["Entry", "entry_of", "figures_in", "figures_start", "figures_value", "line_of",
+           "params_text"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,6 +41,13 @@ def entry_of(id: str, file: str, sha256: str, findings: Sequence[Finding], fail_
     data = {"id": id, "file": file, "sha256": sha256, "verdict": verdict.value,
             "findings": [finding_dict(f) for f in report.findings], "figures": dict(figures or {})}
     return Entry(file=file, sha256=sha256, verdict=verdict, line=line_of(data))
+
+
+def params_text(params: Any) -> str:
+    """A finding's params (a JSON report's `params` list) as rules.csv and diff.csv write them:
+    `name=value; name=value`; anything that is no such list (an edited file) as far as it is one."""
+    listed = params if isinstance(params, list) else []
+    return "; ".join(f"{p.get('name')}={p.get('value')}" for p in listed if isinstance(p, dict))
 
 
 def line_of(data: dict[str, Any]) -> str:

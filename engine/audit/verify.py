@@ -28,6 +28,7 @@ from ..version import __version__ as VERSION
 from .executors import AuditSetup, Checker, file_sha256
 from .manifest import DIGESTED, FORMAT, sha256_of
 from .recorded import params_of, waivers_of
+from .results import params_text
 from .running import audit
 from .sources import Submission, submissions
 
@@ -416,7 +417,7 @@ def _key(f: Any, *, params: bool) -> str:
     """A finding as verify names it: rule [params] at path."""
     if not isinstance(f, dict):
         return "(not a finding)"
-    listed = "; ".join(f"{p.get('name')}={p.get('value')}" for p in f.get("params") or [] if isinstance(p, dict))
+    listed = params_text(f.get("params"))
     where = (f.get("location") or {}).get("path") if isinstance(f.get("location"), dict) else None
     return f"{f.get('rule')}{f' [{listed}]' if listed and params else ''}{f' at {where}' if where else ''}"
 

@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from ..values.verdicts import Severity, Status
 from .cohort import Band, Metric, Outlier
+from .results import params_text
 
 __all__ = ["RULES_COLUMNS", "SUMMARY_COLUMNS", "RulesWriter", "SummaryWriter", "outliers"]
 
@@ -61,7 +62,7 @@ class RulesWriter:
 
     def add(self, entry: Mapping[str, Any]) -> None:
         for finding in entry["findings"]:
-            key = (finding["rule"], "; ".join(f"{p['name']}={p['value']}" for p in finding["params"]))
+            key = (finding["rule"], params_text(finding["params"]))
             counts = self._counts.get(key)
             if counts is None:
                 counts = self._counts[key] = Counter()
