@@ -32,7 +32,7 @@ from ..language.loader import POLICY_SUFFIX, SHIPPED_PREFIX
 from ..language.policy import CompiledPolicy
 from ..resources import POLICIES_DIR
 from ..version import __version__ as VERSION
-from .executors import AuditSetup, Checker
+from .executors import AuditSetup, Checker, in_batches
 from .results import Entry
 from .sources import Submission
 
@@ -175,7 +175,7 @@ class DaskExecutor:
             bundle = self.client.scatter(PolicyBundle.of(checker.setup, checker.applied.policies), broadcast=True,
                                          hash=False)
             threads = sum(self.client.nthreads().values()) or 1
-        batches = _batches(submissions, self.batch)
+        batches = in_batches(submissions, self.batch)
         sent: dict[Future, list[Submission]] = {}  # the futures in flight, and their batches
         completed = as_completed()
 
@@ -232,12 +232,6 @@ def _cluster_lost() -> Iterator[None]:
         yield
     except OSError:
         raise _lost() from None
-
-
-def _batches(items: Iterable[Submission], size: int) -> Iterator[list[Submission]]:
-    iterator = iter(items)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
 
 
 @contextmanager

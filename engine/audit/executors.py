@@ -30,7 +30,7 @@ from .cohort import figures_of
 from .results import Entry, entry_of
 from .sources import Submission
 
-__all__ = ["AuditSetup", "BATCH", "Checker", "Executor", "run"]
+__all__ = ["AuditSetup", "BATCH", "Checker", "Executor", "file_sha256", "in_batches", "run"]
 
 BATCH = 32  # submissions sent to a worker at once
 IN_FLIGHT = 4  # batches per worker submitted ahead of the results written
@@ -125,7 +125,7 @@ def run(submissions: Iterable[Submission], checker: Checker, *, jobs: int = 1) -
         for submission in submissions:
             yield checker.check(submission)
         return
-    batches = _batches(submissions, BATCH)
+    batches = in_batches(submissions, BATCH)
     with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(checker.setup,)) as pool:
         pending: deque[Future[list[Entry]]] = deque()
         for batch in itertools.islice(batches, jobs * IN_FLIGHT):
@@ -138,7 +138,8 @@ def run(submissions: Iterable[Submission], checker: Checker, *, jobs: int = 1) -
             yield from entries
 
 
-def _batches(items: Iterable[Submission], size: int) -> Iterator[list[Submission]]:
+def in_batches(items: Iterable[Submission], size: int) -> Iterator[list[Submission]]:
+    """The submissions in lists of `size` (the last shorter), read as they are needed."""
     iterator = iter(items)
     while batch := list(itertools.islice(iterator, size)):
         yield batch
