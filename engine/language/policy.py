@@ -367,27 +367,25 @@ class Compiler:
                 ctx.params = {**ctx.params, item.name: _BAD}
                 continue
             allowed = allowed_texts(item, default, ctx, self.errors) if item.allowed is not None else None
+
+            def allow(value: Any, what: str, span: ast.Span) -> None:  # called in this iteration only
+                """OW042 when a text param's value is not one of its `one of` list."""
+                if allowed is not None and value not in allowed:
+                    self.errors.append(not_allowed(item, value, allowed, what, span))
+
             value, by = default, "default"
-            if allowed is not None and default not in allowed:
-                self.errors.append(not_allowed(item, default, allowed, f"the default of param '{item.name}'",
-                                               item.value.span))
+            allow(default, f"the default of param '{item.name}'", item.value.span)
             if item.name in sets:
                 value, by, node = sets[item.name]
-                if allowed is not None and value not in allowed:
-                    self.errors.append(not_allowed(item, value, allowed, f"set {item.name}",
-                                                   node.span))
+                allow(value, f"set {item.name}", node.span)
             if item.name in self.loader.config:
                 by = "config"
                 value = typed_override(item, default, self.loader.config[item.name], by, self.errors)
-                if allowed is not None and value not in allowed:
-                    self.errors.append(not_allowed(item, value, allowed, f"[params] {item.name} = {literal(value)}",
-                                                   option_span(by)))
+                allow(value, f"[params] {item.name} = {literal(value)}", option_span(by))
             if item.name in self.loader.overrides:
                 by = self.loader.override_origin
                 value = typed_override(item, default, self.loader.overrides[item.name], by, self.errors)
-                if allowed is not None and value not in allowed:
-                    self.errors.append(not_allowed(item, value, allowed, f"{by} {item.name}={value}",
-                                                   option_span(by)))
+                allow(value, f"{by} {item.name}={value}", option_span(by))
             if allowed is not None and value not in allowed:  # reported: checked with the default, so no error follows
                 value = default
             description = item.description.value if item.description else ""
