@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..findings import Finding, InputSource, Provenance, Report, Verdict
-from ..reports.json_report import finding_dict
+from ..reports.json_report import encode, finding_dict
 from ..values.verdicts import FailOn
 
 __all__ = ["Entry", "entry_of", "figures_in", "figures_start", "figures_value", "line_of",
@@ -51,8 +51,8 @@ def params_text(params: Any) -> str:
 
 
 def line_of(data: dict[str, Any]) -> str:
-    """Compact, deterministic JSON on one line."""
-    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    """Compact, deterministic JSON on one line (the JSON report's encoder)."""
+    return encode(data)
 
 
 _FIGURES = b',"figures":'
